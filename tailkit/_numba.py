@@ -1,0 +1,103 @@
+"""The one numba shim.
+
+``jit`` compiles with numba in nopython mode and ``cache=True`` when numba is importable
+and falls back to the plain Python function (with a warning, once) when it is not.
+``prange`` is numba's parallel range or the builtin ``range``.
+
+Kernels are written as plain Python functions and the jitted twin is bound from them::
+
+    def bs_call_python(...): ...
+    bs_call = jit(bs_call_python)
+
+so that a test can check that both agree. Set ``TAILKIT_DISABLE_JIT=1`` to run every
+kernel as plain Python (for debugging and coverage).
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+__all__ = ["HAS_NUMBA", "jit", "prange", "get_num_threads"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_DISABLED = os.environ.get("TAILKIT_DISABLE_JIT", "") not in ("", "0")
+
+try:  # pragma: no cover - exercised by the environment, not by a test
+    if _DISABLED:
+        raise ImportError("disabled by TAILKIT_DISABLE_JIT")
+    import numba as _numba
+
+    HAS_NUMBA = True
+    prange = _numba.prange
+except ImportError:  # pragma: no cover
+    _numba = None
+    HAS_NUMBA = False
+    prange = range
+
+_warned = False
+
+
+def _warn_once() -> None:
+    global _warned
+    if not _warned and not _DISABLED:
+        warnings.warn(
+            "numba is not installed: tailkit kernels run as plain Python and are slow; "
+            "install numba (pip install numba) for compiled kernels",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        _warned = True
+
+
+def jit(
+    func: F | None = None,
+    *,
+    parallel: bool = False,
+    fastmath: bool = False,
+    cache: bool = True,
+    inline: str = "never",
+) -> Any:
+    """Compile ``func`` with numba (nopython, cached) or return it unchanged.
+
+    Parameters
+    ----------
+    func : callable, optional
+        The plain-Python kernel. When omitted, a decorator is returned.
+    parallel : bool, default=False
+        Enable ``prange`` parallel loops.
+    fastmath : bool, default=False
+        Allow LLVM fast-math. Off by default: tailkit's numbers must match their
+        plain-Python twins to the last few ulps.
+    cache : bool, default=True
+        Cache the compiled machine code next to the module.
+    inline : {"never", "always"}, default="never"
+        Numba's IR inlining hint for small scalar helpers.
+
+    Returns
+    -------
+    callable
+        The jitted twin, or ``func`` itself without numba.
+    """
+
+    def wrap(f: F) -> F:
+        if not HAS_NUMBA:
+            _warn_once()
+            return f
+        return _numba.njit(  # type: ignore[union-attr]
+            parallel=parallel, fastmath=fastmath, cache=cache, inline=inline
+        )(f)
+
+    if func is None:
+        return wrap
+    return wrap(func)
+
+
+def get_num_threads() -> int:
+    """Number of threads numba's parallel loops use (1 without numba)."""
+    if not HAS_NUMBA:
+        return 1
+    return int(_numba.get_num_threads())  # type: ignore[union-attr]

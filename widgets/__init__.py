@@ -1,0 +1,1 @@
+"""ipywidgets panels for tailkit: views over the library, no numerics in callbacks."""

@@ -1,0 +1,93 @@
+"""Show altair charts with no network, interactively or as static SVG.
+
+Two modes, chosen by the ``TAILKIT_CHARTS`` environment variable:
+
+``interactive`` (default)
+    altair's ``jupyter`` renderer in offline mode: an anywidget ``JupyterChart`` whose
+    vega JavaScript is bundled (no CDN). Works in JupyterLab and in Voila.
+``static``
+    the chart rendered to SVG by vl-convert inside the kernel and displayed as an image.
+    Used by papermill batch runs (``make demo`` and the notebook tests set it), so the
+    executed notebook and its HTML export carry the charts without widget state.
+
+This module lives in ``widgets`` because it imports IPython; ``tailkit`` never does.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Literal
+
+import altair as alt
+import ipywidgets as w
+from IPython.display import SVG, display
+
+__all__ = ["chart_mode", "setup_charts", "show", "ChartView"]
+
+_ENABLED = False
+
+
+def chart_mode() -> Literal["interactive", "static"]:
+    """Return the chart mode from ``TAILKIT_CHARTS`` (``interactive`` or ``static``)."""
+    mode = os.environ.get("TAILKIT_CHARTS", "interactive").strip().lower()
+    return "static" if mode == "static" else "interactive"
+
+
+def setup_charts() -> None:
+    """Enable altair's offline renderer once (idempotent); no-op in static mode."""
+    global _ENABLED
+    if _ENABLED:
+        return
+    alt.data_transformers.disable_max_rows()
+    if chart_mode() == "interactive":
+        alt.renderers.enable("jupyter", offline=True)
+    _ENABLED = True
+
+
+def _svg(chart: alt.TopLevelMixin) -> str:
+    import vl_convert as vlc
+
+    version = "_".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    return vlc.vegalite_to_svg(chart.to_dict(), vl_version=version)
+
+
+def show(chart: alt.TopLevelMixin) -> None:
+    """Display ``chart`` in the current mode (interactive widget or static SVG)."""
+    setup_charts()
+    if chart_mode() == "static":
+        display(SVG(_svg(chart)))
+    else:
+        display(alt.JupyterChart(chart))
+
+
+class ChartView:
+    """A chart slot a panel can refresh: an ``Output``-free widget whose chart can be replaced.
+
+    In interactive mode it wraps one ``alt.JupyterChart`` and swaps its ``chart`` trait;
+    in static mode it holds an ``ipywidgets.HTML`` with the SVG.
+
+    Parameters
+    ----------
+    chart : altair chart, optional
+        Initial chart.
+    """
+
+    def __init__(self, chart: alt.TopLevelMixin | None = None) -> None:
+        setup_charts()
+        self.mode = chart_mode()
+        if self.mode == "static":
+            self.widget: w.Widget = w.HTML()
+        else:
+            self.widget = alt.JupyterChart(chart if chart is not None else alt.Chart().mark_point())
+        self.widget.add_class("tailkit-chart")
+        self.chart: alt.TopLevelMixin | None = None
+        if chart is not None:
+            self.update(chart)
+
+    def update(self, chart: alt.TopLevelMixin) -> None:
+        """Replace the chart shown."""
+        self.chart = chart
+        if self.mode == "static":
+            self.widget.value = _svg(chart)  # type: ignore[attr-defined]
+        else:
+            self.widget.chart = chart  # type: ignore[attr-defined]
