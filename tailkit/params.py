@@ -56,7 +56,11 @@ T = TypeVar("T")
 #: notebook stem -> "module:Class" of its parameter dataclass; extended by each issue.
 NOTEBOOK_PARAMETERS: dict[str, str] = {
     "01_option_pricing": "tailkit.pricing.study:OptionPricingParams",
+    "02_asymmetric_simulation": "tailkit.simulation.study:SimulationStudyParams",
+    "03_portfolio_construction": "tailkit.portfolio.study:PortfolioStudyParams",
+    "10_risk_management": "tailkit.risk.study:RiskStudyParams",
     "spread_explorer": "tailkit.pricing.study:SpreadExplorerParams",
+    "risk_review": "tailkit.risk.study:RiskReviewParams",
 }
 
 _META = "tailkit"

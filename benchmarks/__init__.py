@@ -1,0 +1,1 @@
+"""Speed measurements against reference implementations written in each benchmark."""
