@@ -49,19 +49,20 @@ def as_float_array(name: str, value: Any) -> Float64Array:
     return arr
 
 
-def _first_bad(arr: Float64Array, mask: np.ndarray) -> Any:
-    idx = np.flatnonzero(np.broadcast_to(mask, arr.shape))
+def _first_bad(name: str, arr: Float64Array, mask: np.ndarray) -> tuple[str, float]:
+    """Return ``(name[index], value)`` of the first flagged element."""
     if arr.ndim == 0:
-        return float(arr)
-    i = int(idx[0])
-    return f"{arr.ravel()[i]!r} at index {np.unravel_index(i, arr.shape)}"
+        return name, float(arr)
+    i = int(np.flatnonzero(np.broadcast_to(mask, arr.shape))[0])
+    index = ", ".join(str(int(k)) for k in np.unravel_index(i, arr.shape))
+    return f"{name}[{index}]", float(arr.ravel()[i])
 
 
 def check_finite(name: str, arr: Float64Array) -> None:
     """Raise if any element of ``arr`` is NaN or infinite."""
     bad = ~np.isfinite(arr)
     if bad.any():
-        raise ParameterError(describe_bad_value(name, _first_bad(arr, bad), "finite numbers"))
+        raise ParameterError(describe_bad_value(*_first_bad(name, arr, bad), "finite numbers"))
 
 
 def check_range(
@@ -97,4 +98,4 @@ def check_range(
             parts.append(f"<= {le}")
         if lt is not None:
             parts.append(f"< {lt}")
-        raise ParameterError(describe_bad_value(name, _first_bad(arr, bad), "numbers " + " and ".join(parts)))
+        raise ParameterError(describe_bad_value(*_first_bad(name, arr, bad), "numbers " + " and ".join(parts)))

@@ -263,7 +263,9 @@ def parameters_from_dict(cls: type[T], data: Mapping[str, Any], *, source: str =
     """
     prefix = f"{source}: " if source else ""
     if not isinstance(data, Mapping):
-        raise ParameterError(f"{prefix}expected a mapping of field names to values, got {type(data).__name__}")
+        raise ParameterError(
+            f"{prefix}expected a mapping of field names to values, got {type(data).__name__}"
+        )
     names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
     unknown = sorted(set(data) - set(names))
     if unknown:
@@ -356,4 +358,6 @@ def parameters_from_namespace(cls: type[T], namespace: Mapping[str, Any]) -> T:
     fields take their defaults. Lets a notebook's parameters cell mirror the dataclass.
     """
     names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
-    return parameters_from_dict(cls, {n: namespace[n] for n in names if n in namespace}, source="parameters cell")
+    return parameters_from_dict(
+        cls, {n: namespace[n] for n in names if n in namespace}, source="parameters cell"
+    )

@@ -1,0 +1,115 @@
+"""Parameter sets: validation messages, YAML round trips, and every file under parameters/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tailkit.errors import ParameterError
+from tailkit.params import (
+    NOTEBOOK_PARAMETERS,
+    load_parameters,
+    param,
+    parameter_class_for,
+    parameters_from_dict,
+    parameters_to_dict,
+    save_parameters,
+    validate,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+PARAMETER_FILES = sorted((ROOT / "parameters").glob("*/*.yaml"))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Demo:
+    vol: float = param(0.2, gt=0.0, le=5.0, doc="volatility, decimal per year")
+    kind: str = param("put", choices=("put", "call"), doc="option kind")
+    n_paths: int = param(1000, ge=1, le=10_000_000, doc="number of paths")
+    strikes: tuple[float, ...] = param((90.0, 100.0), gt=0.0, doc="strikes")
+    hedge: bool = param(False, doc="hedge on")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+def test_defaults_and_coercion():
+    d = Demo(vol=1, strikes=[95, 105])  # ints for floats, list for tuple (as YAML gives)
+    assert d.vol == 1.0 and isinstance(d.vol, float)
+    assert d.strikes == (95.0, 105.0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        ({"vol": -0.1}, "vol=-0.1 is not allowed: expected a number > 0.0 and <= 5.0"),
+        ({"vol": float("nan")}, "vol=nan"),
+        ({"kind": "straddle"}, "one of 'put', 'call'"),
+        ({"n_paths": 0}, "n_paths=0"),
+        ({"n_paths": 2.5}, "type int"),
+        ({"strikes": (100.0, -5.0)}, "strikes=(100.0, -5.0)"),
+        ({"hedge": "yes"}, "type bool"),
+    ],
+)
+def test_bad_values_name_field_value_and_range(kwargs, fragment):
+    with pytest.raises(ParameterError) as info:
+        Demo(**kwargs)
+    assert fragment in str(info.value)
+
+
+def test_unknown_and_file_errors_name_the_file(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("vol: 0.3\nvolatility: 0.2\n")
+    with pytest.raises(ParameterError, match=r"bad\.yaml: unknown field\(s\) 'volatility'"):
+        load_parameters(bad, Demo)
+    out_of_range = tmp_path / "range.yaml"
+    out_of_range.write_text("vol: 9.0\n")
+    with pytest.raises(
+        ParameterError, match=r"range\.yaml: vol=9\.0 is not allowed: expected a number > 0\.0"
+    ):
+        load_parameters(out_of_range, Demo)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("vol: [0.3\n")
+    with pytest.raises(ParameterError, match=r"broken\.yaml: not valid YAML"):
+        load_parameters(broken, Demo)
+    with pytest.raises(ParameterError, match="cannot read parameter file"):
+        load_parameters(tmp_path / "missing.yaml", Demo)
+
+
+@given(
+    vol=st.floats(min_value=1e-6, max_value=5.0),
+    kind=st.sampled_from(["put", "call"]),
+    n=st.integers(min_value=1, max_value=10_000_000),
+    strikes=st.lists(st.floats(min_value=1e-3, max_value=1e6), max_size=5),
+    hedge=st.booleans(),
+)
+def test_yaml_round_trip(tmp_path_factory, vol, kind, n, strikes, hedge):
+    d = Demo(vol=vol, kind=kind, n_paths=n, strikes=tuple(strikes), hedge=hedge)
+    path = tmp_path_factory.mktemp("rt") / "p.yaml"
+    save_parameters(d, path)
+    assert load_parameters(path, Demo) == d
+    assert parameters_from_dict(Demo, parameters_to_dict(d)) == d
+
+
+def test_unknown_notebook_stem():
+    with pytest.raises(ParameterError, match="notebook='nope' is not allowed"):
+        parameter_class_for("nope")
+
+
+def test_every_parameter_folder_is_registered():
+    folders = sorted({p.parent.name for p in PARAMETER_FILES})
+    assert set(folders) <= set(NOTEBOOK_PARAMETERS), folders
+
+
+@pytest.mark.parametrize("path", PARAMETER_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_parameter_file_loads_into_its_dataclass(path):
+    obj = load_parameters(path)
+    cls = parameter_class_for(path.parent.name)
+    assert isinstance(obj, cls)
+    # keys are exactly the fields: the file names no field the class lacks (checked by the
+    # loader) and writing the object back gives the same values
+    assert parameters_from_dict(cls, parameters_to_dict(obj)) == obj
