@@ -53,7 +53,10 @@ def _make_control(name: str, value: Any, hint: Any, spec: dict[str, Any]) -> w.W
             ctl = w.IntSlider(value=value, min=lo, max=hi, step=1, continuous_update=False, **common)
         else:
             ctl = w.BoundedIntText(
-                value=value, min=lo if lo is not None else -(2**31), max=hi if hi is not None else 2**31, **common
+                value=value,
+                min=lo if lo is not None else -(2**31),
+                max=hi if hi is not None else 2**31,
+                **common,
             )
     elif hint is float:
         lo = spec.get("ge") if spec.get("ge") is not None else spec.get("gt")
@@ -73,7 +76,9 @@ def _make_control(name: str, value: Any, hint: Any, spec: dict[str, Any]) -> w.W
     return ctl
 
 
-def controls_for(cls: type, params: Any | None = None, *, include: list[str] | None = None) -> dict[str, w.Widget]:
+def controls_for(
+    cls: type, params: Any | None = None, *, include: list[str] | None = None
+) -> dict[str, w.Widget]:
     """Return one control per field of parameter class ``cls``, keyed by field name.
 
     Parameters

@@ -41,6 +41,10 @@ def setup_charts() -> None:
     alt.data_transformers.disable_max_rows()
     if chart_mode() == "interactive":
         alt.renderers.enable("jupyter", offline=True)
+        # The renderer only switches JupyterChart to its bundled (vl-convert) JavaScript when a
+        # chart is displayed through it; a JupyterChart built directly (ChartView, show) before
+        # that would load vega from esm.sh and stay blank offline. Switch the class now.
+        alt.JupyterChart.enable_offline(offline=True)
     _ENABLED = True
 
 

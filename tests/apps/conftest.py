@@ -1,0 +1,305 @@
+"""Fixtures for browser tests of the Voila apps: a real voila server and headless Chromium.
+
+Reuse them from any test in ``tests/apps``::
+
+    pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+    def test_my_app(open_app, blocked_requests):
+        page = open_app("my_app", ready=".tailkit-metrics")
+        ...
+        blocked_requests.assert_none()
+
+* ``voila_server`` (session): ``voila notebooks/apps`` on a free port of 127.0.0.1, started with a
+  clean environment in its own process group, killed at teardown. ``voila_server.url(name)``
+  is ``/voila/render/<name>.ipynb``. Voila starts a kernel and executes the notebook on the
+  first request of each page, so the first load of an app takes a while (kernel start, numba
+  compilation): :data:`APP_LOAD_TIMEOUT_MS` allows for it.
+* ``chromium_context`` (session): ``/usr/bin/chromium`` (never ``playwright install``) driven by
+  playwright's sync API in a fresh temporary user-data-dir.
+* ``app_page`` (function): a new page whose every request to a host other than 127.0.0.1 is
+  aborted and recorded in ``blocked_requests``; console errors land in ``console_errors``.
+* ``open_app`` (function): ``open_app(name, ready=css_selector)`` loads an app, waits until
+  Voila has finished executing it and ``ready`` is visible, and returns the page.
+
+Every test item marked ``browser`` in this folder is put in the xdist group ``"voila"`` so that
+under ``pytest -n 2 --dist loadgroup`` one worker runs them all against one server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+APPS_DIR = REPO / "notebooks" / "apps"
+VOILA = REPO / ".venv" / "bin" / "voila"
+CHROMIUM = Path("/usr/bin/chromium")
+SERVER_START_TIMEOUT_S = 90.0
+#: first render of an app: kernel start + every cell executed + numba compilation on 2 busy cores
+APP_LOAD_TIMEOUT_MS = 240_000
+#: hosts a page may talk to; everything else is aborted and recorded
+LOCAL_HOSTS = frozenset({"127.0.0.1"})
+#: aborted requests known not to matter: every Voila template (lab, classic, reveal) links the
+#: Font Awesome icon stylesheet from jsdelivr; our apps use no icons, so nothing changes offline.
+HARMLESS_EXTERNAL = ("https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@",)
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Group this folder's browser tests on one xdist worker (one voila server)."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.get_closest_marker("browser") is None or item.get_closest_marker("xdist_group"):
+            continue
+        if here in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.xdist_group("voila"))
+
+
+# run before xdist's own hook, which turns the group into a nodeid suffix
+pytest_collection_modifyitems = pytest.hookimpl(tryfirst=True)(pytest_collection_modifyitems)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class VoilaServer:
+    """A running voila server: its base URL, process and log file."""
+
+    base_url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def url(self, name: str) -> str:
+        """Return the URL rendering ``notebooks/apps/<name>.ipynb``."""
+        stem = name.removesuffix(".ipynb")
+        return f"{self.base_url}/voila/render/{stem}.ipynb"
+
+    def log_tail(self, n_chars: int = 4000) -> str:
+        """Return the end of the server's combined stdout/stderr (for failure messages)."""
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")[-n_chars:]
+        except OSError:
+            return ""
+
+
+def _clean_env(home: Path) -> dict[str, str]:
+    """Return a minimal environment for voila and its kernels (nothing leaks in from the shell)."""
+    venv_bin = str(REPO / ".venv" / "bin")
+    env = {
+        "PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin",
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "PYTHONHASHSEED": "0",
+        "JUPYTER_PLATFORM_DIRS": "1",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "VIRTUAL_ENV": str(REPO / ".venv"),
+    }
+    return env
+
+
+def _wait_until_answering(server: VoilaServer, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    last_error = "no answer yet"
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(
+                f"voila exited with code {server.process.returncode} before answering; "
+                f"log:\n{server.log_tail()}"
+            )
+        try:
+            with urllib.request.urlopen(server.base_url + "/", timeout=5) as resp:
+                if resp.status == 200:
+                    return
+                last_error = f"HTTP {resp.status}"
+        except (urllib.error.URLError, OSError) as exc:
+            last_error = str(exc)
+        time.sleep(0.5)
+    raise RuntimeError(
+        f"voila did not answer within {timeout_s:.0f} s ({last_error}); log:\n{server.log_tail()}"
+    )
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Terminate the server's process group (voila and its kernels), then kill what is left."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            pass
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
+    """Start ``voila notebooks/apps`` on a free 127.0.0.1 port; stop its process group at teardown."""
+    if not VOILA.exists():
+        pytest.skip(f"voila is not installed at {VOILA}")
+    root = tmp_path_factory.mktemp("voila")
+    home = root / "home"
+    home.mkdir()
+    log_path = root / "voila.log"
+    port = _free_port()
+    cmd = [
+        str(VOILA),
+        str(APPS_DIR),
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        "--VoilaConfiguration.show_tracebacks=True",
+    ]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            cmd,
+            cwd=str(REPO),
+            env=_clean_env(home),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = VoilaServer(base_url=f"http://127.0.0.1:{port}", process=process, log_path=log_path)
+    try:
+        _wait_until_answering(server, SERVER_START_TIMEOUT_S)
+        yield server
+    finally:
+        _stop(process)
+
+
+@pytest.fixture(scope="session")
+def chromium_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A headless Chromium (the system ``/usr/bin/chromium``) in a fresh user-data-dir."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (make test installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    user_data_dir = tmp_path_factory.mktemp("chromium-profile")
+    with sync_api.sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(user_data_dir),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 1000},
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+@dataclass
+class BlockedRequests:
+    """Requests to hosts other than 127.0.0.1 that a page tried to make (all aborted)."""
+
+    urls: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.urls)
+
+    def assert_none(self, allowed_prefixes: tuple[str, ...] = HARMLESS_EXTERNAL) -> None:
+        """Fail if the page tried to reach any host but 127.0.0.1 (beyond ``allowed_prefixes``).
+
+        By default only Voila's own Font Awesome stylesheet links (:data:`HARMLESS_EXTERNAL`)
+        are tolerated; pass ``allowed_prefixes=()`` to tolerate nothing.
+        """
+        offending = [u for u in self.urls if not u.startswith(allowed_prefixes)]
+        assert not offending, f"requests left 127.0.0.1 (aborted): {offending}"
+
+
+@pytest.fixture
+def blocked_requests() -> BlockedRequests:
+    """The external requests ``app_page`` aborted during the test."""
+    return BlockedRequests()
+
+
+@pytest.fixture
+def console_errors() -> list[str]:
+    """Console error messages and uncaught page errors seen by ``app_page``."""
+    return []
+
+
+def _is_local(url: str) -> bool:
+    parsed = urlparse(url)
+    if parsed.scheme in ("data", "blob", "about"):
+        return True
+    return parsed.hostname in LOCAL_HOSTS
+
+
+@pytest.fixture
+def app_page(
+    chromium_context: object, blocked_requests: BlockedRequests, console_errors: list[str]
+) -> Iterator[object]:
+    """A new page that aborts (and records) every request not addressed to 127.0.0.1."""
+    page = chromium_context.new_page()  # type: ignore[attr-defined]
+
+    def route(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if _is_local(url):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            blocked_requests.urls.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+    page.route("**/*", route)
+    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: console_errors.append(f"page error: {exc}"))
+    try:
+        yield page
+    finally:
+        page.close()
+
+
+@pytest.fixture
+def open_app(voila_server: VoilaServer, app_page: object) -> Callable[..., object]:
+    """Return ``open_app(name, ready=None)`` loading ``notebooks/apps/<name>.ipynb`` in ``app_page``.
+
+    Waits until Voila has executed every cell (its spinner is gone and the cells are shown),
+    then, if given, until the CSS selector ``ready`` is visible. Returns the page.
+    """
+
+    def _open(name: str, ready: str | None = None, timeout_ms: float = APP_LOAD_TIMEOUT_MS) -> object:
+        page = app_page
+        try:
+            page.goto(voila_server.url(name), wait_until="load", timeout=timeout_ms)  # type: ignore[attr-defined]
+            page.wait_for_selector("#rendered_cells", state="visible", timeout=timeout_ms)  # type: ignore[attr-defined]
+            if ready is not None:
+                page.wait_for_selector(ready, state="visible", timeout=timeout_ms)  # type: ignore[attr-defined]
+        except Exception as exc:
+            print(f"voila log tail:\n{voila_server.log_tail()}", file=sys.stderr)
+            raise AssertionError(f"app {name!r} did not load: {exc}") from exc
+        return page
+
+    return _open
