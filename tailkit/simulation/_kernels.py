@@ -1,0 +1,305 @@
+"""Path kernels: plain-Python functions and their jitted twins.
+
+Every kernel simulates one block of paths from a numpy ``Generator`` passed in (numba draws
+the same numbers as numpy from the same generator), so that the numbers depend only on the
+block's stream: ``skip`` leading paths are simulated and discarded, the next ``count``
+written to ``out`` from row ``out_start``. Draw order per path and step is fixed and
+documented in each kernel; changing it changes every simulated number.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from tailkit._numba import jit
+
+# --------------------------------------------------------------------------- helpers
+
+
+def poisson_inverse_python(u: float, lam: float, p0: float) -> int:
+    # Poisson(lam) count by inversion of the uniform u; p0 = exp(-lam)
+    k = 0
+    p = p0
+    cdf = p0
+    while u > cdf and k < 1000:
+        k += 1
+        p *= lam / k
+        if p == 0.0:
+            break
+        cdf += p
+    return k
+
+
+poisson_inverse = jit(poisson_inverse_python)
+
+# jump table rows (shape (9, n_assets)), all per step:
+# 0 market intensity*dt, 1 exp(-row0), 2 market log-jump mean, 3 market log-jump variance,
+# 4 idiosyncratic intensity*dt, 5 exp(-row4), 6 idio mean, 7 idio variance, 8 compensator
+N_JUMP_ROWS = 9
+
+
+def jump_step_python(gen, table, jump):  # type: ignore[no-untyped-def]
+    # Draw order: one uniform for the market event count (if its intensity > 0); then per
+    # asset one uniform for its idiosyncratic count (if > 0) and, when any jump hit the
+    # asset, one normal for the total jump size (sum of normals is normal).
+    n = jump.shape[0]
+    nm = 0
+    if table[0, 0] > 0.0:
+        nm = poisson_inverse(gen.random(), table[0, 0], table[1, 0])
+    for a in range(n):
+        ni = 0
+        if table[4, a] > 0.0:
+            ni = poisson_inverse(gen.random(), table[4, a], table[5, a])
+        j = -table[8, a]
+        if nm + ni > 0:
+            sd = math.sqrt(nm * table[3, a] + ni * table[7, a])
+            j += nm * table[2, a] + ni * table[6, a] + sd * gen.standard_normal()
+        jump[a] = j
+    return nm
+
+
+jump_step = jit(jump_step_python)
+
+
+# --------------------------------------------------------------------------- Vasicek
+
+
+def vasicek_block_python(gen, skip, count, r0, theta, decay, chol, out, out_start):  # type: ignore[no-untyped-def]
+    # Exact OU transition per step: r' = theta + (r - theta) * decay + chol @ z.
+    # Draw order: per path, per step, one standard normal per tenor.
+    n = r0.shape[0]
+    n_steps = out.shape[1] - 1
+    r = np.empty(n)
+    z = np.empty(n)
+    for p in range(skip + count):
+        row = out_start + p - skip
+        write = p >= skip
+        for a in range(n):
+            r[a] = r0[a]
+            if write:
+                out[row, 0, a] = r0[a]
+        for t in range(n_steps):
+            for a in range(n):
+                z[a] = gen.standard_normal()
+            for a in range(n):
+                acc = 0.0
+                for b in range(a + 1):
+                    acc += chol[a, b] * z[b]
+                r[a] = theta[a] + (r[a] - theta[a]) * decay[a] + acc
+                if write:
+                    out[row, t + 1, a] = r[a]
+
+
+vasicek_block = jit(vasicek_block_python)
+
+
+# --------------------------------------------------------------------------- GBM (+ jumps)
+
+
+def gbm_block_python(gen, skip, count, log_s0, drift, chol, has_jumps, table, out, out_start):  # type: ignore[no-untyped-def]
+    # log S' = log S + drift + chol @ z (+ jump). Draw order per step: n normals, then jumps.
+    n = log_s0.shape[0]
+    n_steps = out.shape[1] - 1
+    x = np.empty(n)
+    z = np.empty(n)
+    jump = np.zeros(n)
+    for p in range(skip + count):
+        row = out_start + p - skip
+        write = p >= skip
+        for a in range(n):
+            x[a] = log_s0[a]
+            if write:
+                out[row, 0, a] = math.exp(x[a])
+        for t in range(n_steps):
+            for a in range(n):
+                z[a] = gen.standard_normal()
+            if has_jumps:
+                jump_step(gen, table, jump)
+            for a in range(n):
+                acc = drift[a] + jump[a]
+                for b in range(a + 1):
+                    acc += chol[a, b] * z[b]
+                x[a] += acc
+                if write:
+                    out[row, t + 1, a] = math.exp(x[a])
+
+
+gbm_block = jit(gbm_block_python)
+
+
+# --------------------------------------------------------------------------- regimes
+
+
+def regime_block_python(  # type: ignore[no-untyped-def]
+    gen, skip, count, log_s0, drift, chol, trans_cum, init_cum, has_jumps, table, out, states, out_start
+):
+    # Regime s_t governs the step t -> t+1. Draw order per path: one uniform for s_0; per
+    # step: n normals, jumps, then one uniform for the transition s_t -> s_{t+1}.
+    n = log_s0.shape[0]
+    k_reg = init_cum.shape[0]
+    n_steps = out.shape[1] - 1
+    x = np.empty(n)
+    z = np.empty(n)
+    jump = np.zeros(n)
+    for p in range(skip + count):
+        row = out_start + p - skip
+        write = p >= skip
+        u = gen.random()
+        s = 0
+        while s < k_reg - 1 and u > init_cum[s]:
+            s += 1
+        for a in range(n):
+            x[a] = log_s0[a]
+            if write:
+                out[row, 0, a] = math.exp(x[a])
+        if write:
+            states[row, 0] = s
+        for t in range(n_steps):
+            for a in range(n):
+                z[a] = gen.standard_normal()
+            if has_jumps:
+                jump_step(gen, table, jump)
+            for a in range(n):
+                acc = drift[s, a] + jump[a]
+                for b in range(a + 1):
+                    acc += chol[s, a, b] * z[b]
+                x[a] += acc
+                if write:
+                    out[row, t + 1, a] = math.exp(x[a])
+            u = gen.random()
+            s_new = 0
+            while s_new < k_reg - 1 and u > trans_cum[s, s_new]:
+                s_new += 1
+            s = s_new
+            if write:
+                states[row, t + 1] = s
+
+
+regime_block = jit(regime_block_python)
+
+
+# --------------------------------------------------------------------------- GJR-GARCH CCC
+
+
+def gjr_block_python(  # type: ignore[no-untyped-def]
+    gen,
+    skip,
+    count,
+    log_s0,
+    mu,
+    omega,
+    alpha,
+    gamma,
+    beta,
+    h0,
+    chol,
+    nu,
+    has_jumps,
+    table,
+    store_var,
+    out,
+    var_out,
+    out_start,
+):
+    # r_t = mu + eps_t, eps_t = sqrt(h_t) e_t (+ jump - compensator),
+    # h_{t+1} = omega + (alpha + gamma 1[eps_t < 0]) eps_t^2 + beta h_t.
+    # e_t = chol @ z scaled by sqrt((nu - 2) / W), W ~ chi2(nu) common to all assets
+    # (standardised multivariate Student-t) when nu > 0, else Gaussian.
+    # Draw order per step: n normals, one gamma (t only), then jumps.
+    n = log_s0.shape[0]
+    n_steps = out.shape[1] - 1
+    x = np.empty(n)
+    h = np.empty(n)
+    z = np.empty(n)
+    jump = np.zeros(n)
+    half_nu = 0.5 * nu
+    for p in range(skip + count):
+        row = out_start + p - skip
+        write = p >= skip
+        for a in range(n):
+            x[a] = log_s0[a]
+            h[a] = h0[a]
+            if write:
+                out[row, 0, a] = math.exp(x[a])
+        for t in range(n_steps):
+            for a in range(n):
+                z[a] = gen.standard_normal()
+            scale = 1.0
+            if nu > 0.0:
+                w = 2.0 * gen.standard_gamma(half_nu)
+                scale = math.sqrt((nu - 2.0) / w)
+            if has_jumps:
+                jump_step(gen, table, jump)
+            for a in range(n):
+                e = 0.0
+                for b in range(a + 1):
+                    e += chol[a, b] * z[b]
+                eps = math.sqrt(h[a]) * e * scale + jump[a]
+                if write and store_var:
+                    var_out[row, t, a] = h[a]
+                x[a] += mu[a] + eps
+                lev = gamma[a] if eps < 0.0 else 0.0
+                h[a] = omega[a] + (alpha[a] + lev) * eps * eps + beta[a] * h[a]
+                if write:
+                    out[row, t + 1, a] = math.exp(x[a])
+        if write and store_var:
+            for a in range(n):
+                var_out[row, n_steps, a] = h[a]
+
+
+gjr_block = jit(gjr_block_python)
+
+
+# --------------------------------------------------------------------------- vol index
+
+
+def vol_index_block_python(gen, skip, count, x0, log_premium, decay, noise_sd, variance, out, out_start):  # type: ignore[no-untyped-def]
+    # x = log V; target m_t = log_premium + 0.5 log(variance_t) (variance annualised);
+    # exact OU step with the target frozen over the step:
+    # x' = m_t + (x - m_t) decay + noise_sd z.  One normal per path per step.
+    n_steps = out.shape[1] - 1
+    for p in range(skip + count):
+        row = out_start + p - skip
+        write = p >= skip
+        x = x0
+        if write:
+            out[row, 0, 0] = math.exp(x)
+        for t in range(n_steps):
+            z = gen.standard_normal()
+            if write:
+                m = log_premium + 0.5 * math.log(variance[row, t])
+                x = m + (x - m) * decay + noise_sd * z
+                out[row, t + 1, 0] = math.exp(x)
+
+
+vol_index_block = jit(vol_index_block_python)
+
+
+# --------------------------------------------------------------------------- analytics
+
+
+def drawdown_stats_python(values, max_dd, under_water):  # type: ignore[no-untyped-def]
+    # values (n_paths, n_steps + 1, n_assets) > 0; max drawdown as a positive fraction
+    # of the running peak, and the fraction of steps spent below the running peak.
+    n_p, n_t, n_a = values.shape
+    for p in range(n_p):
+        for a in range(n_a):
+            peak = values[p, 0, a]
+            worst = 0.0
+            below = 0
+            for t in range(1, n_t):
+                v = values[p, t, a]
+                if v >= peak:
+                    peak = v
+                else:
+                    below += 1
+                    dd = 1.0 - v / peak
+                    if dd > worst:
+                        worst = dd
+            max_dd[p, a] = worst
+            under_water[p, a] = below / (n_t - 1) if n_t > 1 else 0.0
+
+
+drawdown_stats = jit(drawdown_stats_python)
