@@ -1,0 +1,91 @@
+"""Coercion, validation and broadcasting shared by the pricing API (private)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from tailkit._typing import Float64Array
+from tailkit._validation import as_float_array, check_finite, check_range, kind_to_sign
+
+__all__ = [
+    "SERIAL_THRESHOLD",
+    "coerce",
+    "flatten_broadcast",
+    "is_scalar_call",
+    "positive",
+    "nonnegative",
+    "finite",
+    "signs",
+    "wrap",
+]
+
+#: below this many options the serial kernel is used (thread start-up dominates)
+SERIAL_THRESHOLD = 4096
+
+
+def coerce(name: str, value: Any) -> Float64Array:
+    """Return ``value`` as a float64 array (0-d for scalars)."""
+    return as_float_array(name, value)
+
+
+def positive(name: str, arr: Float64Array) -> None:
+    """Raise unless every element is a finite number > 0 (one fast pass when valid)."""
+    if not bool(np.all(arr > 0.0)) or not bool(np.all(np.isfinite(arr))):
+        check_finite(name, arr)
+        check_range(name, arr, gt=0.0)
+
+
+def nonnegative(name: str, arr: Float64Array) -> None:
+    """Raise unless every element is a finite number >= 0."""
+    if not bool(np.all(arr >= 0.0)) or not bool(np.all(np.isfinite(arr))):
+        check_finite(name, arr)
+        check_range(name, arr, ge=0.0)
+
+
+def finite(name: str, arr: Float64Array) -> None:
+    """Raise unless every element is finite."""
+    if not bool(np.all(np.isfinite(arr))):
+        check_finite(name, arr)
+
+
+def signs(kind: Any) -> Float64Array:
+    """Return +1.0 (call) / -1.0 (put) as a float64 array (0-d for a single string)."""
+    return np.asarray(kind_to_sign(kind), dtype=np.float64)
+
+
+def is_scalar_call(*arrays: Float64Array) -> bool:
+    """True when every input is 0-d (the result is then a Python float)."""
+    return all(a.ndim == 0 for a in arrays)
+
+
+def flatten_broadcast(*arrays: Float64Array) -> tuple[tuple[int, ...], list[Float64Array]]:
+    """Broadcast shape and 1-D views: length-1 arrays stay length 1, the rest are length ``n``.
+
+    Arrays already of the broadcast shape are passed through without a copy (when contiguous);
+    others are materialised with ``np.broadcast_to``.
+    """
+    shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    flat: list[Float64Array] = []
+    for a in arrays:
+        if a.size == 1:
+            flat.append(np.ascontiguousarray(a, dtype=np.float64).reshape(1))
+        elif a.shape == shape:
+            flat.append(np.ascontiguousarray(a, dtype=np.float64).reshape(-1))
+        else:
+            flat.append(np.ascontiguousarray(np.broadcast_to(a, shape), dtype=np.float64).reshape(-1))
+    return shape, flat
+
+
+def wrap(values: Float64Array, shape: tuple[int, ...], scalar: bool) -> float | Float64Array:
+    """Reshape kernel output; a Python float when the call was scalar."""
+    if scalar:
+        return float(values.reshape(-1)[0])
+    return values.reshape(shape)
+
+
+def n_elements(shape: tuple[int, ...]) -> int:
+    """Number of elements of an array of ``shape``."""
+    return math.prod(shape)
