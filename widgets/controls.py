@@ -28,11 +28,18 @@ def _label(name: str) -> str:
     return name.replace("_", " ")
 
 
-def _float_step(lo: float, hi: float) -> float:
+def _float_step(lo: float, hi: float, value: float | None = None) -> float:
+    """Arrow-key step: a tenth of the value's order of magnitude, never more than span/200.
+
+    A strike of 95 with a declared range up to 1e6 steps by 1, not by 1000; an IV of 0.20
+    steps by 0.01.
+    """
     span = hi - lo
-    if span <= 0 or not math.isfinite(span):
-        return 0.01
-    return 10 ** math.floor(math.log10(span / 200.0))
+    by_span = 10 ** math.floor(math.log10(span / 200.0)) if span > 0 and math.isfinite(span) else 0.01
+    if value is None or not math.isfinite(value) or value == 0:
+        return by_span
+    by_value = 10 ** math.floor(math.log10(abs(value))) / 10.0
+    return min(by_span, by_value)
 
 
 def _make_control(name: str, value: Any, hint: Any, spec: dict[str, Any]) -> w.Widget:
@@ -62,7 +69,7 @@ def _make_control(name: str, value: Any, hint: Any, spec: dict[str, Any]) -> w.W
         lo = spec.get("ge") if spec.get("ge") is not None else spec.get("gt")
         hi = spec.get("le") if spec.get("le") is not None else spec.get("lt")
         if lo is not None and hi is not None and math.isfinite(lo) and math.isfinite(hi):
-            step = _float_step(float(lo), float(hi))
+            step = _float_step(float(lo), float(hi), float(value))
             ctl = w.BoundedFloatText(value=value, min=lo, max=hi, step=step, **common)
         else:
             ctl = w.FloatText(value=value, **common)
