@@ -58,9 +58,13 @@ NOTEBOOK_PARAMETERS: dict[str, str] = {
     "01_option_pricing": "tailkit.pricing.study:OptionPricingParams",
     "02_asymmetric_simulation": "tailkit.simulation.study:SimulationStudyParams",
     "03_portfolio_construction": "tailkit.portfolio.study:PortfolioStudyParams",
+    "07_overlay_calibration": "tailkit.overlay.study:OverlayCalibrationParams",
+    "08_spread_screening": "tailkit.overlay.study:SpreadScreeningParams",
+    "09_exit_optimization": "tailkit.overlay.study:ExitOptimizationParams",
     "10_risk_management": "tailkit.risk.study:RiskStudyParams",
     "spread_explorer": "tailkit.pricing.study:SpreadExplorerParams",
     "risk_review": "tailkit.risk.study:RiskReviewParams",
+    "book_review": "tailkit.book.study:BookReviewParams",
 }
 
 _META = "tailkit"
