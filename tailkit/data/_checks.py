@@ -1,27 +1,20 @@
 """Checks shared by every reader and bundled loader in :mod:`tailkit.data` (defined once).
 
-A file is read into a :class:`RawTable`: its cells (strings for CSV, typed values for
-Parquet) plus, for every record, where it came from (``line N`` of a CSV file, header
-included, 1-based; ``row N`` of a Parquet file, 1-based). The checks below coerce columns
-and raise :class:`tailkit.errors.DataError` naming the file, the column and the first
-offending line, so a user can open the file and fix it.
+Files are read with :mod:`tailkit.data._table` into a :class:`RawTable` that remembers the
+file line of every record; the checks below coerce columns and raise
+:class:`tailkit.errors.DataError` naming the file, the column and the first offending line,
+so a user can open the file and fix it. Unit helpers live in :mod:`tailkit.data._units`
+and are re-exported here.
 """
 
 from __future__ import annotations
-
-import csv
-import gzip
-import io
-import os
-import warnings
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from tailkit._typing import BoolArray, Float1D, Int64Array
+from tailkit.data._table import RawTable, read_csv_table, read_parquet_table, read_table
+from tailkit.data._units import UnitConversionWarning, UnitsLike, detect_percent, to_decimal
 from tailkit.errors import DataError, ParameterError, describe_bad_value
 
 __all__ = [
@@ -53,201 +46,9 @@ DEFAULT_MAX_NAN_RUN = 5
 #: Cell texts read as "missing" (compared after stripping, case-insensitive).
 NA_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "#n/a", "#n/a n/a", "-", "."})
 
-#: How a column's units are declared: detected, or stated by the caller.
-UnitsLike = Literal["auto", "percent", "decimal"]
-
-_MAX_FIELD_CHARS = 10_000
-
-
-class UnitConversionWarning(UserWarning):
-    """A reader assumed the units of a column (percent or decimal) and converted them."""
-
 
 class DataQualityWarning(UserWarning):
     """A reader left rows out of a file (the message says how many and why)."""
-
-
-@dataclass(frozen=True, slots=True)
-class RawTable:
-    """Cells of a data file and where each record came from.
-
-    Attributes
-    ----------
-    frame : DataFrame of shape (n_records, n_columns)
-        Cells as read: strings for CSV (missing cells are ``""``), typed values for Parquet.
-    lines : ndarray of int64, shape (n_records,)
-        1-based position of each record: file line (header is line 1) for CSV, row for Parquet.
-    source : str
-        The file name as given by the caller, used in every message.
-    unit : {"line", "row"}
-        What ``lines`` counts.
-    """
-
-    frame: pd.DataFrame
-    lines: Int64Array
-    source: str
-    unit: Literal["line", "row"]
-
-    def where(self, position: int) -> str:
-        """Return ``"line N"`` / ``"row N"`` for the record at 0-based ``position``."""
-        return f"{self.unit} {int(self.lines[position])}"
-
-    def error(self, column: str | None, position: int | None, message: str) -> DataError:
-        """Build the house :class:`DataError`: ``"<file>, column 'c', line N: message"``."""
-        parts = [self.source]
-        if column is not None:
-            parts.append(f"column {column!r}")
-        if position is not None:
-            parts.append(self.where(position))
-        return DataError(", ".join(parts) + ": " + message)
-
-    def take(self, mask: BoolArray) -> RawTable:
-        """Return the records where ``mask`` is true (keeping their line numbers)."""
-        mask = np.asarray(mask, dtype=bool)
-        return RawTable(self.frame.loc[mask].reset_index(drop=True), self.lines[mask], self.source, self.unit)
-
-
-def _decode(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
-def read_csv_table(path: str | os.PathLike[str], *, source: str | None = None) -> RawTable:
-    """Read a CSV (optionally ``.gz``) file into a :class:`RawTable` of strings.
-
-    Parameters
-    ----------
-    path : str or PathLike
-        The file. ``.gz`` files are decompressed.
-    source : str, optional
-        Name used in messages; defaults to ``str(path)``.
-
-    Returns
-    -------
-    RawTable
-        One string column per header field; ``lines`` are the file lines records start on.
-
-    Raises
-    ------
-    DataError
-        The file cannot be read, is empty, has no header, or a record has more fields
-        than the header.
-    """
-    name = source or str(path)
-    p = Path(path)
-    try:
-        raw = p.read_bytes()
-        if p.name.lower().endswith(".gz"):
-            raw = gzip.decompress(raw)
-    except FileNotFoundError:
-        raise DataError(f"{name}: file not found") from None
-    except (OSError, EOFError) as exc:
-        raise DataError(f"{name}: cannot read the file ({exc})") from None
-    text = _decode(raw).replace("\x00", "")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
-    header: list[str] | None = None
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    start = 1
-    try:
-        for record in reader:
-            if header is None:
-                if any(cell.strip() for cell in record):
-                    header = [cell.strip() for cell in record]
-                start = reader.line_num + 1
-                continue
-            if not any(cell.strip() for cell in record):
-                start = reader.line_num + 1
-                continue
-            if len(record) > len(header):
-                extra = record[len(header) :]
-                if any(cell.strip() for cell in extra):
-                    raise DataError(
-                        f"{name}, line {start}: {len(record)} fields but the header has {len(header)} "
-                        f"({', '.join(map(repr, header))})"
-                    )
-                record = record[: len(header)]
-            elif len(record) < len(header):
-                record = record + [""] * (len(header) - len(record))
-            rows.append(
-                [cell if len(cell) <= _MAX_FIELD_CHARS else cell[:_MAX_FIELD_CHARS] for cell in record]
-            )
-            lines.append(start)
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise DataError(f"{name}, line {reader.line_num}: not valid CSV ({exc})") from None
-    if header is None:
-        raise DataError(f"{name}: the file is empty (no header line)")
-    seen: set[str] = set()
-    for col in header:
-        if col in seen:
-            raise DataError(f"{name}, line 1: column {col!r} appears twice in the header")
-        seen.add(col)
-    frame = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header)
-    frame = frame.astype(object)
-    return RawTable(frame, np.asarray(lines, dtype=np.int64), name, "line")
-
-
-def read_parquet_table(path: str | os.PathLike[str], *, source: str | None = None) -> RawTable:
-    """Read a Parquet file into a :class:`RawTable` (a named index becomes a column).
-
-    Parameters
-    ----------
-    path : str or PathLike
-        The file.
-    source : str, optional
-        Name used in messages; defaults to ``str(path)``.
-
-    Returns
-    -------
-    RawTable
-        Typed cells; ``lines`` are 1-based row numbers.
-
-    Raises
-    ------
-    DataError
-        The file is missing or not a readable Parquet file.
-    """
-    name = source or str(path)
-    if not Path(path).exists():
-        raise DataError(f"{name}: file not found")
-    try:
-        frame = pd.read_parquet(path)
-    except Exception as exc:  # pyarrow raises many types for a corrupt file
-        raise DataError(f"{name}: cannot read as Parquet ({type(exc).__name__}: {exc})") from None
-    if any(n is not None for n in frame.index.names):
-        frame = frame.reset_index()
-    else:
-        frame = frame.reset_index(drop=True)
-    frame.columns = [str(c) for c in frame.columns]
-    return RawTable(frame, np.arange(1, len(frame) + 1, dtype=np.int64), name, "row")
-
-
-def read_table(path: str | os.PathLike[str], *, format: Literal["csv", "parquet"] | None = None) -> RawTable:
-    """Read a CSV or Parquet file, choosing by ``format`` or by the file's suffix.
-
-    Parameters
-    ----------
-    path : str or PathLike
-        The file (``.csv``, ``.csv.gz``, ``.txt``, ``.parquet``, ``.pq``).
-    format : {"csv", "parquet"}, optional
-        Overrides the suffix.
-
-    Returns
-    -------
-    RawTable
-        The file's cells and record positions.
-    """
-    if format is None:
-        lower = Path(path).name.lower()
-        format = "parquet" if lower.endswith((".parquet", ".pq")) else "csv"
-    if format == "csv":
-        return read_csv_table(path)
-    if format == "parquet":
-        return read_parquet_table(path)
-    raise ParameterError(describe_bad_value("format", format, "'csv', 'parquet' or None"))
 
 
 def require_columns(table: RawTable, columns: dict[str, str] | list[str]) -> None:
@@ -270,13 +71,23 @@ def require_columns(table: RawTable, columns: dict[str, str] | list[str]) -> Non
         )
 
 
+def _strip(values: pd.Series) -> pd.Series:
+    """Strip surrounding spaces from text cells (vectorised for text columns)."""
+    if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
+        return values.str.strip()
+    if values.dtype == object:
+        return values.map(lambda v: v.strip() if isinstance(v, str) else v)
+    return values
+
+
 def _blank(values: pd.Series) -> BoolArray:
     """Missing cells: NaN/None, or strings in :data:`NA_TOKENS`."""
     out = np.asarray(values.isna(), dtype=bool).copy()
-    obj = values.to_numpy(dtype=object)
-    for i, v in enumerate(obj):
-        if not out[i] and isinstance(v, str) and v.strip().lower() in NA_TOKENS:
-            out[i] = True
+    if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
+        out |= np.asarray(values.str.strip().str.lower().isin(NA_TOKENS).fillna(False), dtype=bool)
+    elif values.dtype == object:
+        text = values.map(lambda v: v.strip().lower() if isinstance(v, str) else None)
+        out |= np.asarray(text.isin(NA_TOKENS), dtype=bool)
     return out
 
 
@@ -296,10 +107,7 @@ def coerce_numbers(values: pd.Series) -> tuple[Float1D, BoolArray]:
         True where a cell is present but not a finite number.
     """
     blank = _blank(values)
-    if values.dtype == object:
-        cleaned = values.map(lambda v: v.strip() if isinstance(v, str) else v)
-    else:
-        cleaned = values
+    cleaned = _strip(values)
     try:
         parsed = pd.to_numeric(cleaned, errors="coerce")
         numbers = np.asarray(parsed, dtype=np.float64)
@@ -371,11 +179,9 @@ def coerce_dates(values: pd.Series, *, fmt: str | None = None) -> tuple[pd.Datet
         True where a cell is present but not a date.
     """
     blank = _blank(values)
-    if values.dtype == object:
-        cleaned = values.map(lambda v: v.strip() if isinstance(v, str) else v)
-        cleaned = cleaned.where(~blank, None)
-    else:
-        cleaned = values
+    cleaned = _strip(values)
+    if pd.api.types.is_string_dtype(values.dtype) or values.dtype == object:
+        cleaned = cleaned.astype(object).where(~blank, None)
     if pd.api.types.is_datetime64_any_dtype(cleaned.dtype):
         out = _to_datetime(cleaned, None)
     elif fmt is not None:
@@ -540,83 +346,3 @@ def check_nan_runs(
                 f"{length} consecutive missing values starting here (at most {max_run} allowed; "
                 "fill or drop them, or raise max_nan_run)",
             )
-
-
-def detect_percent(values: Float1D) -> bool:
-    """Return True when values look like percent (median of the absolute finite values > 1).
-
-    Parameters
-    ----------
-    values : ndarray of float64, shape (n,)
-        Yields, vols or rates.
-
-    Returns
-    -------
-    bool
-        True for percent (4.38 meaning 4.38%), False for decimals (0.0438).
-    """
-    finite = np.abs(values[np.isfinite(values)])
-    return bool(finite.size) and float(np.median(finite)) > 1.0
-
-
-def to_decimal(
-    values: Float1D,
-    *,
-    units: UnitsLike,
-    column: str,
-    source: str,
-    what: str,
-    documented: Literal["percent", "either"] = "either",
-    argument: str = "units",
-) -> Float1D:
-    """Return ``values`` as decimals, announcing any assumption with :class:`UnitConversionWarning`.
-
-    Parameters
-    ----------
-    values : ndarray of float64, shape (n,)
-        Values as read.
-    units : {"auto", "percent", "decimal"}
-        Declared units; ``"auto"`` detects them with :func:`detect_percent` and warns
-        what was assumed.
-    column : str
-        Column name (for the message).
-    source : str
-        File name (for the message).
-    what : str
-        What the values are, e.g. ``"yields"`` (for the message).
-    documented : {"either", "percent"}, default="either"
-        The file format's documented units. With ``"percent"``, values detected as decimals
-        are kept as decimals and that assumption is announced too.
-    argument : str, default="units"
-        Name of the caller's units argument (for the message).
-
-    Returns
-    -------
-    ndarray of float64, shape (n,)
-        Decimal values (0.0438 for 4.38%).
-    """
-    if units not in ("auto", "percent", "decimal"):
-        raise ParameterError(describe_bad_value(argument, units, "'auto', 'percent' or 'decimal'"))
-    finite = values[np.isfinite(values)]
-    median = float(np.median(np.abs(finite))) if finite.size else float("nan")
-    if units == "percent":
-        return values / 100.0
-    if units == "decimal":
-        return values
-    if detect_percent(values):
-        warnings.warn(
-            f"{source}: column {column!r} read as {what} in percent (median {median:.4g} > 1) "
-            f"and divided by 100 to decimals; pass {argument}='decimal' if that is wrong",
-            UnitConversionWarning,
-            stacklevel=3,
-        )
-        return values / 100.0
-    if documented == "percent" and finite.size:
-        warnings.warn(
-            f"{source}: column {column!r} should hold {what} in percent, but the values look like "
-            f"decimals (median {median:.4g} <= 1); kept as decimals, "
-            f"pass {argument}='percent' if that is wrong",
-            UnitConversionWarning,
-            stacklevel=3,
-        )
-    return values
