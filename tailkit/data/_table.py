@@ -108,6 +108,7 @@ def read_csv_table(path: str | os.PathLike[str], *, source: str | None = None) -
     text = _decode(raw).replace("\x00", "")
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
     header: list[str] | None = None
+    header_line = 1
     rows: list[list[str]] = []
     lines: list[int] = []
     start = 1
@@ -116,6 +117,7 @@ def read_csv_table(path: str | os.PathLike[str], *, source: str | None = None) -
             if header is None:
                 if any(cell.strip() for cell in record):
                     header = [cell.strip() for cell in record]
+                    header_line = reader.line_num
                 start = reader.line_num + 1
                 continue
             if not any(cell.strip() for cell in record):
@@ -140,10 +142,14 @@ def read_csv_table(path: str | os.PathLike[str], *, source: str | None = None) -
         raise DataError(f"{name}, line {reader.line_num}: not valid CSV ({exc})") from None
     if header is None:
         raise DataError(f"{name}: the file is empty (no header line)")
+    # unnamed columns with no values (trailing commas from spreadsheet exports) are dropped
+    keep = [j for j, col in enumerate(header) if col or any(row[j].strip() for row in rows)]
+    header = [header[j] for j in keep]
+    rows = [[row[j] for j in keep] for row in rows]
     seen: set[str] = set()
     for col in header:
         if col in seen:
-            raise DataError(f"{name}, line 1: column {col!r} appears twice in the header")
+            raise DataError(f"{name}, line {header_line}: column {col!r} appears twice in the header")
         seen.add(col)
     frame = pd.DataFrame(rows or None, columns=header, dtype="str")
     return RawTable(frame, np.asarray(lines, dtype=np.int64), name, "line")

@@ -127,6 +127,13 @@ def test_long_panel_gap_from_missing_rows(write_text):
     )
 
 
+def test_trailing_commas_and_leading_blank_lines(write_text):
+    text = "\n\n" + WIDE.replace("\n", ",\n")
+    _check(read_prices(write_text("excel.csv", text)))
+    message = _error(write_text("e.csv", "\ndate,AAPL,MSFT\n2024-01-02,1,2\n2024-01-03,1,x\n"))
+    assert "line 4" in message and "'MSFT'" in message
+
+
 def test_structure_errors(write_text):
     assert "missing required column" in _error(write_text("x.csv", "day,AAPL\n2024-01-02,1\n"))
     assert "no price columns" in _error(write_text("y.csv", "date\n2024-01-02\n"))

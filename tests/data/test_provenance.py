@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import doctest
 import hashlib
+import importlib
 import json
 from pathlib import Path
 
@@ -68,6 +70,14 @@ def test_stocks_file_is_the_one_bokeh_sampledata_records():
     record = next(r for r in records if r.get("module") == "stocks")
     assert record["recorded_license"] == "Public domain"
     assert record["sha256"]["stocks.csv.gz"] == dataset("stocks").sha256
+
+
+@pytest.mark.parametrize("module", ["sp500", "vix", "credit_yields", "fama_french", "stocks", "provenance"])
+def test_docstring_examples(module):
+    mod = importlib.import_module(f"tailkit.data.{module}")
+    result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
+    assert result.attempted > 0
 
 
 def test_package_data_ships_the_files():
