@@ -1,0 +1,105 @@
+"""Risk engine: VaR/ES with contributions, backtests, stress tests, limits, performance analytics.
+
+Losses (VaR, ES, stress P&L) are in the units of the position values you pass; VaR and ES
+are positive numbers, stress P&L is signed. Performance metrics follow empyrical's
+conventions (see :mod:`tailkit.risk.metrics`).
+"""
+
+from __future__ import annotations
+
+from tailkit.risk.backtest import (
+    VaRBacktest,
+    backtest_var,
+    christoffersen_independence,
+    kupiec_pof,
+    rolling_var_forecast,
+)
+from tailkit.risk.limits import (
+    DEFAULT_SCHEDULE,
+    LimitBreach,
+    LimitReport,
+    VolRegimeSchedule,
+    check_limits,
+    drawdown_protection,
+    dynamic_limits,
+    realized_vol,
+    vol_target_leverage,
+)
+from tailkit.risk.metrics import (
+    BENCHMARK_METRICS,
+    METRICS,
+    PerformanceReport,
+    drawdown_series,
+    performance_report,
+    rolling_metrics,
+)
+from tailkit.risk.revaluation import OptionBook, RevaluationResult, book_var_es, full_revaluation
+from tailkit.risk.stress import (
+    HISTORICAL_WINDOWS,
+    STANDARD_SHOCKS,
+    FactorShock,
+    StressResult,
+    StressWindow,
+    bundled_factor_changes,
+    crisis_mask_from_vol,
+    estimate_factor_betas,
+    factor_stress,
+    historical_stress,
+    monte_carlo_stress,
+    stress_table,
+)
+from tailkit.risk.var import (
+    HistoricalVaRArrays,
+    VaRResult,
+    compare_var_es,
+    historical_var_es_arrays,
+    overlapping_returns,
+    scenario_var_es,
+    var_es,
+)
+
+__all__ = [
+    "BENCHMARK_METRICS",
+    "DEFAULT_SCHEDULE",
+    "HISTORICAL_WINDOWS",
+    "METRICS",
+    "STANDARD_SHOCKS",
+    "FactorShock",
+    "HistoricalVaRArrays",
+    "LimitBreach",
+    "LimitReport",
+    "OptionBook",
+    "PerformanceReport",
+    "RevaluationResult",
+    "StressResult",
+    "StressWindow",
+    "VaRBacktest",
+    "VaRResult",
+    "VolRegimeSchedule",
+    "backtest_var",
+    "book_var_es",
+    "bundled_factor_changes",
+    "check_limits",
+    "christoffersen_independence",
+    "compare_var_es",
+    "crisis_mask_from_vol",
+    "drawdown_protection",
+    "drawdown_series",
+    "dynamic_limits",
+    "estimate_factor_betas",
+    "factor_stress",
+    "full_revaluation",
+    "historical_stress",
+    "historical_var_es_arrays",
+    "kupiec_pof",
+    "monte_carlo_stress",
+    "overlapping_returns",
+    "performance_report",
+    "realized_vol",
+    "rolling_metrics",
+    "rolling_var_forecast",
+    "scenario_var_es",
+    "stress_table",
+    "var_es",
+    "vol_target_leverage",
+]

@@ -1,0 +1,304 @@
+"""Numba kernels of the risk engine: arrays in, arrays out, no pandas, no I/O.
+
+Each kernel is a plain-Python function ``foo_python`` with its jitted twin ``foo``;
+``tests/risk/test_kernels.py`` checks that both agree.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from tailkit._numba import jit, prange
+
+_SQRT1_2 = 0.7071067811865476
+
+
+def select_descending_python(a, idx, lo, hi, kth):
+    """Partially order ``a[lo:hi + 1]`` (and ``idx`` alongside) in place, descending.
+
+    Afterwards ``a[kth]`` holds the value a full descending sort would put there,
+    ``a[lo:kth] >= a[kth] >= a[kth + 1:hi + 1]``. Hoare partition with a median-of-three
+    pivot (quickselect), expected O(n).
+    """
+    while hi > lo:
+        mid = (lo + hi) // 2
+        x = a[lo]
+        y = a[mid]
+        z = a[hi]
+        if x < y:
+            x, y = y, x
+        if y < z:
+            y = z
+            if x < y:
+                y = x
+        pivot = y
+        i = lo
+        j = hi
+        while i <= j:
+            while a[i] > pivot:
+                i += 1
+            while a[j] < pivot:
+                j -= 1
+            if i <= j:
+                t = a[i]
+                a[i] = a[j]
+                a[j] = t
+                ti = idx[i]
+                idx[i] = idx[j]
+                idx[j] = ti
+                i += 1
+                j -= 1
+        if kth <= j:
+            hi = j
+        elif kth >= i:
+            lo = i
+        else:
+            return
+
+
+select_descending = jit(select_descending_python)
+
+
+def level_stats_python(losses, idx, m_max, mm, fr):
+    """VaR, ES and VaR-scenario index of one level, given ``losses`` already selected at ``m_max``.
+
+    Re-selects the prefix ``losses[:m_max + 1]`` (the ``m_max + 1`` largest losses) at ``mm``.
+    The tail holds the ``mm`` largest losses with weight 1 and the next one with weight ``fr``
+    (Acerbi-Tasche); VaR is the ``ceil(mm + fr)``-th largest loss.
+    """
+    select_descending(losses, idx, 0, m_max, mm)
+    total = 0.0
+    for i in range(mm):
+        total += losses[i]
+    if fr > 0.0 or mm == 0:
+        var = losses[mm]
+        scen = idx[mm]
+    else:
+        best = 0
+        for i in range(1, mm):
+            if losses[i] < losses[best]:
+                best = i
+        var = losses[best]
+        scen = idx[best]
+    if fr > 0.0:
+        total += fr * losses[mm]
+    return var, total / (mm + fr), scen
+
+
+level_stats = jit(level_stats_python)
+
+
+def tail_var_es_python(losses, m, frac, var_out, es_out, scen_out):
+    """VaR and ES of ``losses`` (n,) for every level, one full selection for all levels.
+
+    ``losses`` is copied; ``m`` (n_levels,) int64 and ``frac`` (n_levels,) float64 split the
+    tail size ``n * (1 - confidence)``; ``scen_out`` receives each VaR scenario's index.
+    """
+    n = losses.shape[0]
+    work = losses.copy()
+    idx = np.arange(n)
+    m_max = 0
+    for lev in range(m.shape[0]):
+        m_max = max(m_max, m[lev])
+    select_descending(work, idx, 0, n - 1, m_max)
+    for lev in range(m.shape[0]):
+        var, es, scen = level_stats(work, idx, m_max, m[lev], frac[lev])
+        var_out[lev] = var
+        es_out[lev] = es
+        scen_out[lev] = scen
+
+
+tail_var_es = jit(tail_var_es_python)
+
+
+def historical_var_es_python(returns, weights, m, frac, var_out, es_out, marg_var_out, marg_es_out):
+    """Historical VaR/ES with component VaR/ES for a linear book.
+
+    Parameters
+    ----------
+    returns : (n_scenarios, n_positions) C-contiguous float64, scenario returns.
+    weights : (n_positions,) float64, position values (currency).
+    m, frac : (n_levels,) int64 and float64, tail sizes ``n * (1 - confidence)`` split
+        into integer and fractional parts.
+    var_out, es_out : (n_levels,) outputs, losses as positive numbers.
+    marg_var_out, marg_es_out : (n_levels, n_positions) outputs, marginal VaR/ES per unit
+        of position value (VaR: minus each position's return in the VaR scenario; ES: minus
+        each position's mean return over the tail scenarios). Times ``weights`` they are
+        the Euler components, which sum to VaR and ES.
+
+    Returns
+    -------
+    bool
+        False if the portfolio P&L has a non-finite value (outputs then undefined).
+    """
+    n = returns.shape[0]
+    p = returns.shape[1]
+    pnl = np.dot(returns, weights)
+    losses = np.empty(n)
+    for i in range(n):
+        v = pnl[i]
+        if not math.isfinite(v):
+            return False
+        losses[i] = -v
+    idx = np.arange(n)
+    m_max = 0
+    for lev in range(m.shape[0]):
+        m_max = max(m_max, m[lev])
+    select_descending(losses, idx, 0, n - 1, m_max)
+    acc = np.empty(p)
+    for lev in range(m.shape[0]):
+        mm = m[lev]
+        fr = frac[lev]
+        var, es, srow = level_stats(losses, idx, m_max, mm, fr)
+        var_out[lev] = var
+        es_out[lev] = es
+        for j in range(p):
+            acc[j] = 0.0
+        for i in range(mm):
+            row = idx[i]
+            for j in range(p):
+                acc[j] += returns[row, j]
+        if fr > 0.0:
+            row = idx[mm]
+            for j in range(p):
+                acc[j] += fr * returns[row, j]
+        denom = mm + fr
+        for j in range(p):
+            marg_es_out[lev, j] = -acc[j] / denom
+            marg_var_out[lev, j] = -returns[srow, j]
+    return True
+
+
+historical_var_es = jit(historical_var_es_python)
+
+
+def norm_cdf_python(x):
+    """Standard normal CDF via ``erfc`` (full double precision in both tails)."""
+    return 0.5 * math.erfc(-x * _SQRT1_2)
+
+
+norm_cdf = jit(norm_cdf_python)
+
+
+def bs_value_python(s, k, t, vol, r, q, sign):
+    """Black-Scholes-Merton value of one option (``sign`` +1 call, -1 put); intrinsic at ``t <= 0``."""
+    if t <= 0.0 or vol <= 0.0:
+        fwd = s * math.exp((r - q) * max(t, 0.0))
+        return max(sign * (fwd - k), 0.0) * math.exp(-r * max(t, 0.0))
+    v = vol * math.sqrt(t)
+    d1 = (math.log(s / k) + (r - q) * t) / v + 0.5 * v
+    d2 = d1 - v
+    return sign * (s * math.exp(-q * t) * norm_cdf(sign * d1) - k * math.exp(-r * t) * norm_cdf(sign * d2))
+
+
+bs_value = jit(bs_value_python)
+
+
+def revalue_options_python(
+    spot0,
+    spot_returns,
+    vol_shifts,
+    underlying,
+    strikes,
+    expiries,
+    vols,
+    rates,
+    dividends,
+    signs,
+    quantities,
+    horizon,
+    out,
+):
+    """Full Black-Scholes revaluation of an options book in every scenario.
+
+    ``out[s, o] = quantities[o] * (V_o(scenario s) - V_o(today))`` where the scenario moves
+    the underlying's spot by the simple return ``spot_returns[s, u]``, its implied vols by
+    ``vol_shifts[s, u]`` (absolute, floored at 1e-4) and time forward by ``horizon`` years.
+    Loops over scenarios in parallel.
+    """
+    n_scen = spot_returns.shape[0]
+    n_opt = strikes.shape[0]
+    base = np.empty(n_opt)
+    tau = np.empty(n_opt)
+    lnk = np.empty(n_opt)
+    sqt = np.empty(n_opt)
+    drift = np.empty(n_opt)
+    dfr = np.empty(n_opt)
+    dfq = np.empty(n_opt)
+    for o in range(n_opt):
+        u = underlying[o]
+        base[o] = bs_value(spot0[u], strikes[o], expiries[o], vols[o], rates[o], dividends[o], signs[o])
+        t = expiries[o] - horizon
+        tau[o] = t
+        lnk[o] = math.log(strikes[o])
+        sqt[o] = math.sqrt(max(t, 0.0))
+        drift[o] = (rates[o] - dividends[o]) * max(t, 0.0)
+        dfr[o] = math.exp(-rates[o] * max(t, 0.0))
+        dfq[o] = math.exp(-dividends[o] * max(t, 0.0))
+    n_und = spot0.shape[0]
+    spot = np.empty((n_scen, n_und))
+    lns = np.empty((n_scen, n_und))
+    for s in prange(n_scen):
+        for u in range(n_und):
+            x = spot0[u] * (1.0 + spot_returns[s, u])
+            spot[s, u] = x
+            lns[s, u] = math.log(x) if x > 0.0 else -np.inf
+    for s in prange(n_scen):
+        for o in range(n_opt):
+            u = underlying[o]
+            x = spot[s, u]
+            sign = signs[o]
+            if tau[o] <= 0.0 or x <= 0.0:
+                value = max(sign * (x - strikes[o]), 0.0)
+            else:
+                vol = vols[o] + vol_shifts[s, u]
+                if vol < 1e-4:
+                    vol = 1e-4
+                v = vol * sqt[o]
+                d1 = (lns[s, u] - lnk[o] + drift[o]) / v + 0.5 * v
+                d2 = d1 - v
+                value = sign * (
+                    x * dfq[o] * (0.5 * math.erfc(-sign * d1 * _SQRT1_2))
+                    - strikes[o] * dfr[o] * (0.5 * math.erfc(-sign * d2 * _SQRT1_2))
+                )
+            out[s, o] = quantities[o] * (value - base[o])
+
+
+revalue_options = jit(revalue_options_python, parallel=True)
+
+
+def drawdown_exposure_python(returns, threshold, rerisk_drawdown, rerisk_rebound, low, high, out):
+    """Drawdown-protection rule, causal: ``out[t]`` uses returns up to ``t - 1`` only.
+
+    Exposure starts at ``high``; it drops to ``low`` once the drawdown of the input NAV from
+    its running peak reaches ``threshold``, and returns to ``high`` once the drawdown is back
+    to ``rerisk_drawdown`` or less, or the NAV has risen ``rerisk_rebound`` above its trough
+    since de-risking (``rerisk_rebound <= 0`` disables that trigger). NaN returns count as 0.
+    """
+    n = returns.shape[0]
+    nav = 1.0
+    peak = 1.0
+    trough = 1.0
+    derisked = False
+    for t in range(n):
+        out[t] = low if derisked else high
+        r = returns[t]
+        if math.isfinite(r):
+            nav *= 1.0 + r
+        if nav > peak:
+            peak = nav
+        dd = 1.0 - nav / peak
+        if derisked:
+            if nav < trough:
+                trough = nav
+            if dd <= rerisk_drawdown or (rerisk_rebound > 0.0 and nav / trough - 1.0 >= rerisk_rebound):
+                derisked = False
+        elif dd >= threshold:
+            derisked = True
+            trough = nav
+    return out
+
+
+drawdown_exposure = jit(drawdown_exposure_python)
