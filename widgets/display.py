@@ -25,6 +25,7 @@ from IPython.display import SVG, display
 __all__ = ["chart_mode", "setup_charts", "show", "ChartView"]
 
 _ENABLED = False
+_OFFLINE = False
 
 
 def chart_mode() -> Literal["interactive", "static"]:
@@ -34,18 +35,22 @@ def chart_mode() -> Literal["interactive", "static"]:
 
 
 def setup_charts() -> None:
-    """Enable altair's offline renderer once (idempotent); no-op in static mode."""
-    global _ENABLED
-    if _ENABLED:
-        return
-    alt.data_transformers.disable_max_rows()
-    if chart_mode() == "interactive":
+    """Prepare altair for the current mode (idempotent; cheap to call before every chart).
+
+    Both modes lift altair's 5,000-row limit. Interactive mode enables the ``jupyter`` renderer
+    with ``offline=True`` *and* switches ``alt.JupyterChart`` itself to the JavaScript bundled by
+    vl-convert: the renderer only does that when a chart is displayed through it, so a
+    ``JupyterChart`` built directly (as :class:`ChartView` and :func:`show` do) would otherwise
+    import vega from esm.sh and stay blank without network (seen in Voila).
+    """
+    global _ENABLED, _OFFLINE
+    if not _ENABLED:
+        alt.data_transformers.disable_max_rows()
+        _ENABLED = True
+    if chart_mode() == "interactive" and not _OFFLINE:
         alt.renderers.enable("jupyter", offline=True)
-        # The renderer only switches JupyterChart to its bundled (vl-convert) JavaScript when a
-        # chart is displayed through it; a JupyterChart built directly (ChartView, show) before
-        # that would load vega from esm.sh and stay blank offline. Switch the class now.
         alt.JupyterChart.enable_offline(offline=True)
-    _ENABLED = True
+        _OFFLINE = True
 
 
 def _svg(chart: alt.TopLevelMixin) -> str:

@@ -95,12 +95,13 @@ def jump_premium_chart(jumps: pd.DataFrame, *, title: str | None = None) -> alt.
         "merton_price": "Merton jump-diffusion",
     }
     long["model"] = long["model"].map(names)
+    long = long[long["price"] > 1e-12]  # log axis: drop prices that are zero to machine precision
     prices = (
         alt.Chart(long, title=title or "Put price: Black-Scholes vs Merton jumps")
         .mark_line()
         .encode(
             x=alt.X("strike:Q", scale=alt.Scale(zero=False)),
-            y=alt.Y("price:Q", title="put price"),
+            y=alt.Y("price:Q", title="put price (log scale)", scale=alt.Scale(type="log")),
             color=alt.Color(
                 "model:N", title="model", legend=alt.Legend(orient="bottom", direction="vertical")
             ),
@@ -136,7 +137,7 @@ def smile_chart(chain: pd.DataFrame, *, title: str | None = None) -> alt.LayerCh
     altair.LayerChart
     """
     data = chain[["strike", "kind", "iv_true", "iv", "iv_error"]].copy()
-    base = alt.Chart(data, title=title or "Implied vol of a SYNTHETIC chain: skew in, vols recovered")
+    base = alt.Chart(data)
     line = base.mark_line(color="#888888").encode(
         x=alt.X("strike:Q", scale=alt.Scale(zero=False)),
         y=alt.Y("iv_true:Q", title="implied vol", axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)),
@@ -153,7 +154,8 @@ def smile_chart(chain: pd.DataFrame, *, title: str | None = None) -> alt.LayerCh
             alt.Tooltip("iv_error:Q", title="error", format=".2e"),
         ],
     )
-    return alt.layer(line, points).properties(width=_WIDTH, height=_HEIGHT)
+    title = title or "Implied vol of a SYNTHETIC chain: skew in, vols recovered"
+    return alt.layer(line, points, title=title).properties(width=_WIDTH, height=_HEIGHT)
 
 
 def spread_pnl_chart(
@@ -201,9 +203,9 @@ def spread_pnl_chart(
     layers: list[alt.Chart] = [zero, lines]
     marks = []
     if spot is not None:
-        marks.append({"x": float(spot), "what": "spot"})
+        marks.append({"x": float(spot), "what": "spot", "ypix": 10})
     if breakeven is not None:
-        marks.append({"x": float(breakeven), "what": "breakeven"})
+        marks.append({"x": float(breakeven), "what": "breakeven", "ypix": 26})
     if marks:
         rules = (
             alt.Chart(pd.DataFrame(marks))
@@ -213,7 +215,7 @@ def spread_pnl_chart(
         labels = (
             alt.Chart(pd.DataFrame(marks))
             .mark_text(align="left", dx=3, dy=-6, color="#555555")
-            .encode(x="x:Q", y=alt.value(8), text="what:N")
+            .encode(x="x:Q", y=alt.Y("ypix:Q", scale=None, axis=None), text="what:N")
         )
         layers += [rules, labels]
     return alt.layer(*layers, title=title or "Spread P&L: today and at expiry").properties(

@@ -571,11 +571,9 @@ def _greeks_rows(structure: Any, p: SpreadExplorerParams) -> pd.DataFrame:
                 "rho": q * float(g.rho) / 100.0,
             }
         )
-    frame = pd.DataFrame(rows)
-    net = frame.drop(columns="position").sum()
-    net["position"] = "net spread"
-    frame = pd.concat([frame, net.to_frame().T], ignore_index=True)
-    return frame.set_index("position").astype(float)
+    frame = pd.DataFrame(rows).set_index("position")
+    frame.loc["net spread"] = frame.sum(axis=0)
+    return frame.astype(float)
 
 
 def spread_explorer_view(params: SpreadExplorerParams) -> SpreadExplorerView:
