@@ -6,8 +6,29 @@ and ``i`` (random streams are keyed by blocks of paths), so chunked studies repr
 unchunked numbers exactly.
 """
 
-from tailkit.simulation.correlation import nearest_correlation
+from tailkit.simulation.analytics import (
+    DrawdownStats,
+    PathSummary,
+    drawdown_stats,
+    path_summary,
+    stylized_facts,
+    stylized_facts_table,
+    var_es,
+)
+from tailkit.simulation.correlation import check_correlation, nearest_correlation
+from tailkit.simulation.garch import GJRGARCHParams, simulate_gjr_garch
+from tailkit.simulation.gbm import GBMParams, simulate_gbm, simulate_merton
+from tailkit.simulation.jumps import JumpParams
 from tailkit.simulation.paths import Paths, time_grid
+from tailkit.simulation.regimes import RegimeParams, simulate_regimes, stationary_distribution
+from tailkit.simulation.streaming import (
+    DrawdownHistogram,
+    DrawdownReducer,
+    HorizonReturnReducer,
+    StreamSummary,
+    iter_chunks,
+    run_streaming,
+)
 from tailkit.simulation.vasicek import (
     VasicekParams,
     simulate_vasicek,
@@ -16,15 +37,42 @@ from tailkit.simulation.vasicek import (
     vasicek_mean,
     vasicek_variance,
 )
+from tailkit.simulation.volindex import VolIndexParams, equity_variance, simulate_vol_index
 
 __all__ = [
     "Paths",
     "time_grid",
     "nearest_correlation",
+    "check_correlation",
+    "GBMParams",
+    "JumpParams",
+    "simulate_gbm",
+    "simulate_merton",
+    "RegimeParams",
+    "simulate_regimes",
+    "stationary_distribution",
+    "GJRGARCHParams",
+    "simulate_gjr_garch",
     "VasicekParams",
     "simulate_vasicek",
     "vasicek_bond_price",
     "vasicek_innovation_cov",
     "vasicek_mean",
     "vasicek_variance",
+    "VolIndexParams",
+    "simulate_vol_index",
+    "equity_variance",
+    "iter_chunks",
+    "run_streaming",
+    "StreamSummary",
+    "DrawdownReducer",
+    "DrawdownHistogram",
+    "HorizonReturnReducer",
+    "DrawdownStats",
+    "drawdown_stats",
+    "var_es",
+    "PathSummary",
+    "path_summary",
+    "stylized_facts",
+    "stylized_facts_table",
 ]

@@ -1,5 +1,8 @@
 """Path kernels: plain-Python functions and their jitted twins.
 
+Price kernels write log-prices (the caller exponentiates the whole array at once, which
+numpy vectorises).
+
 Every kernel simulates one block of paths from a numpy ``Generator`` passed in (numba draws
 the same numbers as numpy from the same generator), so that the numbers depend only on the
 block's stream: ``skip`` leading paths are simulated and discarded, the next ``count``
@@ -111,7 +114,7 @@ def gbm_block_python(gen, skip, count, log_s0, drift, chol, has_jumps, table, ou
         for a in range(n):
             x[a] = log_s0[a]
             if write:
-                out[row, 0, a] = math.exp(x[a])
+                out[row, 0, a] = x[a]
         for t in range(n_steps):
             for a in range(n):
                 z[a] = gen.standard_normal()
@@ -123,7 +126,7 @@ def gbm_block_python(gen, skip, count, log_s0, drift, chol, has_jumps, table, ou
                     acc += chol[a, b] * z[b]
                 x[a] += acc
                 if write:
-                    out[row, t + 1, a] = math.exp(x[a])
+                    out[row, t + 1, a] = x[a]
 
 
 gbm_block = jit(gbm_block_python)
@@ -153,7 +156,7 @@ def regime_block_python(  # type: ignore[no-untyped-def]
         for a in range(n):
             x[a] = log_s0[a]
             if write:
-                out[row, 0, a] = math.exp(x[a])
+                out[row, 0, a] = x[a]
         if write:
             states[row, 0] = s
         for t in range(n_steps):
@@ -167,7 +170,7 @@ def regime_block_python(  # type: ignore[no-untyped-def]
                     acc += chol[s, a, b] * z[b]
                 x[a] += acc
                 if write:
-                    out[row, t + 1, a] = math.exp(x[a])
+                    out[row, t + 1, a] = x[a]
             u = gen.random()
             s_new = 0
             while s_new < k_reg - 1 and u > trans_cum[s, s_new]:
@@ -222,7 +225,7 @@ def gjr_block_python(  # type: ignore[no-untyped-def]
             x[a] = log_s0[a]
             h[a] = h0[a]
             if write:
-                out[row, 0, a] = math.exp(x[a])
+                out[row, 0, a] = x[a]
         for t in range(n_steps):
             for a in range(n):
                 z[a] = gen.standard_normal()
@@ -243,7 +246,7 @@ def gjr_block_python(  # type: ignore[no-untyped-def]
                 lev = gamma[a] if eps < 0.0 else 0.0
                 h[a] = omega[a] + (alpha[a] + lev) * eps * eps + beta[a] * h[a]
                 if write:
-                    out[row, t + 1, a] = math.exp(x[a])
+                    out[row, t + 1, a] = x[a]
         if write and store_var:
             for a in range(n):
                 var_out[row, n_steps, a] = h[a]
@@ -259,11 +262,12 @@ def vol_index_block_python(gen, skip, count, x0, log_premium, decay, noise_sd, v
     # x = log V; target m_t = log_premium + 0.5 log(variance_t) (variance annualised);
     # exact OU step with the target frozen over the step:
     # x' = m_t + (x - m_t) decay + noise_sd z.  One normal per path per step.
+    # x0, variance and out are indexed by output row.
     n_steps = out.shape[1] - 1
     for p in range(skip + count):
         row = out_start + p - skip
         write = p >= skip
-        x = x0
+        x = x0[row] if write else 0.0
         if write:
             out[row, 0, 0] = math.exp(x)
         for t in range(n_steps):

@@ -1,0 +1,142 @@
+"""A VIX-style volatility index driven by the equity variance state.
+
+Model (log-vol mean reversion towards a target set by the equity's conditional variance):
+
+    x_t = log V_t,   m_t = log(premium) + 0.5 log(v_t),
+    dx = kappa (m_t - x) dt + xi dB,
+
+where ``v_t`` is the equity's annualised conditional variance (GARCH variance / dt, or
+the regime variance ``sigma[s_t]^2``), ``premium`` is the ratio of implied to conditional
+vol (the variance risk premium; VIX averages ~1.1-1.2x realised vol), ``kappa`` the speed
+at which the index catches up (per year) and ``xi`` the index's own vol-of-vol. Each step
+is the exact OU transition with ``m_t`` frozen over the step. ``B`` is independent of the
+equity shocks: the link to equity crashes runs through ``v_t``, so when a crash lifts the
+GARCH variance (or switches the regime to crisis) the index spikes with it. Values are
+decimals (0.20 = VIX 20).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from tailkit._typing import Float2D, SeedLike
+from tailkit.errors import ParameterError, describe_bad_value
+from tailkit.params import param, validate
+from tailkit.simulation import _kernels as K
+from tailkit.simulation._streams import run_blocks
+from tailkit.simulation.paths import Paths
+from tailkit.simulation.regimes import RegimeParams
+
+__all__ = ["VolIndexParams", "simulate_vol_index", "equity_variance"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VolIndexParams:
+    """Parameters of the vol-index process (decimals, per year).
+
+    Parameters
+    ----------
+    kappa : float, default=25.0
+        Mean-reversion speed of log V towards its target, per year (half-life ``ln 2 / kappa``).
+    premium : float, default=1.15
+        Ratio of the index to the equity's conditional vol in equilibrium.
+    vol_of_vol : float, default=0.9
+        Volatility of log V, per sqrt(year).
+    initial : float, default=0.0
+        Starting index level (decimal); 0 starts at the target of the first step.
+    """
+
+    kappa: float = param(25.0, gt=0.0, le=1000.0, doc="speed of mean reversion of log vol, per year")
+    premium: float = param(1.15, gt=0.0, le=5.0, doc="index / conditional equity vol in equilibrium")
+    vol_of_vol: float = param(0.9, ge=0.0, le=10.0, doc="vol of log vol, per sqrt(year)")
+    initial: float = param(0.0, ge=0.0, le=5.0, doc="starting level, decimal (0: the target)")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+def equity_variance(paths: Paths, *, asset: int = 0, regime_params: RegimeParams | None = None) -> Float2D:
+    """Annualised conditional variance of one asset along each path, shape (n_paths, n_steps + 1).
+
+    Parameters
+    ----------
+    paths : Paths
+        GARCH paths (``variance`` present) or regime paths (with ``regime_params``).
+    asset : int, default=0
+        Asset position.
+    regime_params : RegimeParams, optional
+        Needed for regime paths: the variance is ``sigma[regime, asset]^2``.
+
+    Returns
+    -------
+    ndarray of shape (n_paths, n_steps + 1)
+    """
+    if paths.variance is not None:
+        return paths.variance[:, :, asset] / paths.dt
+    if paths.regimes is not None and regime_params is not None:
+        sig = np.asarray(regime_params.sigma, dtype=float)[:, asset]
+        return sig[paths.regimes] ** 2
+    raise ParameterError(
+        "equity_variance needs paths with a variance state (GARCH) or regime paths with regime_params"
+    )
+
+
+def simulate_vol_index(
+    params: VolIndexParams,
+    variance: Any,
+    *,
+    dt: float = 1.0 / 252.0,
+    seed: SeedLike = None,
+    first_path: int = 0,
+    name: str = "vol_index",
+) -> Paths:
+    """Simulate the vol index along given equity variance paths.
+
+    Parameters
+    ----------
+    params : VolIndexParams
+        Index dynamics.
+    variance : array_like of shape (n_paths, n_steps + 1)
+        Annualised equity conditional variance (see :func:`equity_variance`), > 0.
+    dt : float, default=1/252
+        Step in years.
+    seed : int, Generator, SeedSequence or None
+        Randomness of the index's own noise (use a seed different from the equity's).
+    first_path : int, default=0
+        Global index of the first path.
+    name : str, default="vol_index"
+        Name of the single output series.
+
+    Returns
+    -------
+    Paths
+        Index levels of shape (n_paths, n_steps + 1, 1), ``kind="level"``.
+    """
+    var = np.ascontiguousarray(np.asarray(variance, dtype=np.float64))
+    if var.ndim != 2 or var.shape[1] < 2 or not np.all(np.isfinite(var)) or np.any(var <= 0):
+        raise ParameterError(
+            describe_bad_value("variance", "array", "(n_paths, n_steps + 1) finite values > 0")
+        )
+    n_paths, n_t = var.shape
+    decay = float(np.exp(-params.kappa * dt))
+    noise_sd = params.vol_of_vol * float(np.sqrt(-np.expm1(-2.0 * params.kappa * dt) / (2.0 * params.kappa)))
+    log_premium = float(np.log(params.premium))
+    out = np.empty((n_paths, n_t, 1))
+    x0 = np.log(params.initial) if params.initial > 0 else np.nan
+
+    start_x = np.full(n_paths, x0) if np.isfinite(x0) else log_premium + 0.5 * np.log(var[:, 0])
+
+    def call(gen: np.random.Generator, skip: int, count: int, start: int) -> None:
+        K.vol_index_block(gen, skip, count, start_x, log_premium, decay, noise_sd, var, out, start)
+
+    run_blocks(seed, first_path, n_paths, call)
+    return Paths(
+        values=out,
+        times=np.arange(n_t, dtype=np.float64) * dt,
+        names=(name,),
+        kind="level",
+        first_path=first_path,
+    )
