@@ -9,6 +9,7 @@ import numpy as np
 
 from tailkit._typing import Float64Array
 from tailkit._validation import as_float_array, check_finite, check_range, kind_to_sign
+from tailkit.pricing import _kernels
 
 __all__ = [
     "SERIAL_THRESHOLD",
@@ -52,7 +53,19 @@ def finite(name: str, arr: Float64Array) -> None:
 
 
 def signs(kind: Any) -> Float64Array:
-    """Return +1.0 (call) / -1.0 (put) as a float64 array (0-d for a single string)."""
+    """Return +1.0 (call) / -1.0 (put) as a float64 array (0-d for a single string).
+
+    Arrays of the exact spellings ("call", "put", "c", "p", any case) take a compiled path;
+    anything else (e.g. padded with spaces) goes through
+    :func:`tailkit._validation.kind_to_sign`, which names a bad value.
+    """
+    if not isinstance(kind, str):
+        arr = np.asarray(kind)
+        if arr.dtype.kind == "U" and arr.size > 16 and arr.dtype.itemsize > 0:
+            codes = np.ascontiguousarray(arr).reshape(-1).view(np.uint32).reshape(arr.size, -1)
+            out = np.empty(arr.size, dtype=np.float64)
+            if _kernels.kind_codes_to_sign(codes, out) < 0:
+                return out.reshape(arr.shape)
     return np.asarray(kind_to_sign(kind), dtype=np.float64)
 
 

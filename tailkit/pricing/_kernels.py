@@ -71,6 +71,39 @@ def norm_ppf_guess_python(p: float) -> float:
 norm_ppf_guess = jit(norm_ppf_guess_python)
 
 
+# --------------------------------------------------------------------------- option kinds
+
+
+_CALL_WORDS = (0x6C6C6163, 0x63)  # "call", "c" packed little-endian, one byte per letter
+_PUT_WORDS = (0x747570, 0x70)  # "put", "p"
+
+
+def kind_codes_to_sign_python(codes: np.ndarray, out: np.ndarray) -> int:
+    """Map rows of UTF-32 code points ("call"/"put"/"c"/"p", any case, NUL-padded) to +1/-1.
+
+    Returns the index of the first row that is not one of those spellings, or -1.
+    """
+    n, width = codes.shape
+    for i in range(n):
+        word = 0
+        for j in range(width):
+            c = codes[i, j]
+            if c >= 128 or (j >= 4 and c != 0):
+                return i
+            if c != 0:
+                word |= (c | 32) << (8 * j)
+        if word == _CALL_WORDS[0] or word == _CALL_WORDS[1]:
+            out[i] = 1.0
+        elif word == _PUT_WORDS[0] or word == _PUT_WORDS[1]:
+            out[i] = -1.0
+        else:
+            return i
+    return -1
+
+
+kind_codes_to_sign = jit(kind_codes_to_sign_python)
+
+
 # --------------------------------------------------------------------------- Black-Scholes-Merton
 
 

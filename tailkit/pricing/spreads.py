@@ -152,8 +152,9 @@ def credit_spread_metrics(
     Raises
     ------
     ParameterError
-        Strikes not ordered for the spread type, bad market inputs, or ``credit >= width``
-        (possible only with inconsistent per-leg vols).
+        Strikes not ordered for the spread type, bad market inputs, or a credit above the
+        no-arbitrage bound ``width * exp(-rate * T)`` (so ``credit < width`` whenever ``rate >= 0``
+        and ``T > 0``; only inconsistent per-leg vols can break it).
 
     Notes
     -----
@@ -214,10 +215,15 @@ def credit_spread_metrics(
     long_px = np.asarray(bs_price(spread, S, kl, tt, rate, v_long, div))
     credit = short_px - long_px
     width = abs(ks - kl)
-    if np.any(credit >= width):
+    # no-arbitrage: a vertical's value never exceeds its discounted width (equality only at expiry
+    # or zero vol); a larger credit can only come from inconsistent per-leg vols
+    bound = width * np.exp(-np.asarray(rate, dtype=np.float64) * tt)
+    if np.any(credit > bound * (1.0 + 1e-12)):
         raise ParameterError(
             describe_bad_value(
-                "credit", _first(credit), f"a credit below the spread width {width!r} (check the leg vols)"
+                "credit",
+                _first(credit[credit > bound * (1.0 + 1e-12)] if credit.ndim else credit),
+                f"a credit below the discounted spread width {width!r} * exp(-rate * T) (check the leg vols)",
             )
         )
     max_loss = width - credit

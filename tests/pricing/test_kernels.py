@@ -1,0 +1,109 @@
+"""Plain-Python kernels and their jitted twins agree; the normal CDF is accurate in the tails."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy.special import log_ndtr, ndtr
+
+from tailkit.pricing import _kernels as k
+
+CASES = [
+    (1.0, 100.0, 90.0, 0.5, 0.03, 0.01, 0.25),
+    (-1.0, 100.0, 130.0, 2.0, 0.05, 0.0, 0.6),
+    (-1.0, 42.0, 40.0, 0.0, 0.05, 0.0, 0.2),
+    (1.0, 100.0, 100.0, 1.0, 0.05, 0.01, 0.0),
+    (1.0, 10.0, 30.0, 1 / 365, 0.0, 0.0, 3.0),
+]
+
+
+def test_norm_cdf_twins_and_tails():
+    for x in (-40.0, -12.0, -1.0, 0.0, 0.3, 8.0):
+        assert k.norm_cdf(x) == k.norm_cdf_python(x)
+        # relative agreement; in the tail both lose ~x^2 ulps to the rounding of x / sqrt(2)
+        assert k.norm_cdf(x) == pytest.approx(float(ndtr(x)), rel=4e-16 * (10.0 + x * x), abs=0.0)
+    # far left tail: relative accuracy, not 1 - Phi rounding to 0; reference: scipy's log_ndtr, which
+    # uses an asymptotic series in the tail (independent of erfc)
+    for x in (-30.0, -37.0):
+        assert k.norm_cdf(x) == pytest.approx(math.exp(log_ndtr(x)), rel=1e-12)
+    assert k.norm_pdf(1.5) == k.norm_pdf_python(1.5)
+    for p in (1e-300, 1e-10, 0.2, 0.5, 0.93):
+        z = k.norm_ppf_guess(p)
+        assert z == k.norm_ppf_guess_python(p)
+        assert ndtr(z) == pytest.approx(p, rel=1e-6)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_scalar_twins_agree(case):
+    assert k.bs_price_scalar(*case) == pytest.approx(k.bs_price_scalar_python(*case), rel=1e-14, abs=1e-300)
+    np.testing.assert_allclose(
+        k.bs_greeks_scalar(*case), k.bs_greeks_scalar_python(*case), rtol=1e-13, atol=1e-300
+    )
+    jumps = (*case, 1.2, -0.1, 0.15)
+    assert k.merton_price_scalar(*jumps) == pytest.approx(k.merton_price_scalar_python(*jumps), rel=1e-13)
+    sign, S, K, T, r, q, _ = case
+    price = k.bs_price_scalar(*case)
+    got = k.implied_vol_scalar(price, sign, S, K, T, r, q, 1e-12, 64)
+    want = k.implied_vol_scalar_python(price, sign, S, K, T, r, q, 1e-12, 64)
+    assert got[1] == want[1]
+    if got[1] == 0:
+        assert got[0] == pytest.approx(want[0], rel=1e-13)
+
+
+def test_array_twins_agree():
+    rng = np.random.default_rng(7)
+    n = 50
+    sign = np.where(rng.random(n) < 0.5, 1.0, -1.0)
+    S = rng.uniform(50, 150, n)
+    K = rng.uniform(50, 150, n)
+    T = rng.uniform(0.01, 3.0, n)
+    r = np.array([0.03])
+    q = rng.uniform(0.0, 0.03, n)
+    v = rng.uniform(0.05, 1.0, n)
+    out_j, out_p = np.empty(n), np.empty(n)
+    k.bs_price_array(sign, S, K, T, r, q, v, out_j)
+    k.bs_price_array_python(sign, S, K, T, r, q, v, out_p)
+    np.testing.assert_allclose(out_j, out_p, rtol=1e-14)
+    g_j, g_p = np.empty((7, n)), np.empty((7, n))
+    k.bs_greeks_array(sign, S, K, T, r, q, v, g_j)
+    k.bs_greeks_array_python(sign, S, K, T, r, q, v, g_p)
+    np.testing.assert_allclose(g_j, g_p, rtol=1e-13, atol=1e-300)
+    iv_j, iv_p = np.empty(n), np.empty(n)
+    st_j, st_p = np.empty(n, np.int8), np.empty(n, np.int8)
+    k.implied_vol_array(out_j, sign, S, K, T, r, q, 1e-12, 64, iv_j, st_j)
+    k.implied_vol_array_python(out_j, sign, S, K, T, r, q, 1e-12, 64, iv_p, st_p)
+    np.testing.assert_array_equal(st_j, st_p)
+    np.testing.assert_allclose(iv_j, iv_p, rtol=1e-12)
+    lam, mu, dj = np.array([0.8]), np.array([-0.1]), np.array([0.2])
+    m_j, m_p = np.empty(n), np.empty(n)
+    k.merton_price_array(sign, S, K, T, r, q, v, lam, mu, dj, m_j)
+    k.merton_price_array_python(sign, S, K, T, r, q, v, lam, mu, dj, m_p)
+    np.testing.assert_allclose(m_j, m_p, rtol=1e-13)
+
+
+def test_normalized_solver_twins():
+    for x, s in [(-0.5, 0.1), (0.0, 0.3), (-2.0, 3.0), (-0.01, 0.02)]:
+        beta = k.normalized_otm_call_python(x, s)
+        assert k.normalized_otm_call(x, s) == pytest.approx(beta, rel=1e-14)
+        s_j, it_j = k.normalized_implied_s(x, beta, 1e-12, 64)
+        s_p, it_p = k.normalized_implied_s_python(x, beta, 1e-12, 64)
+        assert it_j == it_p and it_j > 0
+        assert s_j == pytest.approx(s_p, rel=1e-13)
+        assert s_j == pytest.approx(s, rel=1e-11)
+
+
+def test_kind_codes_twins():
+    arr = np.array(["call", "P", "Put", "c", "CALL", "pu"])
+    codes = arr.view(np.uint32).reshape(arr.size, -1)
+    out_j, out_p = np.zeros(6), np.zeros(6)
+    assert k.kind_codes_to_sign(codes, out_j) == k.kind_codes_to_sign_python(codes, out_p) == 5
+    np.testing.assert_array_equal(out_j[:5], [1.0, -1.0, -1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(out_j, out_p)
+
+
+def test_merton_scalar_zero_intensity_is_bs():
+    case = (1.0, 100.0, 90.0, 0.5, 0.03, 0.01, 0.25)
+    assert k.merton_price_scalar_python(*case, 0.0, -0.1, 0.1) == k.bs_price_scalar_python(*case)
+    assert math.isfinite(k.merton_price_scalar_python(*case, 50.0, -0.05, 0.05))
