@@ -22,9 +22,7 @@ def test_kind_errors_and_arrays():
 
 def test_range_messages_point_at_first_bad_element():
     arr = np.array([[0.1, 0.2], [-0.3, 0.4]])
-    with pytest.raises(
-        ParameterError, match=r"vol\[1, 0\]=-0.3 is not allowed: expected numbers >= 0.0"
-    ):
+    with pytest.raises(ParameterError, match=r"vol\[1, 0\]=-0.3 is not allowed: expected numbers >= 0.0"):
         check_range("vol", arr, ge=0.0)
     with pytest.raises(ParameterError, match="spot=nan"):
         check_range("spot", np.array(np.nan), gt=0.0)
