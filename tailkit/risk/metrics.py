@@ -29,7 +29,8 @@ alpha, beta                 empyrical: beta = cov/var on common non-NaN periods;
 tracking_error              std(r - b, ddof=1) * sqrt(A)
 information_ratio           mean(r - b) / std(r - b, ddof=1) * sqrt(A) (empyrical excess_sharpe
                             annualised)
-up_capture, down_capture    annual_return(r | b > 0) / annual_return(b | b > 0) (resp. b < 0)
+up_capture, down_capture    annual_return(r | b > 0) / annual_return(b | b > 0) (resp. b < 0), on
+                            periods where both are present
 up_down_capture             up_capture / down_capture
 hit_rate                    fraction of non-NaN periods with r > 0
 profit_factor               sum(r+) / sum(r-) (equals omega_ratio at threshold 0)
@@ -331,13 +332,13 @@ def _capture(r: np.ndarray, b: np.ndarray, mask: np.ndarray, periods_per_year: i
 def up_capture(returns: Any, benchmark: Any, periods_per_year: int = _A) -> float:
     """Annual return in up-benchmark periods over the benchmark's (empyrical)."""
     r, b = _pair(returns, benchmark)
-    return _capture(r, b, b > 0, periods_per_year)
+    return _capture(r, b, ~np.isnan(r) & (b > 0), periods_per_year)
 
 
 def down_capture(returns: Any, benchmark: Any, periods_per_year: int = _A) -> float:
     """Annual return in down-benchmark periods over the benchmark's (empyrical)."""
     r, b = _pair(returns, benchmark)
-    return _capture(r, b, b < 0, periods_per_year)
+    return _capture(r, b, ~np.isnan(r) & (b < 0), periods_per_year)
 
 
 def up_down_capture(returns: Any, benchmark: Any, periods_per_year: int = _A) -> float:

@@ -320,7 +320,7 @@ def bundled_factor_changes() -> pd.DataFrame:
     yields.index = yields.index + pd.offsets.MonthEnd(0)
     rates = yields["aaa"].diff()
     credit = (yields["baa"] - yields["aaa"]).diff()
-    out = pd.concat({"equity": eq, "vol": vol, "rates": rates, "credit": credit}, axis=1).dropna()
+    out = pd.concat({"equity": eq, "vol": vol, "rates": rates, "credit": credit}, axis=1, sort=True).dropna()
     return out
 
 

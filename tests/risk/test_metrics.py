@@ -1,0 +1,147 @@
+"""Performance metrics: empyrical on bundled real returns, hand computations on small series with NaNs."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tailkit.risk import metrics as M
+from tailkit.risk import performance_report, rolling_metrics
+
+SMALL = np.array([0.01, np.nan, -0.02, 0.03, np.nan, -0.01])
+
+
+def test_small_series_with_nans_by_hand() -> None:
+    x = np.array([0.01, -0.02, 0.03, -0.01])  # the non-NaN values
+    total = 1.01 * 0.98 * 1.03 * 0.99 - 1
+    assert M.total_return(SMALL) == pytest.approx(total, rel=1e-14)
+    # empyrical: NaN compounds as 0 but still counts as a period (6 periods)
+    assert M.annual_return(SMALL) == pytest.approx((1 + total) ** (252 / 6) - 1, rel=1e-12)
+    assert M.annual_volatility(SMALL) == pytest.approx(np.std(x, ddof=1) * math.sqrt(252), rel=1e-14)
+    assert M.sharpe_ratio(SMALL) == pytest.approx(0.0025 / np.std(x, ddof=1) * math.sqrt(252), rel=1e-12)
+    dr = math.sqrt((0.02**2 + 0.01**2) / 4) * math.sqrt(252)
+    assert M.downside_risk(SMALL) == pytest.approx(dr, rel=1e-14)
+    assert M.sortino_ratio(SMALL) == pytest.approx(0.0025 * 252 / dr, rel=1e-12)
+    # NAV: 1.01, 1.01, 0.9898, 1.019494, 1.019494, 1.00929906 ; peak 1.01 then 1.019494
+    dd = [0, 0, 0.9898 / 1.01 - 1, 0, 0, 0.99 - 1]
+    assert M.max_drawdown(SMALL) == pytest.approx(-0.02, rel=1e-12)
+    np.testing.assert_allclose(M.drawdown_series(SMALL), dd, atol=1e-15)
+    assert M.ulcer_index(SMALL) == pytest.approx(math.sqrt(np.mean(np.square(dd))), rel=1e-12)
+    assert M.time_under_water(SMALL) == pytest.approx(2 / 6)
+    assert M.max_drawdown_duration(SMALL) == 2  # down on period 3, recovered on period 4
+    assert M.max_drawdown_duration([0.01, -0.05, 0.01]) == 2  # unrecovered: to the end
+    assert M.calmar_ratio(SMALL) == pytest.approx(M.annual_return(SMALL) / 0.02, rel=1e-12)
+    assert M.omega_ratio(SMALL) == pytest.approx(0.04 / 0.03, rel=1e-12)
+    assert M.profit_factor(SMALL) == pytest.approx(0.04 / 0.03, rel=1e-12)
+    assert M.hit_rate(SMALL) == 0.5
+    assert (M.best_period(SMALL), M.worst_period(SMALL)) == (0.03, -0.02)
+    assert (M.avg_win(SMALL), M.avg_loss(SMALL)) == pytest.approx((0.02, -0.015))
+    # numpy's linear percentile of [-0.02, -0.01, 0.01, 0.03] at 5%: -0.02 + 0.15 * 0.01
+    assert M.value_at_risk(SMALL) == pytest.approx(-0.0185, rel=1e-12)
+    assert M.cvar(SMALL) == pytest.approx(-0.02)  # int(3 * 0.05) + 1 = 1 worst return
+    assert M.tail_ratio(SMALL) == pytest.approx(abs(0.03 - 0.15 * 0.02) / 0.0185, rel=1e-12)
+    b = np.array([0.02, 0.01, -0.01, 0.02, np.nan, -0.02])
+    # beta on the 4 common periods (0, 2, 3, 5): population cov / var
+    r3, b3 = np.array([0.01, -0.02, 0.03, -0.01]), np.array([0.02, -0.01, 0.02, -0.02])
+    beta = np.mean((b3 - b3.mean()) * r3) / np.var(b3)
+    assert M.beta(SMALL, b) == pytest.approx(beta, rel=1e-12)
+
+
+def test_all_nan_and_short_series_are_nan() -> None:
+    for f in (M.annual_volatility, M.sharpe_ratio, M.sortino_ratio, M.skew, M.tail_ratio, M.stability):
+        assert math.isnan(f(np.array([np.nan, np.nan])))
+    assert math.isnan(M.calmar_ratio([0.01, 0.02]))  # no drawdown
+
+
+def test_agrees_with_empyrical_on_bundled_returns(
+    stock_returns: pd.DataFrame, sp500_returns: pd.Series
+) -> None:
+    ep = pytest.importorskip("empyrical")
+    r = stock_returns["IBM"].copy()
+    r.iloc[[10, 500, 501]] = np.nan  # NaNs inside the sample
+    b = sp500_returns.reindex(r.index)
+    rn, bn = r.to_numpy(), b.to_numpy()
+    pairs = {
+        "annual_return": (M.annual_return(rn), ep.annual_return(rn)),
+        "cagr": (M.cagr(rn), ep.cagr(rn)),
+        "annual_volatility": (M.annual_volatility(rn), ep.annual_volatility(rn)),
+        "sharpe_ratio": (M.sharpe_ratio(rn), ep.sharpe_ratio(rn)),
+        "sortino_ratio": (M.sortino_ratio(rn), ep.sortino_ratio(rn)),
+        "downside_risk": (M.downside_risk(rn), ep.downside_risk(rn)),
+        "calmar_ratio": (M.calmar_ratio(rn), ep.calmar_ratio(rn)),
+        "omega_ratio": (M.omega_ratio(rn), ep.omega_ratio(rn)),
+        "max_drawdown": (M.max_drawdown(rn), ep.max_drawdown(rn)),
+        "tail_ratio": (M.tail_ratio(rn), ep.tail_ratio(rn)),
+        "stability": (M.stability(rn), ep.stability_of_timeseries(rn)),
+        "cvar": (M.cvar(rn), ep.conditional_value_at_risk(rn)),
+        "alpha": (M.alpha(rn, bn), ep.alpha(rn, bn)),
+        "beta": (M.beta(rn, bn), ep.beta(rn, bn)),
+        "information_ratio": (M.information_ratio(rn, bn), ep.excess_sharpe(rn, bn) * math.sqrt(252)),
+        "up_capture": (M.up_capture(rn, bn), ep.up_capture(rn, bn)),
+        "down_capture": (M.down_capture(rn, bn), ep.down_capture(rn, bn)),
+    }
+    clean = r.dropna().to_numpy()
+    pairs["value_at_risk"] = (M.value_at_risk(clean), ep.value_at_risk(clean))
+    for name, (ours, theirs) in pairs.items():
+        assert ours == pytest.approx(theirs, rel=1e-9), name
+
+
+def test_report_side_by_side_with_default_benchmark(stock_returns: pd.DataFrame) -> None:
+    rep = performance_report(stock_returns[["AAPL", "MSFT"]])
+    table = rep.to_frame()
+    assert list(table.columns) == ["AAPL", "MSFT", "S&P 500"]
+    assert len(table) >= 25
+    needed = {
+        "annual_return",
+        "cagr",
+        "annual_volatility",
+        "sharpe_ratio",
+        "sortino_ratio",
+        "calmar_ratio",
+        "omega_ratio",
+        "max_drawdown",
+        "max_drawdown_duration",
+        "ulcer_index",
+        "tail_ratio",
+        "skew",
+        "kurtosis",
+        "value_at_risk",
+        "cvar",
+        "downside_risk",
+        "stability",
+        "alpha",
+        "beta",
+        "information_ratio",
+        "tracking_error",
+        "up_capture",
+        "down_capture",
+        "hit_rate",
+        "profit_factor",
+        "best_period",
+        "worst_period",
+        "time_under_water",
+    }
+    assert needed <= set(table.index)
+    assert table.loc["beta", "S&P 500"] == pytest.approx(1.0)
+    assert rep.benchmark_name == "S&P 500" and rep.start == "2000-03-02"
+    d = rep.to_dict()
+    assert d["AAPL"]["hit_rate"] == pytest.approx(table.loc["hit_rate", "AAPL"])
+    none = performance_report(np.random.default_rng(0).normal(0, 0.01, 100), benchmark=False)
+    assert "beta" not in none.to_frame().index
+
+
+def test_rolling_metrics_match_direct(sp500_returns: pd.Series, stock_returns: pd.DataFrame) -> None:
+    r = stock_returns["MSFT"].dropna().iloc[:400]
+    b = sp500_returns.reindex(r.index)
+    roll = rolling_metrics(
+        r, window=60, benchmark=b, metrics=("sharpe_ratio", "max_drawdown", "beta", "alpha")
+    )
+    last = r.iloc[-60:]
+    assert roll["sharpe_ratio"].iloc[-1] == pytest.approx(M.sharpe_ratio(last), rel=1e-9)
+    assert roll["max_drawdown"].iloc[-1] == pytest.approx(M.max_drawdown(last), rel=1e-12)
+    assert roll["beta"].iloc[-1] == pytest.approx(M.beta(last, b.iloc[-60:]), rel=1e-9)
+    assert roll["alpha"].iloc[-1] == pytest.approx(M.alpha(last, b.iloc[-60:]), rel=1e-9)
+    assert roll.iloc[:59].isna().all().all()
