@@ -396,10 +396,11 @@ _lower_guess = jit(_lower_guess_python)
 def normalized_implied_s_python(x: float, beta: float, tol: float, max_iter: int) -> tuple[float, int]:
     """Solve b(x, s) = beta for s (x <= 0, 0 < beta < e^{x/2}); return (s, iterations or -1)."""
     ex = math.exp(0.5 * x)
-    emx = math.exp(-0.5 * x)
+    emx = 1.0 / ex
     x2 = x * x
     s_c = math.sqrt(-2.0 * x)
-    b_c = normalized_otm_call(x, s_c) if s_c > 0.0 else 0.0
+    # at the inflection point x / s_c = -s_c / 2, so b_c = e^{x/2} N(0) - e^{-x/2} N(-s_c)
+    b_c = 0.5 * ex - emx * norm_cdf(-s_c) if s_c > 0.0 else 0.0
     lower = beta < b_c
     if lower:
         lo = 0.0
@@ -496,8 +497,8 @@ def implied_vol_scalar_python(
     ):
         return math.nan, IV_BAD_INPUT
     x = math.log(S / K) + (r - q) * T
-    # undiscounted price over sqrt(F K)
-    beta = price * math.exp(r * T) / math.sqrt(S * K * math.exp((r - q) * T))
+    # undiscounted price over sqrt(F K) = K e^{x/2}
+    beta = price * math.exp(r * T - 0.5 * x) / K
     if sign * x > 0.0:
         beta -= 2.0 * math.sinh(0.5 * abs(x))  # in-the-money: parity to the OTM option
     xa = -abs(x)
