@@ -302,6 +302,7 @@ def main() -> None:
     print(
         f"* max |vol error| vs the true vols over the {int(good.sum()):,} of {m:,} options with vega >= 1e-6 * spot"
     )
+    print("  failed = NaN results (status != 0): prices on a no-arbitrage bound in double precision")
     print()
     print("\n".join(checks))
     print(
