@@ -176,18 +176,22 @@ class SpreadExplorerPanel:
         except ParameterError as exc:
             self.result = None
             self.error = str(exc)
-            self.error_box.value = _error_html(self.error)
-            self.error_box.layout.display = None
+            # hide the last valid spread's figures and curves before showing the message
             self.metrics.layout.display = "none"
             self.greeks.layout.display = "none"
+            self.chart.widget.layout.display = "none"
+            self.error_box.value = _error_html(self.error)
+            self.error_box.layout.display = None
             return
         self.params, self.result, self.error = params, view, ""
-        self.error_box.value = ""
-        self.error_box.layout.display = "none"
-        self.metrics.layout.display = None
-        self.greeks.layout.display = None
+        # new numbers first, then show them: a browser never sees stale figures made visible
         self.metrics.value = _metrics_table(view)
         self.greeks.value = _greeks_table(view.greeks)
+        self.error_box.layout.display = "none"
+        self.error_box.value = ""
+        self.metrics.layout.display = None
+        self.greeks.layout.display = None
+        self.chart.widget.layout.display = None
         self.chart.update(
             spread_pnl_chart(
                 view.curves,

@@ -188,7 +188,7 @@ def spread_pnl_chart(
         alt.Chart(data)
         .mark_line()
         .encode(
-            x=alt.X("spot:Q", title="underlying price", scale=alt.Scale(zero=False)),
+            x=alt.X("spot:Q", title="underlying price", scale=alt.Scale(zero=False, nice=False)),
             y=alt.Y("pnl:Q", title="P&L per share"),
             color=alt.Color("horizon:N", title="valued", sort=order, scale=alt.Scale(scheme="tableau10")),
             strokeDash=alt.StrokeDash("horizon:N", sort=order, legend=None),

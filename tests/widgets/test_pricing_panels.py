@@ -87,6 +87,7 @@ def test_spread_panel_shows_parameter_error_instead_of_raising():
     assert panel.error_box.layout.display is None
     assert "Invalid input" in panel.error_box.value
     assert panel.metrics.layout.display == "none"
+    assert panel.chart.widget.layout.display == "none"
     panel.controls["long_strike"].value = 85.0  # valid again
     assert panel.error == "" and panel.result is not None
     assert panel.error_box.layout.display == "none"

@@ -1,0 +1,108 @@
+"""The spread explorer app in a real voila server and headless Chromium, driven like a person.
+
+Checks: the app loads and draws its chart offline (every request to a host other than
+127.0.0.1 is aborted; only Voila's own Font Awesome stylesheet link is tolerated), typing a
+new IV and pressing Enter changes the credit and the probability of profit and redraws the
+chart, switching put -> call works, and a bad strike order shows the ParameterError message.
+Screenshots go to ``/tmp/tailkit-spread-explorer-*.png``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+APP = "spread_explorer"
+METRIC = ".tailkit-metrics [data-metric='{}']"
+CHART_DRAWN = ".tailkit-chart svg, .tailkit-chart canvas"
+TIMEOUT_MS = 60_000
+#: console messages that mean a widget or chart failed to render
+RENDER_FAILURES = re.compile(r"Could not create a view|Failed to fetch dynamically imported module|esm\.sh")
+
+
+def _text(page, metric: str) -> str:
+    return page.locator(METRIC.format(metric)).inner_text().strip()
+
+
+def _number(page, metric: str) -> float:
+    return float(_text(page, metric).replace(",", "").rstrip("%"))
+
+
+def _type(page, field: str, value: str) -> None:
+    """Type ``value`` into the number box of ``field`` and press Enter, as a person would."""
+    box = page.locator(f".tailkit-control-{field.replace('_', '-')} input")
+    box.click()
+    box.press("Control+A")
+    box.type(value)
+    box.press("Enter")
+
+
+def _wait_text_change(page, metric: str, old: str) -> str:
+    page.wait_for_function(
+        "([sel, old]) => { const e = document.querySelector(sel); return e && e.innerText.trim() !== old; }",
+        arg=[METRIC.format(metric), old],
+        timeout=TIMEOUT_MS,
+    )
+    return _text(page, metric)
+
+
+def _chart_png(page) -> bytes:
+    page.wait_for_selector(CHART_DRAWN, state="attached", timeout=TIMEOUT_MS)
+    page.wait_for_timeout(500)  # let vega finish the redraw
+    return page.locator(".tailkit-chart").first.screenshot()
+
+
+def test_spread_explorer_in_browser(open_app, blocked_requests, console_errors):
+    page = open_app(APP, ready=METRIC.format("credit"))
+
+    # initial state: the default 95/90 put credit spread, a chart drawn offline
+    assert page.locator(".tailkit-control-kind select").input_value() == "put"
+    credit0, pop0 = _text(page, "credit"), _text(page, "pop")
+    assert 0.0 < float(credit0) < 5.0
+    assert 0.0 < _number(page, "pop") < 100.0
+    assert page.locator(CHART_DRAWN).count() > 0, "the P&L chart was not drawn"
+    chart0 = _chart_png(page)
+    assert page.locator(".tailkit-greeks table").count() == 1
+    page.screenshot(path="/tmp/tailkit-spread-explorer-1-initial.png", full_page=True)
+
+    # type a higher IV and press Enter: more premium, lower probability of profit, new chart
+    _type(page, "iv", "0.35")
+    credit1 = _wait_text_change(page, "credit", credit0)
+    pop1 = _wait_text_change(page, "pop", pop0)
+    assert float(credit1) > float(credit0)
+    assert _number(page, "pop") < float(pop0.rstrip("%"))
+    assert pop1 != pop0
+    chart1 = _chart_png(page)
+    assert chart1 != chart0, "the chart did not change with the IV"
+
+    # put -> call from the dropdown: 95/90 is the wrong order for a call spread -> message
+    page.locator(".tailkit-control-kind select").select_option("call")
+    error = page.locator(".tailkit-error")
+    error.wait_for(state="visible", timeout=TIMEOUT_MS)
+    assert "call credit spread" in error.inner_text()
+    assert "short_strike" in error.inner_text()
+    page.locator(".tailkit-metrics").wait_for(state="hidden", timeout=TIMEOUT_MS)
+    page.locator(".tailkit-chart").first.wait_for(state="hidden", timeout=TIMEOUT_MS)  # no stale curves
+    page.screenshot(path="/tmp/tailkit-spread-explorer-2-error.png", full_page=True)
+
+    # fix the strikes for a bear call spread: the numbers come back
+    _type(page, "short_strike", "105")
+    _type(page, "long_strike", "110")
+    error.wait_for(state="hidden", timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        "() => (document.querySelector('.tailkit-metrics') || {}).innerText?.includes('Call credit spread')",
+        timeout=TIMEOUT_MS,
+    )
+    assert _number(page, "breakeven") > 105.0
+    assert "Call credit spread" in page.locator(".tailkit-metrics").inner_text()
+    assert page.locator(CHART_DRAWN).count() > 0
+    assert _chart_png(page) != chart1
+    page.screenshot(path="/tmp/tailkit-spread-explorer-3-call.png", full_page=True)
+
+    # nothing left 127.0.0.1, and no widget or chart failed to render
+    blocked_requests.assert_none()
+    failures = [m for m in console_errors if RENDER_FAILURES.search(m)]
+    assert not failures, failures
