@@ -35,8 +35,10 @@ def kind_to_sign(kind: Any, name: str = "kind") -> float | Float64Array:
         return 1.0 if normalize_kind(kind, name) == "call" else -1.0
     arr = np.asarray(kind)
     if arr.dtype.kind in ("U", "S", "O"):
-        flat = [1.0 if normalize_kind(k, name) == "call" else -1.0 for k in arr.ravel()]
-        return np.asarray(flat, dtype=np.float64).reshape(arr.shape)
+        # normalise each distinct spelling once; a million strings take milliseconds
+        uniq, inverse = np.unique(arr.ravel(), return_inverse=True)
+        signs = np.array([1.0 if normalize_kind(k, name) == "call" else -1.0 for k in uniq])
+        return signs[inverse].reshape(arr.shape)
     raise ParameterError(describe_bad_value(name, kind, "'call' or 'put' (also 'c'/'p', any case)"))
 
 
