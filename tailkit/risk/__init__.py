@@ -48,6 +48,7 @@ from tailkit.risk.stress import (
     monte_carlo_stress,
     stress_table,
 )
+from tailkit.risk.tearsheet import Tearsheet, chart_to_svg, tearsheet
 from tailkit.risk.var import (
     HistoricalVaRArrays,
     VaRResult,
@@ -73,12 +74,14 @@ __all__ = [
     "RevaluationResult",
     "StressResult",
     "StressWindow",
+    "Tearsheet",
     "VaRBacktest",
     "VaRResult",
     "VolRegimeSchedule",
     "backtest_var",
     "book_var_es",
     "bundled_factor_changes",
+    "chart_to_svg",
     "check_limits",
     "christoffersen_independence",
     "compare_var_es",
@@ -100,6 +103,7 @@ __all__ = [
     "rolling_var_forecast",
     "scenario_var_es",
     "stress_table",
+    "tearsheet",
     "var_es",
     "vol_target_leverage",
 ]
