@@ -156,6 +156,7 @@ def solve_lp(
     what: str,
     method: str = "highs",
     presolve: bool = True,
+    dual_of: bool = False,
 ) -> SolverOutput:
     """Solve ``min cᵀx`` s.t. ``A_ub x ≤ b_ub``, ``A_eq x = b_eq``, ``lo ≤ x ≤ hi`` with HiGHS.
 
@@ -175,6 +176,9 @@ def solve_lp(
         scipy ``linprog`` HiGHS method.
     presolve : bool, default=True
         Run HiGHS presolve (off pays for LPs with few rows and many bounded columns).
+    dual_of : bool, default=False
+        The LP is the dual of the caller's problem: unbounded means the caller's problem is
+        infeasible.
 
     Returns
     -------
@@ -217,6 +221,6 @@ def solve_lp(
             iterations=int(getattr(res, "nit", 0) or 0),
             duals=np.concatenate(duals) if duals else None,
         )
-    if res.status == 2:
+    if res.status == 2 or (dual_of and res.status == 3):
         raise InfeasibleError(f"{what}: the constraint set admits no portfolio (HiGHS: {res.message})")
     raise ConvergenceError(f"{what}: HiGHS stopped with status {res.status}: {res.message}")

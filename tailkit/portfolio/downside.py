@@ -87,7 +87,7 @@ def _cvar_dual(
     c = np.r_[np.zeros(s), hg, model.b_eq]
     lo = np.r_[np.zeros(s), np.zeros(m_g), np.full(m_eq, -np.inf)]
     hi = np.r_[np.full(s, 1.0 / k), np.full(m_g, np.inf), np.full(m_eq, np.inf)]
-    out = solve_lp(c, None, None, a_eq, b_eq, np.c_[lo, hi], what="min_cvar", presolve=False)
+    out = solve_lp(c, None, None, a_eq, b_eq, np.c_[lo, hi], what="min_cvar", presolve=False, dual_of=True)
     assert out.duals is not None
     x = -out.duals[1 : 1 + nv]
     return x, out
