@@ -2,12 +2,20 @@
 
 Pure functions: a tidy frame from :mod:`tailkit.pricing.study` in, an altair chart out. They
 never display anything; ``widgets.display.show`` / ``ChartView`` do that offline.
+
+altair is imported inside each builder: ``import altair`` imports anywidget, ipywidgets and
+IPython (for ``alt.JupyterChart``) whenever anywidget is installed, and ``import tailkit``
+must not pull those in.
 """
 
 from __future__ import annotations
 
-import altair as alt
+from typing import TYPE_CHECKING
+
 import pandas as pd
+
+if TYPE_CHECKING:
+    import altair as alt
 
 __all__ = [
     "GREEK_LABELS",
@@ -49,6 +57,8 @@ def greeks_by_strike_chart(
     -------
     altair.Chart
     """
+    import altair as alt
+
     if greek not in GREEK_LABELS:
         raise ValueError(f"greek={greek!r} is not allowed: expected one of {', '.join(GREEK_LABELS)}")
     data = grid[["strike", "expiry_days", greek]].copy()
@@ -83,6 +93,8 @@ def jump_premium_chart(jumps: pd.DataFrame, *, title: str | None = None) -> alt.
     -------
     altair.HConcatChart
     """
+    import altair as alt
+
     long = jumps.melt(
         id_vars=["strike"],
         value_vars=["bs_price", "bs_matched_price", "merton_price"],
@@ -136,6 +148,8 @@ def smile_chart(chain: pd.DataFrame, *, title: str | None = None) -> alt.LayerCh
     -------
     altair.LayerChart
     """
+    import altair as alt
+
     data = chain[["strike", "kind", "iv_true", "iv", "iv_error"]].copy()
     base = alt.Chart(data)
     line = base.mark_line(color="#888888").encode(
@@ -182,6 +196,8 @@ def spread_pnl_chart(
     -------
     altair.LayerChart
     """
+    import altair as alt
+
     data = curves[["horizon_days", "horizon", "spot", "pnl"]].copy()
     order = list(dict.fromkeys(data.sort_values("horizon_days")["horizon"]))
     lines = (
