@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from tailkit.errors import ParameterError, describe_bad_value
+
 if TYPE_CHECKING:
     import altair as alt
 
@@ -60,7 +62,7 @@ def greeks_by_strike_chart(
     import altair as alt
 
     if greek not in GREEK_LABELS:
-        raise ValueError(f"greek={greek!r} is not allowed: expected one of {', '.join(GREEK_LABELS)}")
+        raise ParameterError(describe_bad_value("greek", greek, "one of " + ", ".join(map(repr, GREEK_LABELS))))
     data = grid[["strike", "expiry_days", greek]].copy()
     return (
         alt.Chart(data, title=title or f"Black-Scholes {greek} across strikes and expiries")

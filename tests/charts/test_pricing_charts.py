@@ -15,6 +15,7 @@ from tailkit.charts.pricing import (
     smile_chart,
     spread_pnl_chart,
 )
+from tailkit.errors import ParameterError
 from tailkit.pricing.study import (
     OptionPricingParams,
     SpreadExplorerParams,
@@ -46,7 +47,7 @@ def test_greeks_by_strike_chart(study, greek):
 
 
 def test_greeks_by_strike_chart_rejects_unknown_greek(study):
-    with pytest.raises(ValueError, match="greek='vanna'"):
+    with pytest.raises(ParameterError, match=r"greek=.vanna. is not allowed"):
         greeks_by_strike_chart(study.grid, "vanna")
 
 
