@@ -8,6 +8,9 @@ the same numbers as numpy from the same generator), so that the numbers depend o
 block's stream: ``skip`` leading paths are simulated and discarded, the next ``count``
 written to ``out`` from row ``out_start``. Draw order per path and step is fixed and
 documented in each kernel; changing it changes every simulated number.
+
+Each ``*_paths`` kernel runs the blocks of a study in parallel (``prange`` over blocks, one
+generator per block), so results do not depend on the thread count.
 """
 
 from __future__ import annotations
@@ -16,49 +19,49 @@ import math
 
 import numpy as np
 
-from tailkit._numba import jit
+from tailkit._numba import jit, prange
 
 # --------------------------------------------------------------------------- helpers
 
 
-def poisson_inverse_python(u: float, lam: float, p0: float) -> int:
-    # Poisson(lam) count by inversion of the uniform u; p0 = exp(-lam)
-    k = 0
-    p = p0
-    cdf = p0
-    while u > cdf and k < 1000:
-        k += 1
-        p *= lam / k
-        if p == 0.0:
-            break
-        cdf += p
-    return k
+# jump table rows (shape (7, n_assets)), rates per step:
+# 0 market intensity*dt, 1 market log-jump mean, 2 market log-jump variance,
+# 3 idiosyncratic intensity*dt, 4 idio mean, 5 idio variance, 6 compensator per step
+N_JUMP_ROWS = 7
 
 
-poisson_inverse = jit(poisson_inverse_python)
+def jump_init_python(gen, table, arrival):  # type: ignore[no-untyped-def]
+    # Next arrival times (in steps) of the market process (arrival[0]) and of each asset's
+    # idiosyncratic process (arrival[1 + a]): exponential waiting times, so the cost is per
+    # jump, not per step. Draw order: market, then assets in order (only active processes).
+    n = arrival.shape[0] - 1
+    arrival[0] = gen.standard_exponential() / table[0, 0] if table[0, 0] > 0.0 else np.inf
+    for a in range(n):
+        arrival[1 + a] = gen.standard_exponential() / table[3, a] if table[3, a] > 0.0 else np.inf
 
-# jump table rows (shape (9, n_assets)), all per step:
-# 0 market intensity*dt, 1 exp(-row0), 2 market log-jump mean, 3 market log-jump variance,
-# 4 idiosyncratic intensity*dt, 5 exp(-row4), 6 idio mean, 7 idio variance, 8 compensator
-N_JUMP_ROWS = 9
+
+jump_init = jit(jump_init_python)
 
 
-def jump_step_python(gen, table, jump):  # type: ignore[no-untyped-def]
-    # Draw order: one uniform for the market event count (if its intensity > 0); then per
-    # asset one uniform for its idiosyncratic count (if > 0) and, when any jump hit the
-    # asset, one normal for the total jump size (sum of normals is normal).
+def jump_step_python(gen, table, arrival, t, jump):  # type: ignore[no-untyped-def]
+    # Log-jumps of step t (covering [t, t + 1) in step units) into jump (n,). Counts the
+    # arrivals in the step, drawing the next waiting time after each; then one normal per
+    # asset hit for its total jump size (a sum of normals is normal). Returns the market count.
     n = jump.shape[0]
+    end = t + 1.0
     nm = 0
-    if table[0, 0] > 0.0:
-        nm = poisson_inverse(gen.random(), table[0, 0], table[1, 0])
+    while arrival[0] < end:
+        nm += 1
+        arrival[0] += gen.standard_exponential() / table[0, 0]
     for a in range(n):
         ni = 0
-        if table[4, a] > 0.0:
-            ni = poisson_inverse(gen.random(), table[4, a], table[5, a])
-        j = -table[8, a]
+        while arrival[1 + a] < end:
+            ni += 1
+            arrival[1 + a] += gen.standard_exponential() / table[3, a]
+        j = -table[6, a]
         if nm + ni > 0:
-            sd = math.sqrt(nm * table[3, a] + ni * table[7, a])
-            j += nm * table[2, a] + ni * table[6, a] + sd * gen.standard_normal()
+            sd = math.sqrt(nm * table[2, a] + ni * table[5, a])
+            j += nm * table[1, a] + ni * table[4, a] + sd * gen.standard_normal()
         jump[a] = j
     return nm
 
@@ -98,16 +101,26 @@ def vasicek_block_python(gen, skip, count, r0, theta, decay, chol, out, out_star
 vasicek_block = jit(vasicek_block_python)
 
 
+def vasicek_paths_python(gens, skips, counts, starts, r0, theta, decay, chol, out):  # type: ignore[no-untyped-def]
+    for i in prange(len(gens)):
+        b = np.int64(i)
+        vasicek_block(gens[b], skips[b], counts[b], r0, theta, decay, chol, out, starts[b])
+
+
+vasicek_paths = jit(vasicek_paths_python, parallel=True)
+
+
 # --------------------------------------------------------------------------- GBM (+ jumps)
 
 
 def gbm_block_python(gen, skip, count, log_s0, drift, chol, has_jumps, table, out, out_start):  # type: ignore[no-untyped-def]
-    # log S' = log S + drift + chol @ z (+ jump). Draw order per step: n normals, then jumps.
+    # log S' = log S + drift + chol @ z (+ jump). Draw order: per path the jump arrival times (if any), per step n normals, then jumps.
     n = log_s0.shape[0]
     n_steps = out.shape[1] - 1
     x = np.empty(n)
     z = np.empty(n)
     jump = np.zeros(n)
+    arrival = np.empty(n + 1)
     for p in range(skip + count):
         row = out_start + p - skip
         write = p >= skip
@@ -115,11 +128,13 @@ def gbm_block_python(gen, skip, count, log_s0, drift, chol, has_jumps, table, ou
             x[a] = log_s0[a]
             if write:
                 out[row, 0, a] = x[a]
+        if has_jumps:
+            jump_init(gen, table, arrival)
         for t in range(n_steps):
             for a in range(n):
                 z[a] = gen.standard_normal()
             if has_jumps:
-                jump_step(gen, table, jump)
+                jump_step(gen, table, arrival, t, jump)
             for a in range(n):
                 acc = drift[a] + jump[a]
                 for b in range(a + 1):
@@ -130,6 +145,15 @@ def gbm_block_python(gen, skip, count, log_s0, drift, chol, has_jumps, table, ou
 
 
 gbm_block = jit(gbm_block_python)
+
+
+def gbm_paths_python(gens, skips, counts, starts, log_s0, drift, chol, has_jumps, table, out):  # type: ignore[no-untyped-def]
+    for i in prange(len(gens)):
+        b = np.int64(i)
+        gbm_block(gens[b], skips[b], counts[b], log_s0, drift, chol, has_jumps, table, out, starts[b])
+
+
+gbm_paths = jit(gbm_paths_python, parallel=True)
 
 
 # --------------------------------------------------------------------------- regimes
@@ -146,6 +170,7 @@ def regime_block_python(  # type: ignore[no-untyped-def]
     x = np.empty(n)
     z = np.empty(n)
     jump = np.zeros(n)
+    arrival = np.empty(n + 1)
     for p in range(skip + count):
         row = out_start + p - skip
         write = p >= skip
@@ -159,11 +184,13 @@ def regime_block_python(  # type: ignore[no-untyped-def]
                 out[row, 0, a] = x[a]
         if write:
             states[row, 0] = s
+        if has_jumps:
+            jump_init(gen, table, arrival)
         for t in range(n_steps):
             for a in range(n):
                 z[a] = gen.standard_normal()
             if has_jumps:
-                jump_step(gen, table, jump)
+                jump_step(gen, table, arrival, t, jump)
             for a in range(n):
                 acc = drift[s, a] + jump[a]
                 for b in range(a + 1):
@@ -181,6 +208,31 @@ def regime_block_python(  # type: ignore[no-untyped-def]
 
 
 regime_block = jit(regime_block_python)
+
+
+def regime_paths_python(
+    gens, skips, counts, starts, log_s0, drift, chol, trans_cum, init_cum, has_jumps, table, out, states
+):  # type: ignore[no-untyped-def]
+    for i in prange(len(gens)):
+        b = np.int64(i)
+        regime_block(
+            gens[b],
+            skips[b],
+            counts[b],
+            log_s0,
+            drift,
+            chol,
+            trans_cum,
+            init_cum,
+            has_jumps,
+            table,
+            out,
+            states,
+            starts[b],
+        )
+
+
+regime_paths = jit(regime_paths_python, parallel=True)
 
 
 # --------------------------------------------------------------------------- GJR-GARCH CCC
@@ -217,6 +269,7 @@ def gjr_block_python(  # type: ignore[no-untyped-def]
     h = np.empty(n)
     z = np.empty(n)
     jump = np.zeros(n)
+    arrival = np.empty(n + 1)
     half_nu = 0.5 * nu
     for p in range(skip + count):
         row = out_start + p - skip
@@ -226,6 +279,8 @@ def gjr_block_python(  # type: ignore[no-untyped-def]
             h[a] = h0[a]
             if write:
                 out[row, 0, a] = x[a]
+        if has_jumps:
+            jump_init(gen, table, arrival)
         for t in range(n_steps):
             for a in range(n):
                 z[a] = gen.standard_normal()
@@ -234,7 +289,7 @@ def gjr_block_python(  # type: ignore[no-untyped-def]
                 w = 2.0 * gen.standard_gamma(half_nu)
                 scale = math.sqrt((nu - 2.0) / w)
             if has_jumps:
-                jump_step(gen, table, jump)
+                jump_step(gen, table, arrival, t, jump)
             for a in range(n):
                 e = 0.0
                 for b in range(a + 1):
@@ -253,6 +308,53 @@ def gjr_block_python(  # type: ignore[no-untyped-def]
 
 
 gjr_block = jit(gjr_block_python)
+
+
+def gjr_paths_python(
+    gens,
+    skips,
+    counts,
+    starts,
+    log_s0,
+    mu,
+    omega,
+    alpha,
+    gamma,
+    beta,
+    h0,
+    chol,
+    nu,
+    has_jumps,
+    table,
+    store_var,
+    out,
+    var_out,
+):  # type: ignore[no-untyped-def]
+    for i in prange(len(gens)):
+        b = np.int64(i)
+        gjr_block(
+            gens[b],
+            skips[b],
+            counts[b],
+            log_s0,
+            mu,
+            omega,
+            alpha,
+            gamma,
+            beta,
+            h0,
+            chol,
+            nu,
+            has_jumps,
+            table,
+            store_var,
+            out,
+            var_out,
+            starts[b],
+        )
+
+
+gjr_paths = jit(gjr_paths_python, parallel=True)
 
 
 # --------------------------------------------------------------------------- vol index
@@ -279,6 +381,17 @@ def vol_index_block_python(gen, skip, count, x0, log_premium, decay, noise_sd, v
 
 
 vol_index_block = jit(vol_index_block_python)
+
+
+def vol_index_paths_python(gens, skips, counts, starts, x0, log_premium, decay, noise_sd, variance, out):  # type: ignore[no-untyped-def]
+    for i in prange(len(gens)):
+        b = np.int64(i)
+        vol_index_block(
+            gens[b], skips[b], counts[b], x0, log_premium, decay, noise_sd, variance, out, starts[b]
+        )
+
+
+vol_index_paths = jit(vol_index_paths_python, parallel=True)
 
 
 # --------------------------------------------------------------------------- analytics

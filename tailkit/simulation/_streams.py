@@ -9,15 +9,18 @@ block's leading paths without storing them; so path ``i`` is the same number for
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 import numpy as np
 
+from tailkit._numba import HAS_NUMBA
 from tailkit._typing import SeedLike
 from tailkit.errors import ParameterError, describe_bad_value
 from tailkit.rng import seed_sequence
 
-__all__ = ["BLOCK_PATHS", "block_generator", "run_blocks", "check_counts"]
+__all__ = ["BLOCK_PATHS", "BlockPlan", "block_generator", "plan_blocks", "check_counts"]
 
 #: paths per random-stream block (fixed: changing it changes every simulated number)
 BLOCK_PATHS = 1024
@@ -39,22 +42,37 @@ def check_counts(n_paths: int, n_steps: int, first_path: int = 0) -> None:
         raise ParameterError(describe_bad_value("first_path", first_path, "an int >= 0"))
 
 
-def run_blocks(
-    seed: SeedLike,
-    first_path: int,
-    n_paths: int,
-    call: Callable[[np.random.Generator, int, int, int], None],
-) -> None:
-    """Call ``call(generator, skip, count, out_start)`` once per path block touched.
+@dataclass(frozen=True, slots=True)
+class BlockPlan:
+    """The path blocks a simulation touches: one generator and (skip, count, start) per block.
 
     ``skip`` leading paths of the block are simulated and discarded, ``count`` paths are
-    written to the output starting at row ``out_start``.
+    written to the output from row ``start``.
     """
+
+    gens: Any
+    skips: np.ndarray
+    counts: np.ndarray
+    starts: np.ndarray
+
+
+def plan_blocks(seed: SeedLike, first_path: int, n_paths: int) -> BlockPlan:
+    """Plan the blocks covering global paths ``[first_path, first_path + n_paths)``."""
     ss = seed_sequence(seed)
     stop = first_path + n_paths
+    gens, skips, counts, starts = [], [], [], []
     b = first_path // BLOCK_PATHS
     while b * BLOCK_PATHS < stop:
         lo = max(first_path, b * BLOCK_PATHS)
         hi = min(stop, (b + 1) * BLOCK_PATHS)
-        call(block_generator(ss, b), lo - b * BLOCK_PATHS, hi - lo, lo - first_path)
+        gens.append(block_generator(ss, b))
+        skips.append(lo - b * BLOCK_PATHS)
+        counts.append(hi - lo)
+        starts.append(lo - first_path)
         b += 1
+    if HAS_NUMBA:
+        from numba.typed import List
+
+        gens = List(gens)
+    as_int = partial(np.asarray, dtype=np.int64)
+    return BlockPlan(gens, as_int(skips), as_int(counts), as_int(starts))

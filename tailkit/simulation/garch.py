@@ -25,7 +25,7 @@ from tailkit.errors import ParameterError, describe_bad_value
 from tailkit.params import param, validate
 from tailkit.simulation import _kernels as K
 from tailkit.simulation._common import as_float_tuple, default_names, start_values, vector
-from tailkit.simulation._streams import check_counts, run_blocks
+from tailkit.simulation._streams import check_counts, plan_blocks
 from tailkit.simulation.correlation import check_correlation, correlation_cholesky
 from tailkit.simulation.gbm import check_dt, coerce_matrix_field
 from tailkit.simulation.jumps import JumpParams, jump_table
@@ -175,13 +175,27 @@ def simulate_gjr_garch(
     out = np.empty((n_paths, n_steps + 1, n), dtype=np.float64)
     var = np.empty((n_paths, n_steps + 1, n) if store_variance else (1, 1, 1), dtype=np.float64)
 
-    def call(gen: np.random.Generator, skip: int, count: int, start: int) -> None:
-        K.gjr_block(
-            gen, skip, count, log_s0, mu, omega, alpha, gamma, beta, h_start, chol, nu, has_jumps, table,
-            store_variance, out, var, start,
-        )  # fmt: skip
-
-    run_blocks(seed, first_path, n_paths, call)
+    plan = plan_blocks(seed, first_path, n_paths)
+    K.gjr_paths(
+        plan.gens,
+        plan.skips,
+        plan.counts,
+        plan.starts,
+        log_s0,
+        mu,
+        omega,
+        alpha,
+        gamma,
+        beta,
+        h_start,
+        chol,
+        nu,
+        has_jumps,
+        table,
+        store_variance,
+        out,
+        var,
+    )
     np.exp(out, out=out)
     return Paths(
         values=out,

@@ -12,7 +12,7 @@ from tailkit.errors import ParameterError, describe_bad_value
 from tailkit.params import param, validate
 from tailkit.simulation import _kernels as K
 from tailkit.simulation._common import as_float_tuple, default_names, start_values, vector
-from tailkit.simulation._streams import check_counts, run_blocks
+from tailkit.simulation._streams import check_counts, plan_blocks
 from tailkit.simulation.correlation import as_nested_tuple, check_correlation, correlation_cholesky
 from tailkit.simulation.jumps import JumpParams, jump_table
 from tailkit.simulation.paths import Paths, time_grid
@@ -138,10 +138,8 @@ def simulate_gbm(
     chol = correlation_cholesky(corr) * (sigma * np.sqrt(dt))[:, None]
     out = np.empty((n_paths, n_steps + 1, n), dtype=np.float64)
 
-    def call(gen: np.random.Generator, skip: int, count: int, start: int) -> None:
-        K.gbm_block(gen, skip, count, log_s0, drift, chol, has_jumps, table, out, start)
-
-    run_blocks(seed, first_path, n_paths, call)
+    plan = plan_blocks(seed, first_path, n_paths)
+    K.gbm_paths(plan.gens, plan.skips, plan.counts, plan.starts, log_s0, drift, chol, has_jumps, table, out)
     np.exp(out, out=out)
     return Paths(
         values=out, times=time_grid(n_steps, dt), names=default_names(names, n), first_path=first_path

@@ -1,6 +1,7 @@
 """The jump layer: market-wide co-jumps plus idiosyncratic jumps, added to any diffusion.
 
-Market events arrive as a Poisson process with intensity ``market_intensity`` per year;
+Market events arrive as a Poisson process (simulated through exponential waiting times,
+so jumps cost per event, not per step) with intensity ``market_intensity`` per year;
 one event moves every asset at once, asset ``i`` by a log-jump ``N(market_mean_i,
 market_vol_i^2)`` (sizes independent across assets given the event; the co-movement
 comes from the common timing and the shared sign of the means). Each asset also has its
@@ -74,7 +75,7 @@ class JumpParams:
 def jump_table(
     jumps: JumpParams | None, n: int, dt: float, kind: Literal["price", "log"]
 ) -> tuple[bool, Float2D]:
-    """Per-step jump table of shape (9, n) the kernels read, and whether jumps are active.
+    """Per-step jump table of shape (7, n) the kernels read, and whether jumps are active.
 
     Parameters
     ----------
@@ -90,11 +91,9 @@ def jump_table(
     Returns
     -------
     has_jumps : bool
-    table : ndarray of shape (9, n)
+    table : ndarray of shape (7, n)
     """
     table = np.zeros((K.N_JUMP_ROWS, n))
-    table[1] = 1.0
-    table[5] = 1.0
     if jumps is None:
         return False, table
     lam_m = jumps.market_intensity * dt
@@ -102,17 +101,15 @@ def jump_table(
     lam_i = vector("idio_intensity", jumps.idio_intensity, n) * dt
     mi, si = vector("idio_mean", jumps.idio_mean, n), vector("idio_vol", jumps.idio_vol, n)
     table[0] = lam_m
-    table[1] = np.exp(-lam_m)
-    table[2] = mm
-    table[3] = sm**2
-    table[4] = lam_i
-    table[5] = np.exp(-lam_i)
-    table[6] = mi
-    table[7] = si**2
+    table[1] = mm
+    table[2] = sm**2
+    table[3] = lam_i
+    table[4] = mi
+    table[5] = si**2
     if jumps.compensate:
         if kind == "price":
-            table[8] = lam_m * np.expm1(mm + 0.5 * sm**2) + lam_i * np.expm1(mi + 0.5 * si**2)
+            table[6] = lam_m * np.expm1(mm + 0.5 * sm**2) + lam_i * np.expm1(mi + 0.5 * si**2)
         else:
-            table[8] = lam_m * mm + lam_i * mi
+            table[6] = lam_m * mm + lam_i * mi
     active = bool(lam_m > 0 or np.any(lam_i > 0))
     return active, table

@@ -19,7 +19,7 @@ from tailkit.errors import ParameterError, describe_bad_value
 from tailkit.params import param, validate
 from tailkit.simulation import _kernels as K
 from tailkit.simulation._common import default_names, start_values
-from tailkit.simulation._streams import check_counts, run_blocks
+from tailkit.simulation._streams import check_counts, plan_blocks
 from tailkit.simulation.correlation import as_nested_tuple, check_correlation, correlation_cholesky
 from tailkit.simulation.gbm import check_dt
 from tailkit.simulation.jumps import JumpParams, jump_table
@@ -211,12 +211,22 @@ def simulate_regimes(
     out = np.empty((n_paths, n_steps + 1, n), dtype=np.float64)
     states = np.empty((n_paths, n_steps + 1), dtype=np.int64)
 
-    def call(gen: np.random.Generator, skip: int, count: int, start: int) -> None:
-        K.regime_block(
-            gen, skip, count, log_s0, drift, chol, trans_cum, init_cum, has_jumps, table, out, states, start
-        )
-
-    run_blocks(seed, first_path, n_paths, call)
+    plan = plan_blocks(seed, first_path, n_paths)
+    K.regime_paths(
+        plan.gens,
+        plan.skips,
+        plan.counts,
+        plan.starts,
+        log_s0,
+        drift,
+        chol,
+        trans_cum,
+        init_cum,
+        has_jumps,
+        table,
+        out,
+        states,
+    )
     np.exp(out, out=out)
     return Paths(
         values=out,

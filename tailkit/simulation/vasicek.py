@@ -22,7 +22,7 @@ from tailkit.errors import ParameterError, describe_bad_value
 from tailkit.params import param, validate
 from tailkit.simulation import _kernels as K
 from tailkit.simulation._common import as_float_tuple, default_names, start_values, vector
-from tailkit.simulation._streams import check_counts, run_blocks
+from tailkit.simulation._streams import check_counts, plan_blocks
 from tailkit.simulation.correlation import as_nested_tuple, check_correlation, correlation_cholesky
 from tailkit.simulation.paths import Paths, time_grid
 
@@ -230,10 +230,8 @@ def simulate_vasicek(
     decay = np.exp(-kappa * dt)
     out = np.empty((n_paths, n_steps + 1, n), dtype=np.float64)
 
-    def call(gen: np.random.Generator, skip: int, count: int, start: int) -> None:
-        K.vasicek_block(gen, skip, count, r0a, theta, decay, chol, out, start)
-
-    run_blocks(seed, first_path, n_paths, call)
+    plan = plan_blocks(seed, first_path, n_paths)
+    K.vasicek_paths(plan.gens, plan.skips, plan.counts, plan.starts, r0a, theta, decay, chol, out)
     return Paths(
         values=out,
         times=time_grid(n_steps, dt),

@@ -26,7 +26,7 @@ from tailkit._typing import Float2D, SeedLike
 from tailkit.errors import ParameterError, describe_bad_value
 from tailkit.params import param, validate
 from tailkit.simulation import _kernels as K
-from tailkit.simulation._streams import run_blocks
+from tailkit.simulation._streams import plan_blocks
 from tailkit.simulation.paths import Paths
 from tailkit.simulation.regimes import RegimeParams
 
@@ -129,10 +129,10 @@ def simulate_vol_index(
 
     start_x = np.full(n_paths, x0) if np.isfinite(x0) else log_premium + 0.5 * np.log(var[:, 0])
 
-    def call(gen: np.random.Generator, skip: int, count: int, start: int) -> None:
-        K.vol_index_block(gen, skip, count, start_x, log_premium, decay, noise_sd, var, out, start)
-
-    run_blocks(seed, first_path, n_paths, call)
+    plan = plan_blocks(seed, first_path, n_paths)
+    K.vol_index_paths(
+        plan.gens, plan.skips, plan.counts, plan.starts, start_x, log_premium, decay, noise_sd, var, out
+    )
     return Paths(
         values=out,
         times=np.arange(n_t, dtype=np.float64) * dt,

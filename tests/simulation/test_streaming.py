@@ -112,3 +112,30 @@ def test_path_summary_and_stylized_facts() -> None:
     assert list(tab.columns) == ["historical", "gbm"]
     assert abs(tab.loc["excess_kurtosis", "gbm"]) < 0.3
     assert tab.loc["crash_comovement", "gbm"] > 0.05
+
+
+def test_same_paths_whatever_the_thread_count() -> None:
+    numba = pytest.importorskip("numba")
+    sim = SIMULATORS["garch"]
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = sim(n_paths=3000, seed=5).values
+        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+        many = sim(n_paths=3000, seed=5).values
+    finally:
+        numba.set_num_threads(before)
+    np.testing.assert_array_equal(one, many)
+
+
+def test_parallel_driver_twin_agrees() -> None:
+    from tailkit.simulation import _kernels as K
+    from tailkit.simulation._streams import plan_blocks
+
+    plan = plan_blocks(3, 1000, 100)  # straddles two blocks
+    args = (np.zeros(1), np.full(1, 1e-4), np.full((1, 1), 0.01), False, np.zeros((K.N_JUMP_ROWS, 1)))
+    a, b = np.empty((100, 11, 1)), np.empty((100, 11, 1))
+    K.gbm_paths(plan.gens, plan.skips, plan.counts, plan.starts, *args, a)
+    plan = plan_blocks(3, 1000, 100)
+    K.gbm_paths_python(plan.gens, plan.skips, plan.counts, plan.starts, *args, b)
+    np.testing.assert_allclose(a, b, rtol=1e-13)
