@@ -59,7 +59,8 @@ def _settings(tol: float) -> object:
 
     s = clarabel.DefaultSettings()
     s.verbose = False
-    s.tol_gap_abs = tol
+    # absolute gap far below the relative one: objectives such as a 500-asset variance are ~1e-5
+    s.tol_gap_abs = tol * 1e-4
     s.tol_gap_rel = tol
     s.tol_feas = tol
     s.max_iter = 200
@@ -76,7 +77,8 @@ def solve_conic(
     soc: list[tuple[sp.spmatrix, Float1D]] | None = None,
     *,
     what: str,
-    tol: float = 1e-9,
+    tol: float = 1e-10,
+    obj_scale: float = 1.0,
 ) -> SolverOutput:
     """Solve ``min ½xᵀPx + qᵀx`` s.t. ``A_eq x = b_eq``, ``A_ub x ≤ b_ub``, ``b - A x ∈ SOC`` with clarabel.
 
@@ -94,8 +96,11 @@ def solve_conic(
         Second-order cones ``(b - A x)[0] ≥ ‖(b - A x)[1:]‖``.
     what : str
         Name of the problem, used in error messages.
-    tol : float, default=1e-9
-        Feasibility and relative/absolute gap tolerances.
+    tol : float, default=1e-10
+        Feasibility and relative gap tolerance (absolute gap ``1e-4 · tol``).
+    obj_scale : float, default=1.0
+        The objective is multiplied by this before solving (bring tiny objectives such as a
+        daily variance to order one, so the gap tolerances are relative in effect).
 
     Returns
     -------
@@ -128,14 +133,15 @@ def solve_conic(
         cones.append(clarabel.SecondOrderConeT(a_c.shape[0]))
     A = sp.vstack(blocks, format="csc") if blocks else sp.csc_matrix((0, n))
     b = np.concatenate(rhs) if rhs else np.zeros(0)
-    Pm = sp.triu(P, format="csc") if P is not None else sp.csc_matrix((n, n))
-    solver = clarabel.DefaultSolver(Pm, np.asarray(q, dtype=np.float64), A, b, cones, _settings(tol))
+    Pm = sp.triu(P, format="csc") * obj_scale if P is not None else sp.csc_matrix((n, n))
+    qs = np.asarray(q, dtype=np.float64) * obj_scale
+    solver = clarabel.DefaultSolver(Pm, qs, A, b, cones, _settings(tol))
     sol = solver.solve()
     status = str(sol.status).split(".")[-1]
     if status in ("Solved", "AlmostSolved"):
         return SolverOutput(
             x=np.asarray(sol.x, dtype=np.float64),
-            objective=float(sol.obj_val),
+            objective=float(sol.obj_val) / obj_scale,
             status=status,
             solver="clarabel",
             iterations=int(sol.iterations),

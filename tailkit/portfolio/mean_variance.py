@@ -30,6 +30,12 @@ def _quad(inputs: PortfolioInputs, model: LinearModel, n_cols: int, scale: float
     return sp.csc_matrix(P)
 
 
+def _obj_scale(inputs: PortfolioInputs) -> float:
+    """``n / mean variance``: brings a diversified portfolio's variance to order one."""
+    d = float(np.mean(np.diag(inputs.cov)))
+    return inputs.n_assets / d if d > 0 else 1.0
+
+
 def _qp(
     inputs: PortfolioInputs,
     model: LinearModel,
@@ -45,7 +51,10 @@ def _qp(
         a_ub = sp.vstack([a_ub, pad(extra[0], nv)], format="csr")
         b_ub = np.r_[b_ub, extra[1]]
     P = sp.triu(sp.csc_matrix(_quad(inputs, model, nv, scale)), format="csc")
-    out = guarded(lambda: solve_conic(P, q, a_eq, b_eq, a_ub, b_ub, what=what), inputs, model, extra)
+    sc = _obj_scale(inputs)
+    out = guarded(
+        lambda: solve_conic(P, q, a_eq, b_eq, a_ub, b_ub, what=what, obj_scale=sc), inputs, model, extra
+    )
     return out.x, out
 
 
@@ -212,7 +221,17 @@ def efficient_risk(
     soc_a = sp.vstack([sp.csr_matrix((1, nv)), pad(sp.csr_matrix(-F), nv)], format="csr")
     soc_b = np.r_[target_volatility, np.zeros(n)]
     out = guarded(
-        lambda: solve_conic(None, -a, a_eq, b_eq, a_ub, b_ub, [(soc_a, soc_b)], what="efficient_risk"),
+        lambda: solve_conic(
+            None,
+            -a,
+            a_eq,
+            b_eq,
+            a_ub,
+            b_ub,
+            [(soc_a, soc_b)],
+            what="efficient_risk",
+            obj_scale=1.0 / max(float(np.max(np.abs(a))), 1e-12),
+        ),
         inputs,
         model,
     )
@@ -278,7 +297,9 @@ def max_sharpe(
     P[:n, :n] = 2.0 * inputs.cov
     P = sp.triu(sp.csc_matrix(P), format="csc")
     try:
-        out = solve_conic(P, np.zeros(nv + 1), a_eq, b_eq, a_ub, b_ub, what="max_sharpe")
+        out = solve_conic(
+            P, np.zeros(nv + 1), a_eq, b_eq, a_ub, b_ub, what="max_sharpe", obj_scale=_obj_scale(inputs)
+        )
     except InfeasibleError:
         guarded(lambda: _feasible_point(model), inputs, model)
         raise InfeasibleError(
