@@ -1,4 +1,4 @@
-"""Export a book to JSON or CSV, and import such an export into an empty book.
+r"""Export a book to JSON or CSV, and import such an export into an empty book.
 
 An export holds the book's records (positions, legs, fills, snapshots, NAV, exit rules,
 settings, saved marks and the audit log; quotes stay behind — re-import the chain files) with
@@ -7,7 +7,8 @@ their ids, money in integer cents exactly as stored:
 ``json``
     one file: ``{"format": "tailkit-book", "schema_version": N, "tables": {name: [rows]}}``.
 ``csv``
-    a folder with ``<table>.csv`` per table and ``manifest.json`` (format, version, tables).
+    a folder with ``<table>.csv`` per table and ``manifest.json`` (format, version, tables);
+    SQL NULL is written ``\N`` so that it differs from an empty text.
 
 :func:`import_book` loads an export into a book that holds no records yet, in one transaction
 (ids kept, foreign keys checked), then appends an ``import`` audit event.
@@ -44,6 +45,8 @@ EXPORT_TABLES: tuple[str, ...] = (
     "audit",
 )
 FORMAT = "tailkit-book"
+#: how a missing value (SQL NULL) is written in the CSV files (an empty cell is an empty text)
+NULL = "\\N"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +109,7 @@ def export_book(book: Book, path: str | os.PathLike[str], *, fmt: str = "json") 
     else:
         out.mkdir(parents=True, exist_ok=True)
         for t, f in tables.items():
-            atomic_write_text(out / f"{t}.csv", f.to_csv(index=False))
+            atomic_write_text(out / f"{t}.csv", f.to_csv(index=False, na_rep=NULL))
         manifest = {"format": FORMAT, "schema_version": SCHEMA_VERSION, "tables": rows}
         atomic_write_text(out / "manifest.json", json.dumps(manifest, indent=1) + "\n")
     return ExportResult(str(out), fmt, rows)
@@ -148,7 +151,7 @@ def _load(path: Path) -> tuple[str, dict[str, list[dict[str, Any]]]]:
             except pd.errors.EmptyDataError:
                 frame = pd.DataFrame()
             tables[t] = [
-                {k: (None if v == "" else v) for k, v in rec.items()} for rec in frame.to_dict("records")
+                {k: (None if v == NULL else v) for k, v in rec.items()} for rec in frame.to_dict("records")
             ]
         return "csv", tables
     try:
