@@ -91,6 +91,7 @@ class RiskStudyParams:
     es_limit: float = param(0.045, gt=0.0, le=1.0, doc="calm-regime limit on 1-day ES, fraction of NAV")
     target_vol: float = param(0.12, gt=0.0, le=1.0, doc="volatility target, annualised")
     drawdown_threshold: float = param(0.15, gt=0.0, lt=1.0, doc="drawdown that triggers de-risking")
+    tearsheet_path: str = param("", doc="where to write the standalone HTML tearsheet; empty = temp folder")
 
     def __post_init__(self) -> None:
         validate(self)
