@@ -1,5 +1,8 @@
 """Portfolio optimizers: tailkit against peers and plain-scipy references, in the same run.
 
+tailkit solves min-CVaR as the LP dual with clarabel and the mean-variance problems as QPs with
+clarabel, both called directly (no modelling layer).
+
 Problems (long-only, fully invested; synthetic fat-tailed returns, fixed seed):
 
 * min-CVaR(95%) on 20 assets x 5,000 scenarios and 50 assets x 10,000 scenarios;
@@ -178,7 +181,7 @@ def main() -> None:
         name = f"min-CVaR95 {n}x{s}"
         inp = tp.PortfolioInputs.from_scenarios(r)
         for who, fn in (
-            ("tailkit (HiGHS dual LP)", lambda inp=inp: tp.min_cvar(inp, ALPHA).weights.to_numpy()),
+            ("tailkit (clarabel, LP dual)", lambda inp=inp: tp.min_cvar(inp, ALPHA).weights.to_numpy()),
             ("reference: primal LP, scipy HiGHS", lambda x=x: _ref_cvar_primal(x)),
             ("PyPortfolioOpt (CLARABEL)", lambda r=r: _pypfopt_cvar(r)),
             ("skfolio (CLARABEL)", lambda r=r: _skfolio(r, "cvar")),

@@ -119,7 +119,7 @@ def _cvar_dual(
             f"min_cvar: clarabel stopped with status {status} after {sol.iterations} iterations"
         )
     z = np.asarray(sol.z)
-    x = z[1 : 1 + nv].copy()
+    x = -z[1 : 1 + nv]
     out = SolverOutput(
         x=x, objective=-float(sol.obj_val), status=status, solver="clarabel", iterations=int(sol.iterations)
     )
@@ -144,7 +144,7 @@ def min_cvar(
     risk_free: float = 0.0,
     formulation: Literal["dual", "primal"] = "dual",
 ) -> PortfolioResult:
-    """Minimum-CVaR portfolio over the inputs' scenarios (Rockafellar-Uryasev LP, HiGHS).
+    """Minimum-CVaR portfolio over the inputs' scenarios (Rockafellar-Uryasev LP).
 
     Parameters
     ----------
@@ -159,7 +159,8 @@ def min_cvar(
     risk_free : float, default=0.0
         Return of cash, decimal per year.
     formulation : {"dual", "primal"}, default="dual"
-        Which LP HiGHS solves (the same optimum; the dual is faster with many scenarios).
+        ``"dual"``: the LP dual by clarabel (fast); ``"primal"``: the primal LP by HiGHS.
+        Both reach the same optimum.
 
     Returns
     -------

@@ -25,6 +25,7 @@ def test_scenario_cvar_hand_computed() -> None:
 def test_dual_and_primal_lp_agree(synthetic: PortfolioInputs) -> None:
     d = min_cvar(synthetic, 0.95)
     p = min_cvar(synthetic, 0.95, formulation="primal")
+    assert d.solver == "clarabel" and p.solver == "highs"  # the dual path did not fall back
     assert d.objective_value == pytest.approx(p.objective_value, rel=1e-9)
     assert d.cvar == pytest.approx(d.objective_value, rel=1e-12)
     np.testing.assert_allclose(d.weights.to_numpy(), p.weights.to_numpy(), atol=1e-6)
@@ -36,6 +37,7 @@ def test_dual_and_primal_agree_with_constraints(synthetic: PortfolioInputs) -> N
     )
     d = min_cvar(synthetic, 0.9, c, min_return=0.05, risk_free=0.02)
     p = min_cvar(synthetic, 0.9, c, min_return=0.05, risk_free=0.02, formulation="primal")
+    assert d.solver == "clarabel"
     assert d.objective_value == pytest.approx(p.objective_value, rel=1e-9)
     assert d.expected_return >= 0.05 - 1e-8
     assert d.turnover <= 1.2 + 1e-8
