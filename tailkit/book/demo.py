@@ -29,7 +29,7 @@ from tailkit.data import write_option_chain
 from tailkit.data.synthetic import SyntheticChainParams, load_synthetic_history, synthetic_option_chain
 from tailkit.errors import DataError
 
-__all__ = ["make_demo_book", "DEMO_TAG"]
+__all__ = ["make_demo_book", "fill_demo_book", "DEMO_TAG"]
 
 DEMO_TAG = "demo (synthetic)"
 N_DAYS = 25
@@ -66,16 +66,19 @@ def make_demo_book(path: str | os.PathLike[str] | None, *, force: bool = False) 
     if not force and not book_is_empty(book):
         book.close()
         raise DataError(f"{book.path}: the book already holds records; use --force or another --db")
+    return fill_demo_book(book)
+
+
+def fill_demo_book(book: Book) -> Book:
+    """Add the SYNTHETIC demo's records to an open book and return it."""
     hist = load_synthetic_history().iloc[-N_DAYS:]
     shift = _shift(hist.index[-1])
     params = SyntheticChainParams(min_dte=1, max_dte=150)
-    chains = []
     with tempfile.TemporaryDirectory() as tmp:
         for i, (day, row) in enumerate(hist.iterrows()):
             chain = synthetic_option_chain(float(row["tlt_close"]), day, params=params, seed=20241231 + i)
             chain["quote_date"] = chain["quote_date"] + shift
             chain["expiration_date"] = chain["expiration_date"] + shift
-            chains.append(chain)
             f = Path(tmp) / f"synthetic_chain_{i:02d}.csv"
             write_option_chain(chain, f)
             when = (day + shift).strftime("%Y-%m-%dT16:00:00")
