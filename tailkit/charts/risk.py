@@ -239,7 +239,7 @@ def stress_chart(table: pd.DataFrame, *, title: str | None = None) -> alt.Chart:
         alt.Chart(data, title=title or "Stress P&L by scenario")
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", sort=None, title=None),
+            y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
             x=alt.X("pnl:Q", title="P&L"),
             color=alt.Color("kind:N", title="kind"),
             tooltip=["scenario:N", "kind:N", alt.Tooltip("pnl:Q", format=",.0f")],

@@ -42,10 +42,12 @@ from tailkit.risk.stress import (
     StressWindow,
     bundled_factor_changes,
     crisis_mask_from_vol,
+    crisis_regime_params,
     estimate_factor_betas,
     factor_stress,
     historical_stress,
     monte_carlo_stress,
+    regime_monte_carlo_stress,
     stress_table,
 )
 from tailkit.risk.tearsheet import Tearsheet, chart_to_svg, tearsheet
@@ -86,6 +88,7 @@ __all__ = [
     "christoffersen_independence",
     "compare_var_es",
     "crisis_mask_from_vol",
+    "crisis_regime_params",
     "drawdown_protection",
     "drawdown_series",
     "dynamic_limits",
@@ -99,6 +102,7 @@ __all__ = [
     "overlapping_returns",
     "performance_report",
     "realized_vol",
+    "regime_monte_carlo_stress",
     "rolling_metrics",
     "rolling_var_forecast",
     "scenario_var_es",

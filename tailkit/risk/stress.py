@@ -29,6 +29,8 @@ from tailkit.risk.revaluation import OptionBook
 from tailkit.rng import make_generator
 
 __all__ = [
+    "regime_monte_carlo_stress",
+    "crisis_regime_params",
     "StressWindow",
     "HISTORICAL_WINDOWS",
     "FactorShock",
@@ -494,6 +496,7 @@ def monte_carlo_stress(
     block: int = 5,
     confidence: float = 0.99,
     seed: SeedLike = None,
+    label: str = "crisis bootstrap",
 ) -> StressResult:
     """Monte Carlo stress from the crisis regime: the P&L distribution over ``horizon`` days.
 
@@ -523,11 +526,14 @@ def monte_carlo_stress(
         Level of the reported VaR and ES rows.
     seed : int, Generator or None
         Seed of the bootstrap.
+    label : str, default="crisis bootstrap"
+        Prefix of the row names.
 
     Returns
     -------
     StressResult
-        Rows ``mean``, ``median``, ``VaR <c>``, ``ES <c>``, ``worst`` of the P&L distribution.
+        Rows ``<label> <h>d: mean``, ``median``, ``VaR <c>``, ``ES <c>``, ``worst`` of the P&L
+        distribution.
     """
     c = float(check_confidence(confidence)[0])
     if scenarios is not None:
@@ -584,7 +590,7 @@ def monte_carlo_stress(
         f"ES {c:.0%}": pos[worst_k].mean(axis=0),
         "worst": pos[np.argmin(pnl)],
     }
-    index = pd.Index(list(stats_rows), name="scenario")
+    index = pd.Index([f"{label} {horizon}d: {k}" for k in stats_rows], name="scenario")
     table = pd.DataFrame(
         {"pnl": list(stats_rows.values()), "return": [v / nav for v in stats_rows.values()]}, index=index
     )
@@ -602,3 +608,111 @@ def stress_table(*results: StressResult) -> pd.DataFrame:
     if not results:
         raise ParameterError("stress_table needs at least one StressResult")
     return pd.concat([r.to_frame() for r in results], axis=0, sort=False)
+
+
+def crisis_regime_params(returns: pd.DataFrame, *, crisis_mask: pd.Series | None = None) -> Any:
+    """Three-regime (calm, stressed, crisis) parameters estimated from history.
+
+    Days are split by the trailing 21-day realised vol of the equal-weighted average return:
+    crisis above its 90th percentile (or ``crisis_mask``), stressed above its median, calm
+    otherwise. Each regime gets its annualised mean, volatility and correlation; the
+    transition matrix is :class:`tailkit.simulation.RegimeParams`' default (expected stays of
+    about 100, 25 and 20 days) and paths start in the crisis regime.
+
+    Parameters
+    ----------
+    returns : DataFrame
+        Daily returns per position (complete rows are used).
+    crisis_mask : Series of bool, optional
+        Crisis days; default the 90th-percentile realised-vol rule.
+
+    Returns
+    -------
+    tailkit.simulation.RegimeParams
+    """
+    from tailkit.simulation import RegimeParams
+
+    rets = returns.dropna()
+    avg = rets.mean(axis=1)
+    crisis = (
+        crisis_mask_from_vol(avg) if crisis_mask is None else crisis_mask.reindex(rets.index).fillna(False)
+    )
+    stressed = crisis_mask_from_vol(avg, quantile=0.5) & ~crisis.astype(bool)
+    calm = ~(crisis.astype(bool) | stressed)
+    mus, sigmas, corrs = [], [], []
+    n = rets.shape[1]
+    for mask in (calm, stressed, crisis.astype(bool)):
+        x = rets.to_numpy()[mask.to_numpy()]
+        if x.shape[0] < max(n + 2, 10):
+            raise DataError(f"only {x.shape[0]} days in a regime; need at least {max(n + 2, 10)}")
+        mus.append(tuple(float(v) for v in x.mean(axis=0) * 252.0))
+        sigmas.append(tuple(float(v) for v in x.std(axis=0, ddof=1) * np.sqrt(252.0)))
+        c = np.corrcoef(x, rowvar=False).reshape(n, n)
+        c = 0.5 * (c + c.T)
+        np.fill_diagonal(c, 1.0)
+        corrs.append(tuple(tuple(float(v) for v in row) for row in c))
+    return RegimeParams(mu=tuple(mus), sigma=tuple(sigmas), correlation=tuple(corrs), initial=(0.0, 0.0, 1.0))
+
+
+def regime_monte_carlo_stress(
+    returns: pd.DataFrame | None,
+    weights: Any,
+    *,
+    regime_params: Any | None = None,
+    crisis_mask: pd.Series | None = None,
+    horizon: int = 21,
+    n_sims: int = 10_000,
+    confidence: float = 0.99,
+    seed: SeedLike = None,
+) -> StressResult:
+    """Monte Carlo stress from the crisis regime of a regime-switching simulation.
+
+    Paths of :func:`tailkit.simulation.simulate_regimes` start in the last regime (the crisis)
+    and follow the Markov chain for ``horizon`` days; the horizon returns of each position
+    feed :func:`monte_carlo_stress`.
+
+    Parameters
+    ----------
+    returns : DataFrame or None
+        Daily returns per position, to estimate the regimes (unused with ``regime_params``).
+    weights : Series or mapping
+        Position values keyed by column (or by the order of ``regime_params``' assets).
+    regime_params : tailkit.simulation.RegimeParams, optional
+        Regimes to simulate (its ``initial`` distribution is used as given); default
+        :func:`crisis_regime_params` of ``returns``.
+    crisis_mask : Series of bool, optional
+        Crisis days for the default estimate.
+    horizon : int, default=21
+        Days per path.
+    n_sims : int, default=10_000
+        Paths.
+    confidence : float, default=0.99
+        Level of the VaR and ES rows.
+    seed : int, Generator or None
+        Seed of the simulation.
+
+    Returns
+    -------
+    StressResult
+        Rows ``crisis regime MC <h>d: mean, median, VaR, ES, worst``.
+    """
+    from tailkit.simulation import simulate_regimes
+
+    if regime_params is None:
+        if returns is None:
+            raise ParameterError("give either returns (to estimate the regimes) or regime_params")
+        regime_params = crisis_regime_params(returns, crisis_mask=crisis_mask)
+    if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
+        raise ParameterError(describe_bad_value("horizon", horizon, "an int >= 1 (days)"))
+    paths = simulate_regimes(regime_params, n_paths=n_sims, n_steps=horizon, seed=seed)
+    scen = paths.values[:, -1, :] / paths.values[:, 0, :] - 1.0
+    if returns is not None:
+        w = _weights_series(weights, list(returns.columns))
+        frame = pd.DataFrame(scen, columns=[str(c) for c in returns.columns])[list(w.index)]
+    else:
+        names = [f"position_{j}" for j in range(scen.shape[1])]
+        w = _weights_series(weights, names)
+        frame = pd.DataFrame(scen, columns=list(w.index))
+    return monte_carlo_stress(
+        None, w, scenarios=frame, horizon=horizon, confidence=confidence, label="crisis regime MC"
+    )

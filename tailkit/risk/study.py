@@ -39,6 +39,7 @@ from tailkit.risk.stress import (
     factor_stress,
     historical_stress,
     monte_carlo_stress,
+    regime_monte_carlo_stress,
     stress_table,
 )
 from tailkit.risk.var import VaRResult, compare_var_es, historical_var_es_arrays, var_es
@@ -253,7 +254,8 @@ class RiskStudy:
     backtest_series : DataFrame
         Date, P&L, VaR forecast and exception flag.
     stress : DataFrame
-        Historical, factor and Monte Carlo stress rows.
+        Historical, factor and Monte Carlo stress rows (crisis-day bootstrap and the
+        crisis regime of a regime-switching simulation).
     limits : LimitReport
     performance : PerformanceReport
         Portfolio, vol-targeted, drawdown-protected, benchmark.
@@ -393,7 +395,10 @@ def run_risk_study(params: RiskStudyParams | RiskReviewParams | None = None) -> 
     und_betas = pd.DataFrame({"equity": [1.0]}, index=["SPX"])
     fac = factor_stress(w, betas, STANDARD_SHOCKS, book=book, underlying_betas=und_betas)
     mc = monte_carlo_stress(rets, w, horizon=params.mc_horizon_days, n_sims=params.n_sims, seed=params.seed)
-    stress = stress_table(hist, fac, mc)
+    regime = regime_monte_carlo_stress(
+        rets, w, horizon=params.mc_horizon_days, n_sims=params.n_sims, seed=params.seed
+    )
+    stress = stress_table(hist, fac, mc, regime)
     one_day = (
         headline
         if params.horizon_days == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from tailkit.errors import DataError, ParameterError
 from tailkit.risk import (
@@ -14,10 +15,12 @@ from tailkit.risk import (
     OptionBook,
     StressWindow,
     crisis_mask_from_vol,
+    crisis_regime_params,
     estimate_factor_betas,
     factor_stress,
     historical_stress,
     monte_carlo_stress,
+    regime_monte_carlo_stress,
     stress_table,
 )
 
@@ -131,7 +134,7 @@ def test_monte_carlo_stress_reproducible_and_scenarios(small_returns: pd.DataFra
     a = monte_carlo_stress(small_returns, w, horizon=10, n_sims=2000, seed=4)
     b = monte_carlo_stress(small_returns, w, horizon=10, n_sims=2000, seed=4)
     pd.testing.assert_frame_equal(a.table, b.table)
-    t = a.table
+    t = a.table.rename(index=lambda k: k.split(": ")[1])
     assert (
         t.loc["worst", "pnl"] <= t.loc["ES 99%", "pnl"] <= t.loc["VaR 99%", "pnl"] <= t.loc["median", "pnl"]
     )
@@ -140,7 +143,38 @@ def test_monte_carlo_stress_reproducible_and_scenarios(small_returns: pd.DataFra
     assert 0 < mask.mean() < 0.2
     sims = np.full((100, 3), -0.01)
     s = monte_carlo_stress(None, w, scenarios=pd.DataFrame(sims, columns=["A", "B", "C"]))
-    assert s.table.loc["mean", "pnl"] == pytest.approx(-0.03)
+    assert s.table.loc["crisis bootstrap 21d: mean", "pnl"] == pytest.approx(-0.03)
     table = stress_table(a, s)
     assert list(table["kind"].unique()) == ["monte_carlo"]
     assert s.worst()[1] == pytest.approx(-0.03)
+
+
+def test_regime_stress_matches_lognormal_quantile() -> None:
+    simulation = pytest.importorskip("tailkit.simulation")
+    # one asset, absorbing crisis regime (mu = 0, sigma = 50%): 21-day returns are lognormal,
+    # VaR 99% = -(exp(-sigma^2 T / 2 + sigma sqrt(T) z_0.01) - 1) per unit position
+    p = simulation.RegimeParams(
+        mu=((0.0,), (0.0,), (0.0,)),
+        sigma=((0.1,), (0.2,), (0.5,)),
+        transition=((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0)),
+        initial=(0.0, 0.0, 1.0),
+    )
+    res = regime_monte_carlo_stress(None, [1.0], regime_params=p, horizon=21, n_sims=40_000, seed=3)
+    t = 21 / 252
+    var = -(np.exp(-0.125 * t + 0.5 * np.sqrt(t) * stats.norm.ppf(0.01)) - 1)
+    assert -res.table.loc["crisis regime MC 21d: VaR 99%", "pnl"] == pytest.approx(var, rel=0.03)
+
+
+def test_crisis_regime_params_are_ordered(stock_returns: pd.DataFrame) -> None:
+    pytest.importorskip("tailkit.simulation")
+    p = crisis_regime_params(stock_returns[["IBM", "MSFT"]])
+    vols = np.asarray(p.sigma)
+    assert (vols[0] < vols[1]).all() and (vols[1] < vols[2]).all()
+    assert p.initial == (0.0, 0.0, 1.0)
+    res = regime_monte_carlo_stress(
+        stock_returns[["IBM", "MSFT"]], {"IBM": 1.0, "MSFT": 1.0}, n_sims=500, seed=1
+    )
+    again = regime_monte_carlo_stress(
+        stock_returns[["IBM", "MSFT"]], {"IBM": 1.0, "MSFT": 1.0}, n_sims=500, seed=1
+    )
+    pd.testing.assert_frame_equal(res.table, again.table)
