@@ -1,4 +1,4 @@
-"""The risk review app in a real voila server and headless Chromium, driven like a person.
+"""The risk review app: its panel headless, and in a real voila server and headless Chromium.
 
 Checks: the app loads with the bundled demo portfolio and draws its charts offline (every
 request to a host other than 127.0.0.1 is aborted; only Voila's own Font Awesome stylesheet
@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 APP = "risk_review"
 METRIC = ".tailkit-metrics [data-metric='{}']"
@@ -55,6 +53,26 @@ def _chart_png(page) -> bytes:
     return page.locator(".tailkit-contrib-chart").first.screenshot()
 
 
+def test_panel_headless():
+    """The panel without a browser: set a control's value, read ``panel.result``."""
+    from widgets.risk import RiskReviewPanel
+
+    panel = RiskReviewPanel()
+    var99 = panel.result.var.var
+    panel.controls["confidence"].value = 0.95
+    assert panel.result.var.var < var99
+    assert 'data-metric="var"' in panel.metrics.value
+    panel.controls["method"].value = "cornish_fisher"
+    assert panel.result.var.method == "cornish_fisher"
+    panel.controls["weights"].value = "1.0"
+    assert panel.result is None and "4 tickers" in panel.error
+    assert panel.metrics.layout.display == "none"
+    panel.controls["tickers"].value = "IBM"
+    assert panel.error == "" and panel.result.var.positions == ("IBM",)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
 def test_risk_review_in_browser(open_app, blocked_requests, console_errors):
     page = open_app(APP, ready=METRIC.format("var"))
 

@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import integrate, stats
 
 from tailkit.errors import DataError, ParameterError
@@ -176,3 +178,29 @@ def test_real_data_historical_vs_empirical_quantile(sp500_returns: pd.Series) ->
     k = math.ceil(round(losses.size * 0.01, 9))
     assert res.var == pytest.approx(losses[k - 1])
     assert 0.02 < res.var < 0.05
+
+
+@settings(max_examples=60)
+@given(
+    st.integers(5, 300),
+    st.lists(st.floats(0.5, 0.999), min_size=1, max_size=4),
+    st.integers(0, 2**32 - 1),
+)
+def test_fast_path_matches_sorted_reference(n: int, levels: list[float], seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    r = np.round(rng.standard_normal((n, 3)), 1)  # rounding makes ties
+    w = np.array([1.0, -0.5, 2.0])
+    out = historical_var_es_arrays(r, w, levels)
+    losses = -(r @ w)
+    order = np.argsort(-losses, kind="stable")
+    for i, c in enumerate(levels):
+        tail = n * (1 - c)
+        tail = round(tail) if abs(tail - round(tail)) < 1e-9 else tail
+        m = min(int(np.floor(tail)), n - 1)
+        frac = tail - m
+        sl = losses[order]
+        assert out.var[i] == pytest.approx(sl[max(math.ceil(tail), 1) - 1] if frac == 0 else sl[m], abs=1e-12)
+        es = (sl[:m].sum() + frac * sl[m]) / (m + frac)
+        assert out.es[i] == pytest.approx(es, rel=1e-12, abs=1e-12)
+        assert out.component_es[i].sum() == pytest.approx(out.es[i], rel=1e-9, abs=1e-9)
+        assert out.es[i] >= out.var[i] - 1e-12
