@@ -246,7 +246,8 @@ class RiskStudy:
     methods : DataFrame
         VaR/ES by method and level.
     total : VaRResult
-        Historical full-revaluation VaR/ES of stocks plus puts, components per position.
+        Historical full-revaluation VaR/ES of stocks plus puts, components per position
+        (one-day scenarios with one day of decay; scaled by sqrt(horizon) beyond one day).
     book : OptionBook or None
         The put overlay.
     backtest : VaRBacktest

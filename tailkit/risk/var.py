@@ -456,7 +456,8 @@ def compare_var_es(
     n_sims : int, default=100_000
         Monte Carlo draws.
     seed : int, Generator or None, default=None
-        Monte Carlo seed (the same draws serve every level).
+        Monte Carlo seed; every level uses the same draws (None means seed 0, so the
+        table is reproducible).
 
     Returns
     -------
