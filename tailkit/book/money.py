@@ -24,10 +24,10 @@ __all__ = ["to_cents", "round_cents", "cents_array", "from_cents", "cents_to_flo
 def _decimal(name: str, value: Any) -> Decimal:
     if isinstance(value, bool):
         raise ParameterError(describe_bad_value(name, value, "an amount such as 1.25"))
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ParameterError(describe_bad_value(name, value, "a finite amount such as 1.25"))
     try:
         if isinstance(value, float):
-            if not math.isfinite(value):
-                raise ParameterError(describe_bad_value(name, value, "a finite amount such as 1.25"))
             d = Decimal(repr(value))
         else:
             d = Decimal(str(value).strip().replace(",", ""))
