@@ -166,10 +166,13 @@ def _nav_set(args: argparse.Namespace) -> int:
 
 
 def _nav_show(args: argparse.Namespace) -> int:
+    from tailkit.book.money import from_cents
     from tailkit.book.nav import nav_history
 
     with _open(args) as book:
-        _print_frame(nav_history(book)[["time", "nav", "note"]], "no NAV recorded yet")
+        frame = nav_history(book)
+    frame["nav"] = [f"{from_cents(c):,.2f}" for c in frame["nav_cents"]]
+    _print_frame(frame[["time", "nav", "note"]], "no NAV recorded yet")
     return 0
 
 
