@@ -160,7 +160,11 @@ class SpreadExplorerPanel:
         controls = w.VBox(list(self.controls.values())).add_class("tailkit-controls")
         controls.layout.min_width = "400px"
         right = w.VBox([self.error_box, self.metrics, self.chart.widget, self.greeks])
-        self.widget = w.VBox([w.HTML(PANEL_CSS), title, w.HBox([controls, right])]).add_class("tailkit-panel")
+        # grow into the free width; below 690 px (chart + axis + legend) wrap under the controls
+        right.layout.min_width = "690px"
+        right.layout.flex = "1 1 0%"
+        body = w.HBox([controls, right], layout=w.Layout(flex_flow="row wrap"))
+        self.widget = w.VBox([w.HTML(PANEL_CSS), title, body]).add_class("tailkit-panel")
         for ctl in self.controls.values():
             ctl.observe(self._on_change, names="value")
         self.refresh()
@@ -268,10 +272,12 @@ class OptionPricingPanel:
         self.greeks_chart = ChartView()
         self.jump_chart = ChartView()
         controls = w.VBox(list(self.controls.values())).add_class("tailkit-controls")
+        controls.layout.min_width = "400px"
         right = w.VBox([self.error_box, self.summary, self.greeks_chart.widget])
-        self.widget = w.VBox(
-            [w.HTML(PANEL_CSS), w.HBox([controls, right]), self.jump_chart.widget]
-        ).add_class("tailkit-panel")
+        right.layout.min_width = "690px"
+        right.layout.flex = "1 1 0%"
+        body = w.HBox([controls, right], layout=w.Layout(flex_flow="row wrap"))
+        self.widget = w.VBox([w.HTML(PANEL_CSS), body, self.jump_chart.widget]).add_class("tailkit-panel")
         for ctl in self.controls.values():
             ctl.observe(self._on_change, names="value")
         self.refresh()

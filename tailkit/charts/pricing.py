@@ -62,7 +62,9 @@ def greeks_by_strike_chart(
     import altair as alt
 
     if greek not in GREEK_LABELS:
-        raise ParameterError(describe_bad_value("greek", greek, "one of " + ", ".join(map(repr, GREEK_LABELS))))
+        raise ParameterError(
+            describe_bad_value("greek", greek, "one of " + ", ".join(map(repr, GREEK_LABELS)))
+        )
     data = grid[["strike", "expiry_days", greek]].copy()
     return (
         alt.Chart(data, title=title or f"Black-Scholes {greek} across strikes and expiries")
