@@ -28,18 +28,41 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from tailkit.charts.overlay import fan_chart, regression_chart
+from tailkit.charts.overlay import (
+    fan_chart,
+    feasible_region_chart,
+    grid_heatmap,
+    kelly_chart,
+    regression_chart,
+    screening_scatter,
+)
 from tailkit.errors import DataError, InfeasibleError, ParameterError
 from tailkit.overlay.study import (
+    MARKET_SOURCE,
+    ExitOptimizationParams,
+    ExitOptimizationStudy,
     OverlayCalibrationParams,
     OverlayCalibrationStudy,
+    SpreadScreeningParams,
+    SpreadScreeningStudy,
+    exit_optimization_study,
     overlay_calibration_study,
+    spread_screening_study,
 )
 from widgets.controls import controls_for, params_from_controls
 from widgets.display import ChartView
 from widgets.pricing import PANEL_CSS
 
-__all__ = ["OverlayCalibrationPanel", "metrics_html", "frame_html"]
+__all__ = [
+    "OverlayCalibrationPanel",
+    "SpreadScreeningPanel",
+    "ExitOptimizationPanel",
+    "CALIBRATION_CONTROLS",
+    "SCREENING_CONTROLS",
+    "EXIT_CONTROLS",
+    "metrics_html",
+    "frame_html",
+]
 
 _ERRORS = (ParameterError, DataError, InfeasibleError)
 
@@ -122,7 +145,7 @@ class _StudyPanel:
     title: str
     n_charts: int = 1
 
-    def __init__(self, params: Any, study: Callable[[Any], Any]) -> None:
+    def __init__(self, params: Any, study: Callable[[Any], Any], result: Any = None) -> None:
         self.params = params if params is not None else self.params_class()
         self._base = self.params
         self._study = study
@@ -144,7 +167,11 @@ class _StudyPanel:
         ).add_class("tailkit-panel")
         for ctl in self.controls.values():
             ctl.observe(self._on_change, names="value")
-        self.refresh()
+        if result is not None and result.params == self.params:
+            self.result = result  # the notebook's own study: shown without computing it twice
+            self.render(result)
+        else:
+            self.refresh()
 
     def _on_change(self, _change: Any) -> None:
         self.refresh()
@@ -203,10 +230,14 @@ class OverlayCalibrationPanel(_StudyPanel):
     title = "Overlay calibration: sample window and fit"
     n_charts = 2
 
-    def __init__(self, params: OverlayCalibrationParams | None = None) -> None:
+    def __init__(
+        self, params: OverlayCalibrationParams | None = None, result: OverlayCalibrationStudy | None = None
+    ) -> None:
         base = params if params is not None else OverlayCalibrationParams()
+        if result is not None and result.params == base:
+            result = replace(result, params=replace(base, output_file=""))
         # the panel explores; it never rewrites the notebook's output file on every change
-        super().__init__(replace(base, output_file=""), overlay_calibration_study)
+        super().__init__(replace(base, output_file=""), overlay_calibration_study, result)
 
     def render(self, result: OverlayCalibrationStudy) -> None:
         """Fill the fit table, the regression chart and the TLT fan."""
@@ -234,3 +265,183 @@ class OverlayCalibrationPanel(_StudyPanel):
             regression_chart(result.fitted, label=result.label, r_squared=cal.regression.r_squared)
         )
         self.charts[1].update(fan_chart(result.fan, "tlt", label=result.label))
+
+
+#: notebook-08 fields the screening panel exposes
+SCREENING_CONTROLS = [
+    "spread_types",
+    "min_pop",
+    "profit_target",
+    "loss_multiple",
+    "dte_close",
+    "rank_by",
+    "kelly_fraction",
+    "max_risk_pct",
+]
+
+_SCREEN_COLUMNS = ["rank", "spread", "credit", "pop", "expected_pnl", "se_expected_pnl", "cvar_95", "kelly"]
+
+
+class SpreadScreeningPanel(_StudyPanel):
+    """Notebook 08's panel: exit rules, POP floor and Kelly settings -> both screenings and sizes.
+
+    Parameters
+    ----------
+    params : SpreadScreeningParams, optional
+        Initial values (files, grids and simulation settings come from here).
+    result : SpreadScreeningStudy, optional
+        The study of ``params`` if already computed (shown without recomputing it).
+
+    Attributes
+    ----------
+    controls : dict of str to ipywidgets.Widget
+        Controls for :data:`SCREENING_CONTROLS`.
+    result : SpreadScreeningStudy or None
+        The current study; ``None`` while the inputs are invalid.
+    error : str
+        The message of invalid inputs, ``""`` otherwise.
+    widget : ipywidgets.Widget
+        The layout to display.
+    """
+
+    params_class = SpreadScreeningParams
+    controls_list = SCREENING_CONTROLS
+    title = "Spread screening: model IV vs the market chain"
+    n_charts = 2
+
+    def __init__(
+        self, params: SpreadScreeningParams | None = None, result: SpreadScreeningStudy | None = None
+    ) -> None:
+        super().__init__(params, spread_screening_study, result)
+
+    def render(self, result: SpreadScreeningStudy) -> None:
+        """Fill the headline table, the top market candidates, the scatter and the Kelly chart."""
+        d = result.to_dict()
+        rows = [("data", "data", d["data"]), ("n_paths", "paths per spread", f"{d['n_paths']:,}")]
+        for tag, name in (("model", "model IV"), ("market", "market chain")):
+            rows.append(
+                (
+                    f"{tag}_n_passing",
+                    f"{name}: passing / evaluated",
+                    f"{d[f'{tag}_n_passing']} / {d[f'{tag}_n_evaluated']}",
+                )
+            )
+            if d.get(f"{tag}_best"):
+                rows.append(
+                    (
+                        f"{tag}_best",
+                        f"{name}: best",
+                        f"{d[f'{tag}_best']}, E[P&L] {d[f'{tag}_best_expected_pnl']:.3f} ± "
+                        f"{d[f'{tag}_best_expected_pnl_se']:.3f}, POP {d[f'{tag}_best_pop']:.1%}",
+                    )
+                )
+        self.metrics.value = metrics_html(f"Screening ({result.label})", rows)
+        top = result.top(MARKET_SOURCE)[_SCREEN_COLUMNS]
+        self.table.value = frame_html(top, f"Top market candidates ({result.label})", css="tailkit-screening")
+        self.charts[0].update(
+            screening_scatter(result.candidates, label=result.label, min_pop=result.params.min_pop)
+        )
+        if result.sizing.empty:
+            self.charts[1].widget.layout.display = "none"
+        else:
+            self.charts[1].update(kelly_chart(result.sizing, label=result.label))
+
+    def refresh(self) -> None:
+        """Recompute and redraw (see :meth:`_StudyPanel.refresh`); the Kelly chart hides when empty."""
+        super().refresh()
+        if self.result is not None and self.result.sizing.empty:
+            self.charts[1].widget.layout.display = "none"
+
+
+#: notebook-09 fields the exit-optimization panel exposes
+EXIT_CONTROLS = [
+    "spread_type",
+    "delta",
+    "width",
+    "min_pop",
+    "risk_budget",
+    "allocation",
+    "ranking_metric",
+    "heatmap_metric",
+]
+
+_GRID_COLUMNS = [
+    "rank",
+    "rules",
+    "expected_pnl",
+    "se_expected_pnl",
+    "pop",
+    "cvar_95",
+    "status",
+    "indistinguishable",
+]
+
+
+class ExitOptimizationPanel(_StudyPanel):
+    """Notebook 09's panel: spread and constraints -> best exit rules, heatmap, feasible region.
+
+    Parameters
+    ----------
+    params : ExitOptimizationParams, optional
+        Initial values (grid and simulation settings come from here).
+    result : ExitOptimizationStudy, optional
+        The study of ``params`` if already computed.
+
+    Attributes
+    ----------
+    controls : dict of str to ipywidgets.Widget
+        Controls for :data:`EXIT_CONTROLS`.
+    result : ExitOptimizationStudy or None
+        The current study; ``None`` while the inputs are invalid.
+    error : str
+        The message of invalid inputs, ``""`` otherwise.
+    widget : ipywidgets.Widget
+        The layout to display.
+    """
+
+    params_class = ExitOptimizationParams
+    controls_list = EXIT_CONTROLS
+    title = "Exit-rule optimization under POP and CVaR limits"
+    n_charts = 2
+
+    def __init__(
+        self, params: ExitOptimizationParams | None = None, result: ExitOptimizationStudy | None = None
+    ) -> None:
+        base = params if params is not None else ExitOptimizationParams()
+        if result is not None and result.params == base:
+            result = replace(result, params=replace(base, output_file=""))
+        super().__init__(replace(base, output_file=""), exit_optimization_study, result)
+
+    def render(self, result: ExitOptimizationStudy) -> None:
+        """Fill the best-rules table, the ranking, the heatmap and the feasible region."""
+        d = result.to_dict()
+        opt = result.optimization
+        rows = [
+            ("data", "data", d["data"]),
+            ("spread", "spread", f"{d['spread']}, credit {d['initial_credit']:.3f}"),
+            ("cvar_limit", "CVaR95 loss limit per share", f"{d['cvar_limit']:.3f}"),
+            ("n_passing", "passing / evaluated", f"{d['n_passing']} / {d['n_evaluated']}"),
+        ]
+        if "expected_return" in d:
+            rows += [
+                (
+                    "best_params",
+                    "best exit rules",
+                    f"{d['profit_target_pct']:.0%} target / {d['loss_multiple']:g}x loss / {d['dte_threshold']}d",
+                ),
+                (
+                    "expected_return",
+                    "E[P&L] per share",
+                    f"{d['expected_return']:.4f} ± {d['expected_return_se']:.4f}",
+                ),
+                ("pop", "POP", f"{d['pop']:.2%} ± {d['pop_se']:.2%}"),
+                ("cvar_95", "CVaR95 per share", f"{d['cvar_95']:.4f}"),
+            ]
+        else:
+            rows.append(("binding_constraint", "no rule passes", d["binding_constraint"]))
+        self.metrics.value = metrics_html(f"Exit optimization ({result.label})", rows)
+        top = result.grid.head(result.params.top)[_GRID_COLUMNS]
+        note = f"<div class='tailkit-note'>{html.escape(opt.budget.describe())}</div>"
+        self.table.value = frame_html(top, f"Ranking ({result.label})", css="tailkit-ranking") + note
+        self.charts[0].update(grid_heatmap(result.grid, result.params.heatmap_metric, label=result.label))
+        self.charts[1].update(feasible_region_chart(result.grid, label=result.label))

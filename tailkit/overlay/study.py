@@ -14,6 +14,7 @@ table and chart title says so), or ``"none"`` where a file is optional.
 
 from __future__ import annotations
 
+import json
 import math
 import warnings
 from dataclasses import asdict, dataclass
@@ -25,8 +26,25 @@ import pandas as pd
 from tailkit.data import read_history, read_option_chain
 from tailkit.data.synthetic import SyntheticHistoryParams, synthetic_paths
 from tailkit.errors import ParameterError, describe_bad_value
-from tailkit.overlay import OverlayCalibration, calibrate_overlay, read_calibration, write_calibration
-from tailkit.params import param, validate
+from tailkit.overlay import (
+    CreditSpread,
+    ExitGrid,
+    ExitOptimization,
+    ExitRules,
+    FillModel,
+    OverlayCalibration,
+    ScreeningResult,
+    SimulationSettings,
+    SizingRules,
+    calibrate_overlay,
+    evaluate,
+    evaluate_market,
+    optimize_exits,
+    read_calibration,
+    spread_from_delta,
+    write_calibration,
+)
+from tailkit.params import atomic_write_text, param, validate
 from tailkit.rng import make_generator, seed_sequence
 from tailkit.simulation import simulate_vasicek
 
@@ -41,6 +59,15 @@ __all__ = [
     "vasicek_innovations",
     "innovation_stats",
     "simulated_fan",
+    "load_calibration_input",
+    "MODEL_SOURCE",
+    "MARKET_SOURCE",
+    "SpreadScreeningParams",
+    "SpreadScreeningStudy",
+    "spread_screening_study",
+    "ExitOptimizationParams",
+    "ExitOptimizationStudy",
+    "exit_optimization_study",
 ]
 
 #: the keyword that selects the bundled SYNTHETIC files
@@ -376,7 +403,7 @@ class OverlayCalibrationStudy:
         return out
 
 
-def _status(index: pd.DatetimeIndex, cal: OverlayCalibration) -> np.ndarray:
+def _sample_status(index: pd.DatetimeIndex, cal: OverlayCalibration) -> np.ndarray:
     s = cal.sample
     inside = (index >= pd.Timestamp(s["start"])) & (index <= pd.Timestamp(s["end"]))
     status = np.where(inside, "in sample", "outside window").astype(object)
@@ -432,7 +459,7 @@ def overlay_calibration_study(params: OverlayCalibrationParams) -> OverlayCalibr
         warnings.simplefilter("ignore")  # the comparison fit's own warnings are not the study's
         full = calibrate_overlay(history, start=None, end=None, exclude_covid=False, chain=chain)
     hist = history.copy()
-    hist["status"] = _status(hist.index, cal)
+    hist["status"] = _sample_status(hist.index, cal)
     inside = hist[hist["status"] == "in sample"]
     ybar = 0.5 * (inside["yield_20y"] + inside["yield_30y"])
     log_tlt = np.log(inside["tlt_close"])
@@ -482,3 +509,433 @@ def load_calibration_input(calibration_file: str) -> OverlayCalibration:
     if calibration_file.strip().lower() == SYNTHETIC:
         return calibrate_overlay(load_history_input(SYNTHETIC))
     return read_calibration(calibration_file)
+
+
+# ------------------------------------------------------------------ shared by 08 and 09
+
+
+def _settings(p: Any) -> SimulationSettings:
+    return SimulationSettings(
+        n_paths=p.n_paths,
+        seed=p.seed,
+        risk_free_rate=p.risk_free_rate,
+        dividend_yield=p.dividend_yield,
+        residual_noise=p.residual_noise,
+    )
+
+
+def _kinds(spread_types: str) -> tuple[str, ...]:
+    return ("put", "call") if spread_types == "both" else (spread_types,)
+
+
+def _rules_label(frame: pd.DataFrame) -> pd.Series:
+    return (
+        (100 * frame["profit_target_pct"]).round().astype(int).astype(str)
+        + "% / "
+        + frame["loss_multiple"].map(lambda m: f"{m:g}")
+        + "x / "
+        + frame["dte_threshold"].astype(int).astype(str)
+        + "d"
+    )
+
+
+def _spread_label(frame: pd.DataFrame) -> pd.Series:
+    return (
+        frame["type"]
+        + " "
+        + frame["short_strike"].map(lambda k: f"{k:g}")
+        + "/"
+        + frame["long_strike"].map(lambda k: f"{k:g}")
+        + " "
+        + frame["expiration_days"].astype(int).astype(str)
+        + "d"
+    )
+
+
+# ------------------------------------------------------------------ notebook 08
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SpreadScreeningParams:
+    """Parameters of notebook ``08_spread_screening`` (``tailkit evaluate`` + ``evaluate-market``).
+
+    Model-IV screening builds strikes from short-leg ``deltas`` and ``widths`` at
+    ``expiration_days`` trading days and fills each leg ``half_spread`` from the model mid;
+    market screening takes the chain's contracts between ``min_dte`` and ``max_dte`` calendar
+    days at bid/ask and sizes them with fractional Kelly.
+    """
+
+    calibration_file: str = param(
+        SYNTHETIC, doc="calibration JSON, or 'synthetic' (fit the SYNTHETIC history)"
+    )
+    chain_file: str = param(SYNTHETIC, doc="option-chain CSV, or 'synthetic' for the bundled SYNTHETIC chain")
+    spread_types: str = param("both", choices=("both", "put", "call"), doc="bull puts, bear calls or both")
+    deltas: tuple[float, ...] = param((0.10, 0.15, 0.20, 0.25, 0.30), gt=0.0, lt=1.0, doc="short-leg deltas")
+    widths: tuple[float, ...] = param((1.0, 2.0, 3.0, 5.0), gt=0.0, le=100.0, doc="strike widths, $")
+    expiration_days: int = param(45, ge=5, le=504, doc="model screening: trading days to expiry")
+    min_dte: int = param(30, ge=1, le=1000, doc="market screening: fewest calendar days to expiry")
+    max_dte: int = param(90, ge=1, le=1000, doc="market screening: most calendar days to expiry")
+    min_delta: float = param(0.05, gt=0.0, lt=1.0, doc="market screening: smallest |delta| of the short leg")
+    max_delta: float = param(0.40, gt=0.0, lt=1.0, doc="market screening: largest |delta| of the short leg")
+    min_pop: float = param(0.70, ge=0.0, le=1.0, doc="minimum probability of profit")
+    profit_target: float = param(0.50, gt=0.0, le=1.0, doc="close at this fraction of max profit")
+    loss_multiple: float = param(2.0, ge=1.0, le=100.0, doc="close when the mark reaches this x credit")
+    dte_close: int = param(7, ge=0, le=500, doc="close at this many trading days to expiry (0 = off)")
+    rank_by: str = param("expected_pnl", choices=("expected_pnl", "risk_adjusted_return"), doc="ranking")
+    navs: tuple[float, ...] = param((1_000_000.0, 10_000_000.0), gt=0.0, doc="NAVs to size for, $")
+    kelly_fraction: float = param(0.25, gt=0.0, le=1.0, doc="fraction of full Kelly")
+    max_risk_pct: float = param(0.02, gt=0.0, le=1.0, doc="cap on NAV fraction at max loss per trade")
+    n_paths: int = param(4000, ge=100, le=1_000_000, doc="simulated paths (same paths for every spread)")
+    seed: int = param(42, ge=0, doc="seed of the shocks")
+    risk_free_rate: float = param(0.05, ge=-0.1, le=1.0, doc="risk-free rate, decimal")
+    dividend_yield: float = param(0.0, ge=0.0, le=1.0, doc="TLT dividend yield, decimal")
+    residual_noise: bool = param(False, doc="add the TLT regression's residual noise")
+    half_spread: float = param(0.02, ge=0.0, le=10.0, doc="model screening: half bid-ask per leg, $")
+    commission: float = param(0.65, ge=0.0, le=100.0, doc="commission per contract per leg, $")
+    top: int = param(10, ge=1, le=1000, doc="rows shown per table")
+
+    def __post_init__(self) -> None:
+        validate(self)
+        if self.max_dte < self.min_dte:
+            raise ParameterError(
+                describe_bad_value("max_dte", self.max_dte, f"an int >= min_dte={self.min_dte}")
+            )
+        if self.max_delta < self.min_delta:
+            raise ParameterError(
+                describe_bad_value("max_delta", self.max_delta, f">= min_delta={self.min_delta}")
+            )
+        if not self.deltas or not self.widths or not self.navs:
+            raise ParameterError("deltas, widths and navs need at least one value each")
+        if self.dte_close >= self.expiration_days:
+            raise ParameterError(
+                describe_bad_value(
+                    "dte_close", self.dte_close, f"an int < expiration_days={self.expiration_days}"
+                )
+            )
+
+    def rules(self) -> ExitRules:
+        """The exit rules applied to every candidate."""
+        return ExitRules(
+            profit_target_pct=self.profit_target,
+            loss_multiple=self.loss_multiple,
+            dte_threshold=self.dte_close,
+        )
+
+
+#: column labels of the screening's two sources
+MODEL_SOURCE = "model IV (assumed half-spread)"
+MARKET_SOURCE = "market chain (bid/ask)"
+
+
+@dataclass(frozen=True, slots=True)
+class SpreadScreeningStudy:
+    """Everything notebook 08 shows, computed from one :class:`SpreadScreeningParams`.
+
+    Attributes
+    ----------
+    params : SpreadScreeningParams
+        The inputs.
+    label : str
+        Data label for titles (``"SYNTHETIC data"`` when any input is the bundled data).
+    calibration : OverlayCalibration
+        The model.
+    model : ScreeningResult
+        :func:`tailkit.overlay.evaluate` at model IV.
+    market : ScreeningResult
+        :func:`tailkit.overlay.evaluate_market` on the chain.
+    candidates : DataFrame
+        Both screenings' rows stacked, with ``source`` (:data:`MODEL_SOURCE` /
+        :data:`MARKET_SOURCE`) and ``spread`` (a label such as ``"put 114/111 45d"``).
+    sizing : DataFrame
+        The top ``params.top`` passing market candidates with their Kelly sizes per NAV.
+    """
+
+    params: SpreadScreeningParams
+    label: str
+    calibration: OverlayCalibration
+    model: ScreeningResult
+    market: ScreeningResult
+    candidates: pd.DataFrame
+    sizing: pd.DataFrame
+
+    def top(self, source: str) -> pd.DataFrame:
+        """The best ``params.top`` rows of one source (passing candidates first)."""
+        rows = self.candidates[self.candidates["source"] == source]
+        return rows.head(self.params.top).reset_index(drop=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Headline numbers (the notebook's summary line), with Monte Carlo standard errors."""
+        out: dict[str, Any] = {"data": self.label, "n_paths": self.params.n_paths}
+        for tag, res in (("model", self.model), ("market", self.market)):
+            out[f"{tag}_n_evaluated"] = len(res.candidates)
+            out[f"{tag}_n_passing"] = len(res.passing)
+            best = res.passing[0] if res.passing else None
+            out[f"{tag}_best"] = best.spread.label if best else None
+            if best is not None:
+                m = best.metrics
+                out[f"{tag}_best_credit"] = round(best.terms.credit, 4)
+                out[f"{tag}_best_pop"] = round(m.pop, 4)
+                out[f"{tag}_best_pop_se"] = round(m.se_pop, 4)
+                out[f"{tag}_best_expected_pnl"] = round(m.expected_pnl, 4)
+                out[f"{tag}_best_expected_pnl_se"] = round(m.se_expected_pnl, 4)
+                out[f"{tag}_best_cvar_95"] = round(m.cvar_95, 4)
+                out[f"{tag}_best_kelly"] = round(m.kelly, 4)
+        if not self.sizing.empty:
+            tag = next((c for c in self.sizing.columns if c.startswith("contracts_")), None)
+            if tag is not None:
+                out[f"market_best_{tag}"] = int(self.sizing[tag].iloc[0])
+        return out
+
+
+def _candidates(res: ScreeningResult, source: str) -> pd.DataFrame:
+    frame = res.to_frame()
+    if frame.empty:
+        return frame
+    frame.insert(0, "source", source)
+    frame.insert(1, "spread", _spread_label(frame))
+    return frame
+
+
+def spread_screening_study(params: SpreadScreeningParams) -> SpreadScreeningStudy:
+    """Screen spreads at model IV and on the market chain, and size the market ones.
+
+    Parameters
+    ----------
+    params : SpreadScreeningParams
+        Inputs.
+
+    Returns
+    -------
+    SpreadScreeningStudy
+    """
+    p = params
+    cal = load_calibration_input(p.calibration_file)
+    chain = load_chain_input(p.chain_file)
+    if chain is None:
+        raise ParameterError(describe_bad_value("chain_file", p.chain_file, "a chain path or 'synthetic'"))
+    settings = _settings(p)
+    fills = FillModel(half_spread=p.half_spread, commission=p.commission)
+    sizing = SizingRules(kelly_multiplier=p.kelly_fraction, max_nav_at_risk=p.max_risk_pct, navs=p.navs)
+    common = {"kinds": _kinds(p.spread_types), "rules": p.rules(), "min_pop": p.min_pop, "rank_by": p.rank_by}
+    model = evaluate(
+        cal,
+        deltas=p.deltas,
+        widths=p.widths,
+        expiration_days=p.expiration_days,
+        settings=settings,
+        fills=fills,
+        **common,
+    )
+    market = evaluate_market(
+        cal,
+        chain,
+        min_dte=p.min_dte,
+        max_dte=p.max_dte,
+        min_delta=p.min_delta,
+        max_delta=p.max_delta,
+        widths=p.widths,
+        settings=settings,
+        fills=fills,
+        sizing=sizing,
+        **common,
+    )
+    both = pd.concat(
+        [_candidates(model, MODEL_SOURCE), _candidates(market, MARKET_SOURCE)], ignore_index=True
+    )
+    sized = _candidates(market, MARKET_SOURCE)
+    size_cols = [
+        c for c in sized.columns if c.startswith(("kelly_fraction_", "contracts_", "capital_at_risk_"))
+    ]
+    sizing_frame = sized[sized["passes_min_pop"]].head(p.top)[
+        ["rank", "spread", "credit", "max_loss", "pop", "win_loss_ratio", "kelly", *size_cols]
+    ]
+    labels = {data_label(p.calibration_file), data_label(p.chain_file)}
+    label = "SYNTHETIC data" if "SYNTHETIC data" in labels else " + ".join(sorted(labels))
+    return SpreadScreeningStudy(p, label, cal, model, market, both, sizing_frame.reset_index(drop=True))
+
+
+# ------------------------------------------------------------------ notebook 09
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExitOptimizationParams:
+    """Parameters of notebook ``09_exit_optimization`` (``tailkit optimize-exits``' options).
+
+    The spread is built from the short-leg ``delta`` and ``width`` at model IV. The default
+    spread type is ``"call"``: on the bundled SYNTHETIC calibration the fitted drift pushes TLT
+    down, and no exit rule of the CLI's default put spread reaches POP 0.70 (run
+    ``parameters/09_exit_optimization/put_cli_defaults.yaml`` to see which constraint binds).
+    """
+
+    calibration_file: str = param(
+        SYNTHETIC, doc="calibration JSON, or 'synthetic' (fit the SYNTHETIC history)"
+    )
+    spread_type: str = param("call", choices=("put", "call"), doc="bull put or bear call spread")
+    delta: float = param(0.20, gt=0.0, lt=1.0, doc="absolute delta of the short leg")
+    width: float = param(3.0, gt=0.0, le=100.0, doc="strike width, $")
+    expiration_days: int = param(45, ge=5, le=504, doc="trading days to expiry")
+    profit_targets: tuple[float, ...] = param(
+        (0.30, 0.40, 0.50, 0.60, 0.70), gt=0.0, le=1.0, doc="profit targets"
+    )
+    loss_multiples: tuple[float, ...] = param((1.5, 2.0, 2.5, 3.0), ge=1.0, le=100.0, doc="loss multiples")
+    dte_thresholds: tuple[int, ...] = param(
+        (3, 5, 7, 10, 14), ge=0, le=500, doc="DTE thresholds, trading days"
+    )
+    min_pop: float = param(0.70, ge=0.0, le=1.0, doc="minimum probability of profit")
+    risk_budget: float = param(0.02375, gt=0.0, le=1.0, doc="largest CVaR95 loss per $ of NAV per trade")
+    allocation: float = param(0.05, gt=0.0, le=1.0, doc="fraction of NAV at maximum loss (position size)")
+    ranking_metric: str = param(
+        "expected_return", choices=("expected_return", "risk_adjusted_return"), doc="statistic maximized"
+    )
+    heatmap_metric: str = param(
+        "expected_pnl",
+        choices=("expected_pnl", "pop", "cvar_95", "risk_adjusted_return", "avg_days_held"),
+        doc="statistic drawn by the panel's heatmap",
+    )
+    n_paths: int = param(10000, ge=100, le=1_000_000, doc="simulated paths (same paths for every rule)")
+    seed: int = param(42, ge=0, doc="seed of the shocks")
+    risk_free_rate: float = param(0.05, ge=-0.1, le=1.0, doc="risk-free rate, decimal")
+    dividend_yield: float = param(0.0, ge=0.0, le=1.0, doc="TLT dividend yield, decimal")
+    residual_noise: bool = param(False, doc="add the TLT regression's residual noise")
+    half_spread: float = param(0.02, ge=0.0, le=10.0, doc="half bid-ask per leg, $")
+    commission: float = param(0.65, ge=0.0, le=100.0, doc="commission per contract per leg, $")
+    top: int = param(10, ge=1, le=1000, doc="rows shown")
+    output_file: str = param("", doc="write optimal_params.json here ('' = do not write)")
+
+    def __post_init__(self) -> None:
+        validate(self)
+        for name in ("profit_targets", "loss_multiples", "dte_thresholds"):
+            if not getattr(self, name):
+                raise ParameterError(describe_bad_value(name, getattr(self, name), "at least one value"))
+        if max(self.dte_thresholds) >= self.expiration_days:
+            raise ParameterError(
+                describe_bad_value(
+                    "dte_thresholds", self.dte_thresholds, f"values < expiration_days={self.expiration_days}"
+                )
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class ExitOptimizationStudy:
+    """Everything notebook 09 shows, computed from one :class:`ExitOptimizationParams`.
+
+    Attributes
+    ----------
+    params : ExitOptimizationParams
+        The inputs.
+    label : str
+        Data label for titles.
+    calibration : OverlayCalibration
+        The model.
+    spread : CreditSpread
+        The spread (from the delta and width).
+    optimization : ExitOptimization
+        :func:`tailkit.overlay.optimize_exits` result.
+    grid : DataFrame
+        Every combination ranked (``ExitOptimization.to_frame()``) plus ``rules`` (label),
+        ``feasible`` and ``status`` (which constraint fails).
+    """
+
+    params: ExitOptimizationParams
+    label: str
+    calibration: OverlayCalibration
+    spread: CreditSpread
+    optimization: ExitOptimization
+    grid: pd.DataFrame
+
+    def to_dict(self) -> dict[str, Any]:
+        """Headline numbers (the notebook's summary line), with Monte Carlo standard errors."""
+        opt = self.optimization
+        doc = opt.to_dict()
+        out: dict[str, Any] = {
+            "data": self.label,
+            "spread": self.spread.label,
+            "initial_credit": round(doc["initial_credit"], 4),
+            "n_evaluated": doc["n_evaluated"],
+            "n_passing": doc["n_passing"],
+            "cvar_limit": round(opt.budget.cvar_limit, 4),
+            "n_paths": doc["n_paths"],
+        }
+        if doc["best_params"] is not None:
+            r = doc["best_result"]
+            out |= {k: doc["best_params"][k] for k in ("profit_target_pct", "loss_multiple", "dte_threshold")}
+            out["expected_return"] = round(r["expected_return"], 4)
+            out["expected_return_se"] = round(r["se_expected_return"], 4)
+            out["pop"] = round(r["pop"], 4)
+            out["pop_se"] = round(r["se_pop"], 4)
+            out["cvar_95"] = round(r["cvar_95"], 4)
+            out["n_indistinguishable_from_best"] = doc["n_indistinguishable_from_best"]
+        else:
+            out["binding_constraint"] = doc["binding_constraint"]
+        return out
+
+
+def _grid_status(frame: pd.DataFrame) -> np.ndarray:
+    pop_ok = frame["passes_min_pop"].to_numpy()
+    cvar_ok = frame["passes_cvar"].to_numpy()
+    return np.select(
+        [pop_ok & cvar_ok, ~pop_ok & cvar_ok, pop_ok & ~cvar_ok],
+        ["passes", "POP too low", "CVaR beyond limit"],
+        default="both fail",
+    )
+
+
+def exit_optimization_study(params: ExitOptimizationParams) -> ExitOptimizationStudy:
+    """Build the spread, search the exit grid under the constraints and tabulate every combination.
+
+    Parameters
+    ----------
+    params : ExitOptimizationParams
+        Inputs.
+
+    Returns
+    -------
+    ExitOptimizationStudy
+        When ``params.output_file`` is not empty, ``optimal_params.json`` is written there
+        (atomically, the ``tailkit optimize-exits`` document).
+    """
+    p = params
+    cal = load_calibration_input(p.calibration_file)
+    settings = _settings(p)
+    spread = spread_from_delta(
+        cal,
+        p.spread_type,
+        p.delta,
+        p.width,
+        p.expiration_days,
+        risk_free_rate=p.risk_free_rate,
+        dividend_yield=p.dividend_yield,
+    )
+    opt = optimize_exits(
+        cal,
+        spread,
+        grid=ExitGrid(
+            profit_targets=p.profit_targets, loss_multiples=p.loss_multiples, dte_thresholds=p.dte_thresholds
+        ),
+        min_pop=p.min_pop,
+        risk_budget=p.risk_budget,
+        allocation=p.allocation,
+        ranking_metric=p.ranking_metric,
+        settings=settings,
+        fills=FillModel(half_spread=p.half_spread, commission=p.commission),
+    )
+    grid = opt.to_frame()
+    grid.insert(1, "rules", _rules_label(grid))
+    grid["feasible"] = grid["passes"]
+    grid["status"] = _grid_status(grid)
+    grid["indistinguishable"] = grid["indistinguishable_from_best"]
+    if p.output_file.strip():
+        atomic_write_text(p.output_file, json.dumps(_json_safe(opt.to_dict()), indent=2) + "\n")
+    return ExitOptimizationStudy(p, data_label(p.calibration_file), cal, spread, opt, grid)
+
+
+def _json_safe(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {str(k): _json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_json_safe(v) for v in obj]
+    if isinstance(obj, float | np.floating):
+        return float(obj) if math.isfinite(obj) else None
+    if isinstance(obj, np.integer):
+        return int(obj)
+    return obj

@@ -12,19 +12,41 @@ import numpy as np
 import pytest
 
 from tailkit.charts.overlay import (
+    exit_reason_chart,
     fan_chart,
+    feasible_region_chart,
+    grid_heatmap,
     history_chart,
     innovation_chart,
+    kelly_chart,
     regression_chart,
     residual_chart,
+    screening_scatter,
+    se_band_chart,
 )
 from tailkit.data.synthetic import load_synthetic_history
-from tailkit.overlay import calibrate_overlay
-from tailkit.overlay.study import (
-    OverlayCalibrationParams,
-    overlay_calibration_study,
+from tailkit.overlay import (
+    FillModel,
+    SimulationSettings,
+    SizingRules,
+    calibrate_overlay,
+    evaluate,
+    kelly_contracts,
+    optimize_exits,
+    spread_from_delta,
 )
-from widgets.overlay import OverlayCalibrationPanel
+from tailkit.overlay.study import (
+    MARKET_SOURCE,
+    MODEL_SOURCE,
+    ExitOptimizationParams,
+    OverlayCalibrationParams,
+    SpreadScreeningParams,
+    exit_optimization_study,
+    load_calibration_input,
+    overlay_calibration_study,
+    spread_screening_study,
+)
+from widgets.overlay import ExitOptimizationPanel, OverlayCalibrationPanel, SpreadScreeningPanel
 
 
 @pytest.fixture(autouse=True)
@@ -171,3 +193,153 @@ def test_calibration_charts_are_labelled(calib_study):
         titles = _titles(chart.to_dict())
         assert titles and all("SYNTHETIC" in t for t in titles if "—" in t)
         assert any("SYNTHETIC" in t for t in titles)
+
+
+# ---------------------------------------------------------------- notebook 08
+
+_FAST_SCREEN = {"n_paths": 400, "deltas": (0.15, 0.25), "widths": (2.0, 3.0), "top": 5}
+
+
+@pytest.fixture(scope="module")
+def screen_study():
+    return spread_screening_study(SpreadScreeningParams(**_FAST_SCREEN))
+
+
+def test_screening_study_matches_evaluate(screen_study):
+    p = screen_study.params
+    cal = load_calibration_input("synthetic")
+    ref = evaluate(
+        cal,
+        deltas=p.deltas,
+        widths=p.widths,
+        expiration_days=p.expiration_days,
+        rules=p.rules(),
+        min_pop=p.min_pop,
+        settings=SimulationSettings(n_paths=p.n_paths, seed=p.seed),
+        fills=FillModel(half_spread=p.half_spread, commission=p.commission),
+    )
+    got = screen_study.candidates[screen_study.candidates["source"] == MODEL_SOURCE]
+    want = ref.to_frame()
+    np.testing.assert_allclose(got["expected_pnl"].to_numpy(), want["expected_pnl"].to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(got["pop"].to_numpy(), want["pop"].to_numpy(), rtol=1e-12)
+    assert screen_study.label == "SYNTHETIC data"
+    assert set(screen_study.candidates["source"]) == {MODEL_SOURCE, MARKET_SOURCE}
+
+
+def test_screening_study_sizes_with_kelly(screen_study):
+    sizing = screen_study.sizing
+    assert not sizing.empty
+    rules = SizingRules()
+    for _, row in sizing.iterrows():
+        ref = kelly_contracts(row["kelly"], row["max_loss"], 1_000_000.0, rules)
+        assert row["contracts_1M"] == ref.contracts
+    d = screen_study.to_dict()
+    assert d["market_best_expected_pnl_se"] > 0 and d["model_n_evaluated"] > 0
+
+
+def test_screening_params_check_combinations():
+    from tailkit.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="max_dte"):
+        SpreadScreeningParams(min_dte=60, max_dte=30)
+    with pytest.raises(ParameterError, match="dte_close"):
+        SpreadScreeningParams(expiration_days=10, dte_close=10)
+
+
+def test_screening_panel_follows_controls(screen_study):
+    panel = SpreadScreeningPanel(screen_study.params, result=screen_study)
+    assert panel.result is screen_study  # the notebook's study is shown, not recomputed
+    assert 'data-metric="market_best"' in panel.metrics.value
+    assert "SYNTHETIC" in panel.metrics.value
+    panel.controls["spread_types"].value = "put"
+    assert panel.error == ""
+    assert set(panel.result.candidates["type"]) == {"put"}
+    assert all("<svg" in c.widget.value for c in panel.charts[:1])
+
+
+def test_screening_panel_shows_errors():
+    panel = SpreadScreeningPanel(SpreadScreeningParams(**_FAST_SCREEN, spread_types="call"))
+    panel.controls["dte_close"].value = 45
+    assert panel.result is None and "dte_close" in panel.error
+    assert panel.charts[0].widget.layout.display == "none"
+
+
+# ---------------------------------------------------------------- notebook 09
+
+_FAST_EXIT = {"n_paths": 1000}
+
+
+@pytest.fixture(scope="module")
+def exit_study():
+    return exit_optimization_study(ExitOptimizationParams(**_FAST_EXIT))
+
+
+def test_exit_study_matches_optimize_exits(exit_study):
+    p = exit_study.params
+    cal = load_calibration_input("synthetic")
+    spread = spread_from_delta(cal, p.spread_type, p.delta, p.width, p.expiration_days)
+    ref = optimize_exits(cal, spread, settings=SimulationSettings(n_paths=p.n_paths, seed=p.seed))
+    assert exit_study.spread == spread
+    assert exit_study.optimization.to_dict()["best_params"] == ref.to_dict()["best_params"]
+    assert exit_study.optimization.n_passing == ref.n_passing
+    grid = exit_study.grid
+    assert len(grid) == 100
+    assert (grid["feasible"] == (grid["status"] == "passes")).all()
+    assert set(grid["status"]) <= {"passes", "POP too low", "CVaR beyond limit", "both fail"}
+    d = exit_study.to_dict()
+    assert d["expected_return_se"] > 0 and d["pop_se"] > 0
+
+
+def test_exit_study_reports_binding_constraint_when_nothing_passes():
+    study = exit_optimization_study(ExitOptimizationParams(n_paths=500, spread_type="put", min_pop=0.99))
+    d = study.to_dict()
+    assert d["n_passing"] == 0
+    assert "binds" in d["binding_constraint"]
+    assert (study.grid["status"] != "passes").all()
+
+
+def test_exit_study_writes_optimal_params(tmp_path):
+    import json
+
+    out = tmp_path / "optimal_params.json"
+    exit_optimization_study(ExitOptimizationParams(n_paths=300, output_file=str(out)))
+    doc = json.loads(out.read_text())
+    for key in ("spread", "initial_credit", "best_params", "best_result", "n_evaluated", "n_passing"):
+        assert key in doc
+
+
+def test_exit_panel_follows_controls(exit_study, tmp_path):
+    panel = ExitOptimizationPanel(exit_study.params, result=exit_study)
+    assert panel.result.optimization is exit_study.optimization
+    assert 'data-metric="n_passing"' in panel.metrics.value
+    panel.controls["min_pop"].value = 0.99
+    assert panel.error == ""
+    assert panel.result.optimization.n_passing == 0
+    assert 'data-metric="binding_constraint"' in panel.metrics.value
+    panel.controls["heatmap_metric"].value = "pop"
+    assert "<svg" in panel.charts[0].widget.value
+    panel.controls["delta"].value = 0.3
+    assert panel.result.spread.short_strike != exit_study.spread.short_strike
+
+
+def test_exit_panel_shows_errors():
+    panel = ExitOptimizationPanel(ExitOptimizationParams(n_paths=300))
+    panel.controls["width"].value = 0.0
+    assert panel.result is None and "width" in panel.error
+
+
+def test_overlay_grid_and_screening_charts_are_labelled(exit_study, screen_study):
+    label = exit_study.label
+    top = exit_study.grid.head(10)
+    charts = [
+        grid_heatmap(exit_study.grid, "cvar_95", label=label),
+        feasible_region_chart(exit_study.grid, label=label),
+        exit_reason_chart(top, label=label),
+        se_band_chart(top, label=label),
+        screening_scatter(screen_study.candidates, label=label, min_pop=0.7),
+        kelly_chart(screen_study.sizing, label=label),
+    ]
+    for chart in charts:
+        assert any("SYNTHETIC" in t for t in _titles(chart.to_dict()))
+    with pytest.raises(ValueError, match="metric"):
+        grid_heatmap(exit_study.grid, "nope", label=label)
