@@ -1,13 +1,12 @@
-"""Sizing a new credit spread: fractional Kelly, capped by the maximum % of NAV at risk.
+"""Sizing a new credit spread from the book's NAV: the overlay's fractional Kelly with its cap.
 
-For a credit spread held to its outcome, a win keeps the credit and a loss costs at most the
-width minus the credit, so the bet's win/loss ratio defaults to ``b = credit / (width -
-credit)`` (pass the overlay's simulated ratio, exits included, when you have it). With the
-probability of profit ``p`` the full Kelly stake is the overlay's
-:func:`tailkit.overlay.metrics.kelly_fraction` ``f* = (p b - q) / b``, the fraction of NAV put
-at risk. The book risks ``kelly_fraction * f* * NAV`` but never more than ``max_risk_pct *
-NAV``; the number of contracts is that amount divided by the maximum loss of one contract
-(``(width - credit) * 100``), rounded down. No edge (``f* <= 0``) means zero contracts.
+The arithmetic is the overlay's (:func:`tailkit.overlay.metrics.kelly_fraction` for ``f* =
+(p b - q) / b`` and :func:`tailkit.overlay.sizing.kelly_contracts` for ``contracts =
+floor(min(kelly_multiplier * f*, max_nav_at_risk) * NAV / (max_loss * 100))``); this module
+supplies the book's side: the latest NAV, the book's ``kelly_fraction`` and ``max_risk_pct``
+settings, money in whole cents, and the default win/loss ratio of a credit spread held to its
+outcome, ``b = credit / (width - credit)`` (pass the overlay's simulated ratio, exits included,
+when you have it). No edge (``f* <= 0``) means zero contracts.
 """
 
 from __future__ import annotations
@@ -21,62 +20,70 @@ from tailkit.book.nav import latest_nav
 from tailkit.book.settings import get_settings
 from tailkit.book.store import Book
 from tailkit.errors import ParameterError, describe_bad_value
+from tailkit.overlay.metrics import kelly_fraction as kelly_f
+from tailkit.overlay.sizing import PositionSize, SizingRules, kelly_contracts
 
 __all__ = ["SizingResult", "size_trade"]
 
 
 @dataclass(frozen=True, slots=True)
 class SizingResult:
-    """A sizing decision (dollars unless stated).
+    """A sizing decision.
 
     Attributes
     ----------
-    nav : float
     pop : float
         Probability of profit used.
     win_loss_ratio : float
         ``b`` used.
-    kelly_full : float
-        Full Kelly fraction ``f*`` (fraction of NAV at risk).
-    kelly_fraction : float
-        Fraction of Kelly applied.
-    max_risk_pct : float
-        Cap, fraction of NAV.
-    risk_kelly, risk_cap, risk_used : float
-        Dollars at risk under fractional Kelly, under the cap, and used (the smaller).
     max_loss_per_contract : float
-        ``(width - credit) * 100``.
-    contracts : int
-        ``floor(risk_used / max_loss_per_contract)``; 0 without an edge.
-    binding : {"kelly", "cap", "no edge"}
-        What limited the size.
+        ``(width - credit) * 100``, dollars.
+    rules : SizingRules
+        Fractional Kelly and cap applied.
+    size : PositionSize
+        The overlay's sizing: ``nav``, ``kelly`` (full ``f*``), ``fraction`` of NAV at risk,
+        ``capped``, ``contracts``, ``capital_at_risk``.
     """
 
-    nav: float
     pop: float
     win_loss_ratio: float
-    kelly_full: float
-    kelly_fraction: float
-    max_risk_pct: float
-    risk_kelly: float
-    risk_cap: float
-    risk_used: float
     max_loss_per_contract: float
-    contracts: int
-    binding: str
+    rules: SizingRules
+    size: PositionSize
+
+    @property
+    def contracts(self) -> int:
+        """Spreads to sell."""
+        return self.size.contracts
+
+    @property
+    def binding(self) -> str:
+        """What limited the size: ``"no edge"``, ``"cap"`` or ``"kelly"``."""
+        if not self.size.kelly > 0:
+            return "no edge"
+        return "cap" if self.size.capped else "kelly"
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict."""
-        return {f: getattr(self, f) for f in self.__slots__}
+        return {
+            "pop": self.pop,
+            "win_loss_ratio": self.win_loss_ratio,
+            "max_loss_per_contract": self.max_loss_per_contract,
+            "kelly_fraction": self.rules.kelly_multiplier,
+            "max_risk_pct": self.rules.max_nav_at_risk,
+            "binding": self.binding,
+            **self.size.to_dict(),
+        }
 
     def summary(self) -> str:
         """One line for the CLI and the app."""
+        s = self.size
         if self.binding == "no edge":
-            return f"no edge: Kelly f* = {self.kelly_full:.4f} <= 0 at POP {self.pop:.1%}; 0 contracts"
+            return f"no edge: Kelly f* = {s.kelly:.4f} <= 0 at POP {self.pop:.1%}; 0 contracts"
         return (
-            f"{self.contracts} contracts: risk ${self.risk_used:,.0f} of NAV ${self.nav:,.0f} "
-            f"({self.kelly_fraction:g} x Kelly f*={self.kelly_full:.4f} -> ${self.risk_kelly:,.0f}; "
-            f"cap {self.max_risk_pct:.2%} -> ${self.risk_cap:,.0f}; {self.binding} binds), "
+            f"{s.contracts} contracts: ${s.capital_at_risk:,.0f} at risk of NAV ${s.nav:,.0f} "
+            f"({s.fraction:.2%} of NAV: {self.rules.kelly_multiplier:g} x Kelly f*={s.kelly:.4f}, "
+            f"cap {self.rules.max_nav_at_risk:.2%}; {self.binding} binds), "
             f"max loss ${self.max_loss_per_contract:,.2f} per contract"
         )
 
@@ -107,7 +114,7 @@ def size_trade(
     nav : float, optional
         NAV in dollars (default: the book's latest).
     kelly_fraction, max_risk_pct : float, optional
-        Defaults: the book's settings.
+        Defaults: the book's settings (0.25 and 0.02 without a book).
 
     Returns
     -------
@@ -120,8 +127,6 @@ def size_trade(
     >>> r.contracts, r.binding
     (83, 'cap')
     """
-    from tailkit.overlay.metrics import kelly_fraction as kelly
-
     credit_c = to_cents("credit", credit, positive=True)
     width_c = to_cents("width", width, positive=True)
     if not credit_c < width_c:
@@ -139,30 +144,14 @@ def size_trade(
     kf = kelly_fraction if kelly_fraction is not None else (settings.kelly_fraction if settings else 0.25)
     cap = max_risk_pct if max_risk_pct is not None else (settings.max_risk_pct if settings else 0.02)
     for name, v in (("kelly_fraction", kf), ("max_risk_pct", cap)):
-        if not (isinstance(v, int | float) and 0.0 < float(v) <= 1.0):
+        if isinstance(v, bool) or not (isinstance(v, int | float) and 0.0 < float(v) <= 1.0):
             raise ParameterError(describe_bad_value(name, v, "a fraction in (0, 1]"))
     loss_c = width_c - credit_c
     b = credit_c / loss_c if win_loss_ratio is None else float(win_loss_ratio)
     if not (math.isfinite(b) and b > 0):
         raise ParameterError(describe_bad_value("win_loss_ratio", win_loss_ratio, "a ratio > 0"))
-    f_star = float(kelly(float(pop), b))
-    per_contract = loss_c  # cents per share x 100 shares / 100 cents = dollars per contract
-    risk_kelly = max(f_star, 0.0) * float(kf) * nav_f
-    risk_cap = float(cap) * nav_f
-    risk = min(risk_kelly, risk_cap)
-    contracts = math.floor(risk / per_contract + 1e-9) if f_star > 0 else 0
-    binding = "no edge" if f_star <= 0 else ("kelly" if risk_kelly <= risk_cap else "cap")
+    rules = SizingRules(kelly_multiplier=float(kf), max_nav_at_risk=float(cap), navs=(nav_f,))
+    size = kelly_contracts(float(kelly_f(float(pop), b)), loss_c / 100.0, nav_f, rules)
     return SizingResult(
-        nav=nav_f,
-        pop=float(pop),
-        win_loss_ratio=b,
-        kelly_full=f_star,
-        kelly_fraction=float(kf),
-        max_risk_pct=float(cap),
-        risk_kelly=risk_kelly,
-        risk_cap=risk_cap,
-        risk_used=risk if f_star > 0 else 0.0,
-        max_loss_per_contract=float(per_contract),
-        contracts=contracts,
-        binding=binding,
+        pop=float(pop), win_loss_ratio=b, max_loss_per_contract=float(loss_c), rules=rules, size=size
     )

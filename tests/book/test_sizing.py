@@ -14,9 +14,10 @@ def test_cap_binds():
     r = size_trade(
         None, credit=0.60, width=3.0, pop=0.85, nav=1_000_000, kelly_fraction=0.25, max_risk_pct=0.02
     )
-    assert r.win_loss_ratio == pytest.approx(0.25) and r.kelly_full == pytest.approx(0.25)
-    assert r.risk_kelly == pytest.approx(62_500) and r.risk_cap == pytest.approx(20_000)
+    assert r.win_loss_ratio == pytest.approx(0.25) and r.size.kelly == pytest.approx(0.25)
+    assert r.size.fraction == pytest.approx(0.02)  # 0.25 x 0.25 = 6.25% of NAV, capped at 2%
     assert (r.contracts, r.binding) == (83, "cap")  # floor(20000 / 240)
+    assert r.size.capital_at_risk == pytest.approx(83 * 240)
 
 
 def test_kelly_binds_and_no_edge():
@@ -24,7 +25,7 @@ def test_kelly_binds_and_no_edge():
     r = size_trade(
         None, credit=0.60, width=3.0, pop=0.82, nav=1_000_000, kelly_fraction=0.1, max_risk_pct=0.02
     )
-    assert r.kelly_full == pytest.approx(0.10) and r.binding == "kelly" and r.contracts == 41
+    assert r.size.kelly == pytest.approx(0.10) and r.binding == "kelly" and r.contracts == 41
     r = size_trade(None, credit=0.60, width=3.0, pop=0.70, nav=1_000_000)
     assert (r.contracts, r.binding) == (0, "no edge") and "no edge" in r.summary()
 
@@ -34,7 +35,7 @@ def test_uses_book_nav_and_settings(book):
         size_trade(book, credit=0.6, width=3.0, pop=0.85)
     set_nav(book, "2,000,000")
     r = size_trade(book, credit=0.6, width=3.0, pop=0.85)
-    assert r.nav == 2_000_000 and r.contracts == 166  # 2% of 2M / 240
+    assert r.size.nav == 2_000_000 and r.contracts == 166  # 2% of 2M / 240
 
 
 @pytest.mark.parametrize(
