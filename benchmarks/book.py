@@ -133,6 +133,7 @@ def main() -> None:
     """Print the benchmark table."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from tailkit.book import get_settings, mark_book
+    from tailkit.book.study import BookReviewParams, book_review
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -166,6 +167,16 @@ def main() -> None:
             f"{'met' if t_fast < 0.2 else 'NOT met'} ({t_fast * 1e3:.1f} ms); {int(frame['marked'].sum())} marked, "
             f"{int(frame['signal'].notna().sum())} exit signals"
         )
+        t_review, _ = _best(lambda: book_review(book), repeats=2)
+        print(f"{'book_review(book): all the app reads to render':<52} {t_review * 1e3:>8.1f} ms")
+        try:
+            from widgets.book import BookReviewPanel
+
+            path = str(book.path)  # type: ignore[attr-defined]
+            t_panel, _ = _best(lambda: BookReviewPanel(BookReviewParams(db_path=path)), repeats=2)
+            print(f"{'BookReviewPanel(...) built headless on this book':<52} {t_panel * 1e3:>8.1f} ms")
+        except ImportError:  # widgets extra not installed
+            pass
         book.close()  # type: ignore[attr-defined]
 
 

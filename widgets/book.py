@@ -341,6 +341,12 @@ class BookReviewPanel:
             f"<h3 style='margin:0 0 4px 0'>Position book review</h3>"
             f"<div class='tailkit-note'>Book: {html.escape(str(self.book.path))} — every change is one "
             "transaction with its audit event.</div>"
+            + (
+                "<div class='tailkit-prompt-banner'>Demo book: every price, quote and position here is "
+                "SYNTHETIC (made by tailkit's generators), not market data.</div>"
+                if self.params.demo
+                else ""
+            )
         )
         charts = w.HBox(
             [self.pnl_chart.widget, self.risk_chart.widget], layout=w.Layout(flex_flow="row wrap")
