@@ -636,7 +636,7 @@ class SpreadScreeningStudy:
     params : SpreadScreeningParams
         The inputs.
     label : str
-        Data label for titles (``"SYNTHETIC data"`` when any input is the bundled data).
+        Data label for titles: ``"SYNTHETIC data"``, a file name, or both joined by ``" + "``.
     calibration : OverlayCalibration
         The model.
     model : ScreeningResult
@@ -749,8 +749,7 @@ def spread_screening_study(params: SpreadScreeningParams) -> SpreadScreeningStud
     sizing_frame = sized[sized["passes_min_pop"]].head(p.top)[
         ["rank", "spread", "credit", "max_loss", "pop", "win_loss_ratio", "kelly", *size_cols]
     ]
-    labels = {data_label(p.calibration_file), data_label(p.chain_file)}
-    label = "SYNTHETIC data" if "SYNTHETIC data" in labels else " + ".join(sorted(labels))
+    label = " + ".join(dict.fromkeys((data_label(p.calibration_file), data_label(p.chain_file))))
     return SpreadScreeningStudy(p, label, cal, model, market, both, sizing_frame.reset_index(drop=True))
 
 

@@ -343,3 +343,25 @@ def test_overlay_grid_and_screening_charts_are_labelled(exit_study, screen_study
         assert any("SYNTHETIC" in t for t in _titles(chart.to_dict()))
     with pytest.raises(ValueError, match="metric"):
         grid_heatmap(exit_study.grid, "nope", label=label)
+
+
+def test_calibration_panel_reuses_the_notebook_study(tmp_path):
+    params = OverlayCalibrationParams(fan_paths=200, fan_days=10, output_file=str(tmp_path / "c.json"))
+    study = overlay_calibration_study(params)
+    panel = OverlayCalibrationPanel(params, result=study)
+    assert panel.result.calibration is study.calibration  # shown, not recomputed
+    assert panel.result.params.output_file == ""
+
+
+def test_screening_label_names_every_source(tmp_path):
+    from tailkit.data.synthetic import synthetic_paths
+
+    chain = tmp_path / "my_chain.csv"
+    chain.write_bytes(synthetic_paths().chain.read_bytes())
+    from tailkit.data import UnitConversionWarning
+
+    with pytest.warns(
+        UnitConversionWarning, match="implied_vol"
+    ):  # a user's file: the unit guess is announced
+        study = spread_screening_study(SpreadScreeningParams(**_FAST_SCREEN, chain_file=str(chain)))
+    assert study.label == "SYNTHETIC data + data: my_chain.csv"
