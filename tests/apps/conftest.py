@@ -22,7 +22,10 @@ Reuse them from any test in ``tests/apps``::
   Voila has finished executing it and ``ready`` is visible, and returns the page.
 
 Every test item marked ``browser`` in this folder is put in the xdist group ``"voila"`` so that
-under ``pytest -n 2 --dist loadgroup`` one worker runs them all against one server.
+``pytest -n 2 --dist loadgroup`` can run them on one worker against one server. With the pinned
+pytest 9 + pytest-xdist 3.8 the grouping has no effect (xdist tags ``item._nodeid``, which
+pytest 9 no longer reads), so each worker that runs a browser test starts its own server on
+its own port: correct, only slower.
 """
 
 from __future__ import annotations
