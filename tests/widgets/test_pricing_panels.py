@@ -140,3 +140,49 @@ def test_option_pricing_panel_keeps_uncontrolled_fields_and_reports_errors():
     assert panel.error.startswith("spot=0.0 is not allowed")
     panel.controls["spot"].value = 100.0
     assert panel.error == "" and panel.result.params.spot == 100.0
+
+
+# --- the study functions the panels display (tailkit.pricing.study) -------------------------
+
+
+def test_spread_params_reject_strikes_in_the_wrong_order():
+    from tailkit.errors import ParameterError
+
+    with pytest.raises(ParameterError, match=r"short_strike=95.0 is not allowed: a call credit spread"):
+        SpreadExplorerParams(kind="call", short_strike=95.0, long_strike=90.0)
+    with pytest.raises(ParameterError, match=r"put credit spread sells the higher strike"):
+        SpreadExplorerParams(kind="put", short_strike=90.0, long_strike=95.0)
+
+
+def test_greeks_grid_satisfies_put_call_parity():
+    # put-call parity C - P = S e^{-qT} - K e^{-rT} (Hull, Options, Futures and Other Derivatives, ch. 11)
+    from tailkit.pricing.study import greeks_grid
+
+    strikes, days = np.array([80.0, 100.0, 125.0]), [7, 365]
+    calls = greeks_grid("call", 100.0, strikes, days, 0.04, 0.25, 0.01)
+    puts = greeks_grid("put", 100.0, strikes, days, 0.04, 0.25, 0.01)
+    assert len(calls) == 6
+    T, K = calls["T"].to_numpy(), calls["strike"].to_numpy()
+    parity = 100.0 * np.exp(-0.01 * T) - K * np.exp(-0.04 * T)
+    np.testing.assert_allclose(calls["price"] - puts["price"], parity, rtol=0, atol=1e-10)
+
+
+def test_jump_premium_vanishes_without_jumps():
+    # Merton (1976): with jump intensity 0 the price is the Black-Scholes price
+    from tailkit.pricing.study import jump_premium_table
+
+    table = jump_premium_table(100.0, [80.0, 90.0, 100.0], 0.25, 0.04, 0.2, 0.0, -0.1, 0.15)
+    np.testing.assert_allclose(table["crash_premium"], 0.0, atol=1e-12)
+    crashes = jump_premium_table(100.0, [80.0, 90.0, 100.0], 0.25, 0.04, 0.2, 0.5, -0.1, 0.15)
+    assert (crashes["crash_premium"] > 0).all()
+    assert crashes["crash_share"].is_monotonic_decreasing  # deeper OTM, more of the price is crash
+
+
+def test_synthetic_chain_is_labelled_and_quotes_otm_options():
+    from tailkit.pricing.study import synthetic_chain
+
+    chain = synthetic_chain(100.0, np.linspace(80, 120, 9), 30 / 365, 0.04, 0.2, -0.8, 0.5)
+    assert (chain["source"] == "synthetic").all()
+    forward = 100.0 * np.exp(0.04 * 30 / 365)
+    assert (chain.loc[chain["strike"] < forward, "kind"] == "put").all()
+    assert (chain.loc[chain["strike"] >= forward, "kind"] == "call").all()
