@@ -59,7 +59,7 @@ class BookReview:
     positions : DataFrame
         Every position (:func:`~tailkit.book.positions_frame`).
     pnl_history : DataFrame
-        :func:`~tailkit.book.marks_history`.
+        :func:`~tailkit.book.marks_history` plus a last row for the current (unsaved) mark.
     risk_by_expiry : DataFrame
         :func:`risk_by_expiry` of the marks.
     settings : BookSettings
@@ -152,6 +152,17 @@ def book_review(book: Book, *, as_of: Any = None) -> BookReview:
         positions = positions_frame(book)
         history = marks_history(book)
         settings = get_settings(book)
+    t = marks.totals
+    now = pd.DataFrame(
+        {
+            "mark_time": [marks.as_of],
+            "unrealized_mid": [t.unrealized_mid],
+            "realized": [t.realized_pnl],
+            "total": [t.income],
+        }
+    )
+    if history.empty or str(history["mark_time"].iloc[-1]) < marks.as_of:
+        history = now if history.empty else pd.concat([history, now], ignore_index=True)
     return BookReview(
         marks=marks,
         positions=positions,

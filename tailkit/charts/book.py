@@ -19,6 +19,18 @@ _WIDTH = 460
 _HEIGHT = 240
 
 
+def _placeholder(text: str, title: str) -> alt.Chart:
+    """A chart saying there is nothing to draw (an empty dataset would leave a bare frame)."""
+    import altair as alt
+
+    return (
+        alt.Chart(pd.DataFrame({"text": [text]}), title=title)
+        .mark_text(size=14, color="#666")
+        .encode(text="text:N")
+        .properties(width=_WIDTH, height=_HEIGHT)
+    )
+
+
 def pnl_over_time_chart(history: pd.DataFrame, *, title: str = "Overlay P&L over time") -> alt.Chart:
     """Lines of realized, unrealized (at mid) and total P&L at each saved mark.
 
@@ -36,6 +48,8 @@ def pnl_over_time_chart(history: pd.DataFrame, *, title: str = "Overlay P&L over
     """
     import altair as alt
 
+    if history.empty:
+        return _placeholder("no saved marks yet (import a chain or run `tailkit book mark --save`)", title)
     frame = history.copy()
     frame["time"] = pd.to_datetime(frame["mark_time"].str.replace("Z", "", regex=False), format="ISO8601")
     tidy = frame.melt(
@@ -44,13 +58,11 @@ def pnl_over_time_chart(history: pd.DataFrame, *, title: str = "Overlay P&L over
         var_name="series",
         value_name="pnl",
     )
-    if tidy.empty:
-        tidy = pd.DataFrame({"time": pd.to_datetime([]), "series": [], "pnl": []})
     return (
         alt.Chart(tidy, title=title)
         .mark_line(point=True)
         .encode(
-            x=alt.X("time:T", title="mark time"),
+            x=alt.X("time:T", title="mark time", axis=alt.Axis(format="%Y-%m-%d %H:%M", labelAngle=-30)),
             y=alt.Y("pnl:Q", title="P&L (USD)"),
             color=alt.Color("series:N", title=None),
             tooltip=["time:T", "series:N", alt.Tooltip("pnl:Q", format=",.2f")],
@@ -75,6 +87,8 @@ def risk_by_expiry_chart(risk: pd.DataFrame, *, title: str = "Open risk by expir
     """
     import altair as alt
 
+    if risk.empty:
+        return _placeholder("no open positions", title)
     return (
         alt.Chart(risk, title=title)
         .mark_bar()

@@ -31,7 +31,7 @@ def test_demo_review():
     review = book_review(book)
     assert not review.needs_nav and len(review.positions) == 3
     assert (review.positions["tag"] == "demo (synthetic)").all()
-    assert len(review.pnl_history) == 25 and review.risk_by_expiry["max_loss"].sum() > 0
+    assert len(review.pnl_history) == 26 and review.risk_by_expiry["max_loss"].sum() > 0
     assert book.actor == "app"
 
 
@@ -72,3 +72,20 @@ def test_panel_headless(tmp_path):
     panel.rule_controls["dte_threshold"].value = 10
     panel.rules_button.click()
     assert panel.review.rules.dte_threshold == 10
+
+
+def test_charts_for_empty_and_demo_books():
+    from tailkit.charts.book import pnl_over_time_chart, risk_by_expiry_chart
+
+    empty = book_review(Book(":memory:"))
+    for chart in (
+        pnl_over_time_chart(empty.pnl_history.iloc[:0]),
+        risk_by_expiry_chart(empty.risk_by_expiry),
+    ):
+        spec = chart.to_dict()
+        assert spec["mark"]["type"] == "text"  # a placeholder, not a bare frame
+    demo = book_review(open_review_book(BookReviewParams(db_path=":memory:", demo=True)))
+    pnl = pnl_over_time_chart(demo.pnl_history).to_dict()
+    assert pnl["mark"]["type"] == "line" and len(next(iter(pnl["datasets"].values()))) == 3 * 26
+    risk = risk_by_expiry_chart(demo.risk_by_expiry).to_dict()
+    assert risk["mark"]["type"] == "bar"
