@@ -18,8 +18,13 @@ def as_float_tuple(value: Any) -> Any:
         return tuple(float(x) for x in value.ravel())
     if isinstance(value, int | float | np.floating | np.integer) and not isinstance(value, bool):
         return (float(value),)
-    if isinstance(value, list):
-        return tuple(value)
+    if isinstance(value, list | tuple):
+        return tuple(
+            float(x)
+            if isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool)
+            else x
+            for x in value
+        )
     return value
 
 

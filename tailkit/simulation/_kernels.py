@@ -360,34 +360,37 @@ gjr_paths = jit(gjr_paths_python, parallel=True)
 # --------------------------------------------------------------------------- vol index
 
 
-def vol_index_block_python(gen, skip, count, x0, log_premium, decay, noise_sd, variance, out, out_start):  # type: ignore[no-untyped-def]
-    # x = log V; target m_t = log_premium + 0.5 log(variance_t) (variance annualised);
-    # exact OU step with the target frozen over the step:
-    # x' = m_t + (x - m_t) decay + noise_sd z.  One normal per path per step.
-    # x0, variance and out are indexed by output row.
+def vol_index_block_python(
+    gen, skip, count, u0, level, elasticity, decay, noise_sd, variance, out, out_start
+):  # type: ignore[no-untyped-def]
+    # log V_t = m_t + u_t with target m_t = level + elasticity * 0.5 log(variance_t)
+    # (variance annualised, of the next step, known at t) and the deviation u an exact OU
+    # step u' = u decay + noise_sd z.  One normal per path per step. u0, variance and out
+    # are indexed by output row.
     n_steps = out.shape[1] - 1
     for p in range(skip + count):
         row = out_start + p - skip
         write = p >= skip
-        x = x0[row] if write else 0.0
+        u = u0[row] if write else 0.0
         if write:
-            out[row, 0, 0] = math.exp(x)
+            out[row, 0, 0] = math.exp(level + elasticity * 0.5 * math.log(variance[row, 0]) + u)
         for t in range(n_steps):
             z = gen.standard_normal()
             if write:
-                m = log_premium + 0.5 * math.log(variance[row, t])
-                x = m + (x - m) * decay + noise_sd * z
-                out[row, t + 1, 0] = math.exp(x)
+                u = u * decay + noise_sd * z
+                out[row, t + 1, 0] = math.exp(level + elasticity * 0.5 * math.log(variance[row, t + 1]) + u)
 
 
 vol_index_block = jit(vol_index_block_python)
 
 
-def vol_index_paths_python(gens, skips, counts, starts, x0, log_premium, decay, noise_sd, variance, out):  # type: ignore[no-untyped-def]
+def vol_index_paths_python(
+    gens, skips, counts, starts, u0, level, elasticity, decay, noise_sd, variance, out
+):  # type: ignore[no-untyped-def]
     for i in prange(len(gens)):
         b = np.int64(i)
         vol_index_block(
-            gens[b], skips[b], counts[b], x0, log_premium, decay, noise_sd, variance, out, starts[b]
+            gens[b], skips[b], counts[b], u0, level, elasticity, decay, noise_sd, variance, out, starts[b]
         )
 
 

@@ -1,18 +1,21 @@
 """A VIX-style volatility index driven by the equity variance state.
 
-Model (log-vol mean reversion towards a target set by the equity's conditional variance):
+Model: the log index is a target set by the equity's conditional vol plus a mean-reverting
+deviation,
 
-    x_t = log V_t,   m_t = log(premium) + 0.5 log(v_t),
-    dx = kappa (m_t - x) dt + xi dB,
+    log V_t = m_t + u_t,
+    m_t = log(premium * reference_vol) + elasticity * (0.5 log(v_t) - log(reference_vol)),
+    du = -kappa u dt + xi dB,
 
-where ``v_t`` is the equity's annualised conditional variance (GARCH variance / dt, or
-the regime variance ``sigma[s_t]^2``), ``premium`` is the ratio of implied to conditional
-vol (the variance risk premium; VIX averages ~1.1-1.2x realised vol), ``kappa`` the speed
-at which the index catches up (per year) and ``xi`` the index's own vol-of-vol. Each step
-is the exact OU transition with ``m_t`` frozen over the step. ``B`` is independent of the
-equity shocks: the link to equity crashes runs through ``v_t``, so when a crash lifts the
-GARCH variance (or switches the regime to crisis) the index spikes with it. Values are
-decimals (0.20 = VIX 20).
+where ``v_t`` is the equity's annualised conditional variance of the next step, known at
+``t`` (GARCH variance / dt, or the regime variance ``sigma[s_t]^2``), ``premium`` is the
+ratio of the index to the conditional vol when that vol equals ``reference_vol`` (the
+variance risk premium; VIX averages ~1.1-1.2x realised vol), ``elasticity`` how strongly the
+index follows the conditional vol (1: proportionally), ``kappa`` the speed at which the
+index's own deviation ``u`` dies out (per year) and ``xi`` its vol-of-vol. ``u`` is simulated
+with the exact OU step. ``B`` is independent of the equity shocks: the link to equity
+crashes runs through ``v_t``, so when a crash lifts the GARCH variance (or switches the
+regime to crisis) the index jumps with it the same day. Values are decimals (0.20 = VIX 20).
 """
 
 from __future__ import annotations
@@ -40,18 +43,25 @@ class VolIndexParams:
     Parameters
     ----------
     kappa : float, default=25.0
-        Mean-reversion speed of log V towards its target, per year (half-life ``ln 2 / kappa``).
+        Mean-reversion speed of the deviation of log V from its target, per year (half-life
+        ``ln 2 / kappa``).
     premium : float, default=1.15
-        Ratio of the index to the equity's conditional vol in equilibrium.
+        Ratio of the index to the equity's conditional vol at ``reference_vol``.
+    elasticity : float, default=0.8
+        d log(target) / d log(conditional vol).
+    reference_vol : float, default=0.16
+        Conditional vol (annualised, decimal) at which ``premium`` is quoted.
     vol_of_vol : float, default=0.9
         Volatility of log V, per sqrt(year).
     initial : float, default=0.0
         Starting index level (decimal); 0 starts at the target of the first step.
     """
 
-    kappa: float = param(25.0, gt=0.0, le=1000.0, doc="speed of mean reversion of log vol, per year")
-    premium: float = param(1.15, gt=0.0, le=5.0, doc="index / conditional equity vol in equilibrium")
-    vol_of_vol: float = param(0.9, ge=0.0, le=10.0, doc="vol of log vol, per sqrt(year)")
+    kappa: float = param(25.0, gt=0.0, le=1000.0, doc="mean-reversion speed of the log deviation, per year")
+    premium: float = param(1.15, gt=0.0, le=5.0, doc="index / conditional equity vol at reference_vol")
+    elasticity: float = param(0.8, ge=0.0, le=3.0, doc="d log(target) / d log(conditional vol)")
+    reference_vol: float = param(0.16, gt=0.0, le=2.0, doc="conditional vol where premium is quoted")
+    vol_of_vol: float = param(0.9, ge=0.0, le=10.0, doc="vol of the log deviation, per sqrt(year)")
     initial: float = param(0.0, ge=0.0, le=5.0, doc="starting level, decimal (0: the target)")
 
     def __post_init__(self) -> None:
@@ -123,15 +133,16 @@ def simulate_vol_index(
     n_paths, n_t = var.shape
     decay = float(np.exp(-params.kappa * dt))
     noise_sd = params.vol_of_vol * float(np.sqrt(-np.expm1(-2.0 * params.kappa * dt) / (2.0 * params.kappa)))
-    log_premium = float(np.log(params.premium))
+    beta = float(params.elasticity)
+    level = float(np.log(params.premium * params.reference_vol) - beta * np.log(params.reference_vol))
     out = np.empty((n_paths, n_t, 1))
-    x0 = np.log(params.initial) if params.initial > 0 else np.nan
 
-    start_x = np.full(n_paths, x0) if np.isfinite(x0) else log_premium + 0.5 * np.log(var[:, 0])
+    target0 = level + beta * 0.5 * np.log(var[:, 0])
+    start_u = np.log(params.initial) - target0 if params.initial > 0 else np.zeros(n_paths)
 
     plan = plan_blocks(seed, first_path, n_paths)
     K.vol_index_paths(
-        plan.gens, plan.skips, plan.counts, plan.starts, start_x, log_premium, decay, noise_sd, var, out
+        plan.gens, plan.skips, plan.counts, plan.starts, start_u, level, beta, decay, noise_sd, var, out
     )
     return Paths(
         values=out,

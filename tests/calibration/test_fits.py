@@ -198,3 +198,19 @@ def test_bad_inputs() -> None:
         fit_gjr_garch(np.zeros(200), "laplace")
     with pytest.raises(ParameterError, match="one series"):
         fit_merton(np.zeros((100, 2)))
+
+
+def test_fit_vol_index_recovers_parameters() -> None:
+    from tailkit.calibration import fit_vol_index
+    from tailkit.simulation import VolIndexParams, equity_variance, simulate_vol_index
+
+    true = VolIndexParams(kappa=30.0, premium=1.1, elasticity=0.6, vol_of_vol=0.9)
+    g = simulate_gjr_garch(GJRGARCHParams(dist="normal"), n_paths=1, n_steps=20_000, seed=21)
+    var = equity_variance(g)
+    v = simulate_vol_index(true, var, seed=22).values[0, :, 0]
+    fit = fit_vol_index(v, var[0])
+    for name in ("kappa", "premium", "elasticity", "vol_of_vol"):
+        est, se = fit.table[name]
+        assert abs(est - getattr(true, name)) < 4 * se + 0.02 * abs(getattr(true, name)), (name, est, se)
+    with pytest.raises(DataError, match="30"):
+        fit_vol_index(v[:10], var[0, :10])
