@@ -41,12 +41,11 @@ from tailkit.overlay import (
     evaluate_market,
     optimize_exits,
     read_calibration,
+    simulate_overlay,
     spread_from_delta,
     write_calibration,
 )
 from tailkit.params import atomic_write_text, param, validate
-from tailkit.rng import make_generator, seed_sequence
-from tailkit.simulation import simulate_vasicek
 
 __all__ = [
     "SYNTHETIC",
@@ -278,9 +277,10 @@ def simulated_fan(
 ) -> tuple[pd.DataFrame, dict[str, float]]:
     """Simulate the fitted model forward and summarize it as quantile bands.
 
-    Yields: exact Vasicek from today's 20y/30y. TLT: the regression at the simulated mean
-    yield plus the residual's AR(1) (``residual_ar1``, ``residual_innovation_vol``) started
-    from today's residual, so day 0 equals today's close.
+    The overlay's own simulation (:func:`tailkit.overlay.simulate_overlay`, the engine behind
+    every screening and exit optimization) with the regression residual's noise: exact
+    Vasicek yields from today's 20y/30y, TLT through the regression plus the residual's AR(1)
+    started from today's residual, so day 0 equals today's close.
 
     Parameters
     ----------
@@ -304,29 +304,10 @@ def simulated_fan(
         Horizon numbers with Monte Carlo standard errors: ``yield_20y_mean`` / ``_se``,
         ``tlt_mean`` / ``_se``, ``p_tlt_down_10pct`` / ``_se`` (probability TLT ends >= 10% lower).
     """
-    cur = calibration.current
-    ss = seed_sequence(seed).spawn(2)
-    paths = simulate_vasicek(
-        calibration.vasicek, (cur.yield_20y, cur.yield_30y), n_paths=n_paths, n_steps=n_days, seed=ss[0]
-    )
-    y = paths.values
-    reg = calibration.regression
-    z = make_generator(ss[1]).standard_normal((n_paths, n_days))
-    resid = np.empty((n_paths, n_days + 1))
-    resid[:, 0] = calibration.last_residual
-    for t in range(n_days):
-        resid[:, t + 1] = reg.residual_ar1 * resid[:, t] + reg.residual_innovation_vol * z[:, t]
-    ybar = 0.5 * (y[:, :, 0] + y[:, :, 1])
-    tlt = np.exp(reg.log_price(ybar) + resid)
-    series = {"yield_20y": y[:, :, 0], "yield_30y": y[:, :, 1], "tlt": tlt}
-    frames = []
-    days = np.arange(n_days + 1)
-    for name, values in series.items():
-        q = np.quantile(values, quantiles, axis=0)
-        for j, level in enumerate(quantiles):
-            frames.append(pd.DataFrame({"day": days, "series": name, "quantile": level, "value": q[j]}))
-    end_y, end_tlt = y[:, -1, 0], tlt[:, -1]
-    down = (end_tlt <= 0.9 * cur.tlt_price).astype(np.float64)
+    settings = SimulationSettings(n_paths=n_paths, seed=seed, residual_noise=True)
+    paths = simulate_overlay(calibration, n_days, settings=settings)
+    end_y, end_tlt = paths.yields[:, -1, 0], paths.tlt[:, -1]
+    down = (end_tlt <= 0.9 * calibration.current.tlt_price).astype(np.float64)
     root = math.sqrt(n_paths)
     terminal = {
         "yield_20y_mean": float(end_y.mean()),
@@ -336,7 +317,7 @@ def simulated_fan(
         "p_tlt_down_10pct": float(down.mean()),
         "p_tlt_down_10pct_se": float(math.sqrt(max(down.mean() * (1 - down.mean()), 0.0) / n_paths)),
     }
-    return pd.concat(frames, ignore_index=True), terminal
+    return paths.to_frame(quantiles), terminal
 
 
 @dataclass(frozen=True, slots=True)
