@@ -17,7 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 APP = "spread_explorer"
 METRIC = ".tailkit-metrics [data-metric='{}']"
-CHART_DRAWN = ".tailkit-chart svg, .tailkit-chart canvas"
+#: vega draws into <svg class="marks"> or <canvas class="marks">; the actions menu has its own svg icon
+CHART_DRAWN = ".tailkit-chart svg.marks, .tailkit-chart canvas.marks"
 TIMEOUT_MS = 60_000
 #: console messages that mean a widget or chart failed to render
 RENDER_FAILURES = re.compile(r"Could not create a view|Failed to fetch dynamically imported module|esm\.sh")
@@ -63,7 +64,9 @@ def test_spread_explorer_in_browser(open_app, blocked_requests, console_errors):
     credit0, pop0 = _text(page, "credit"), _text(page, "pop")
     assert 0.0 < float(credit0) < 5.0
     assert 0.0 < _number(page, "pop") < 100.0
-    assert page.locator(CHART_DRAWN).count() > 0, "the P&L chart was not drawn"
+    page.wait_for_selector(CHART_DRAWN, state="attached", timeout=TIMEOUT_MS)
+    if page.locator(".tailkit-chart svg.marks").count():  # SVG renderer: the three P&L curves
+        assert page.locator(".tailkit-chart svg.marks g.mark-line path").count() >= 3
     chart0 = _chart_png(page)
     assert page.locator(".tailkit-greeks table").count() == 1
     page.screenshot(path="/tmp/tailkit-spread-explorer-1-initial.png", full_page=True)
