@@ -53,9 +53,9 @@ class JumpParams:
 
     Examples
     --------
-    >>> JumpParams(market_intensity=1.0, market_mean=(-0.08, -0.10), market_vol=(0.03, 0.05))
-    ... # doctest: +ELLIPSIS
-    JumpParams(market_intensity=1.0, ...)
+    >>> j = JumpParams(market_intensity=1.0, market_mean=(-0.08, -0.10), market_vol=(0.03, 0.05))
+    >>> j.market_mean
+    (-0.08, -0.1)
     """
 
     market_intensity: float = param(0.5, ge=0.0, le=252.0, doc="market-wide jump events per year")
