@@ -100,4 +100,6 @@ def check_range(
             parts.append(f"<= {le}")
         if lt is not None:
             parts.append(f"< {lt}")
-        raise ParameterError(describe_bad_value(*_first_bad(name, arr, bad), "numbers " + " and ".join(parts)))
+        raise ParameterError(
+            describe_bad_value(*_first_bad(name, arr, bad), "numbers " + " and ".join(parts))
+        )

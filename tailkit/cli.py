@@ -17,7 +17,11 @@ from tailkit.errors import TailkitError
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
 
 #: modules providing ``register(subparsers)``; each adds its sub-commands
-COMMAND_MODULES: tuple[str, ...] = ("tailkit.sweep.commands", "tailkit.book.commands", "tailkit.overlay.commands")
+COMMAND_MODULES: tuple[str, ...] = (
+    "tailkit.sweep.commands",
+    "tailkit.book.commands",
+    "tailkit.overlay.commands",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

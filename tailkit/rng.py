@@ -17,14 +17,17 @@ __all__ = ["make_generator", "seed_sequence", "spawn_generators"]
 
 
 def seed_sequence(seed: SeedLike) -> np.random.SeedSequence:
-    """Return a ``SeedSequence`` for ``seed`` (a Generator contributes its bit generator's seed)."""
+    """Return a ``SeedSequence`` for ``seed``.
+
+    An int gives ``SeedSequence(seed)``; a ``SeedSequence`` is returned as it is; a
+    ``Generator`` contributes 256 bits drawn from it, so it advances (two calls with the same
+    generator give different, still reproducible, streams — numpy's own convention); ``None``
+    draws fresh OS entropy.
+    """
     if isinstance(seed, np.random.SeedSequence):
         return seed
     if isinstance(seed, np.random.Generator):
-        ss = seed.bit_generator.seed_seq  # type: ignore[attr-defined]
-        if isinstance(ss, np.random.SeedSequence):
-            return ss
-        return np.random.SeedSequence(int(seed.integers(0, 2**63)))
+        return np.random.SeedSequence(seed.integers(0, 2**63, size=4).tolist())
     if seed is None:
         return np.random.SeedSequence()
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:

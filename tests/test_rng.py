@@ -32,3 +32,12 @@ def test_spawned_streams_depend_on_seed_and_index_only():
 def test_bad_seed(seed):
     with pytest.raises(ParameterError, match="seed="):
         make_generator(seed)
+
+
+def test_generator_seed_advances_and_is_reproducible():
+    from tailkit.rng import seed_sequence
+
+    g1, g2 = np.random.default_rng(5), np.random.default_rng(5)
+    a, b = seed_sequence(g1), seed_sequence(g1)
+    assert a.entropy != b.entropy  # a generator advances, like numpy's own functions
+    assert seed_sequence(g2).entropy == a.entropy  # same generator state, same stream
