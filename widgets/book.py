@@ -45,6 +45,8 @@ from tailkit.errors import TailkitError
 from tailkit.overlay.exits import ExitRules
 from widgets.controls import controls_for, params_from_controls
 from widgets.display import ChartView
+from widgets.panel import error_html
+from widgets.tables import table_html
 
 __all__ = ["BookReviewPanel", "BOOK_CSS"]
 
@@ -159,10 +161,9 @@ def _positions_html(review: BookReview) -> str:
         ]
         tds = "".join(f'<td data-col="{i}">{html.escape(c)}</td>' for i, c in enumerate(cells))
         rows.append(f'<tr data-position="{r.position_id}"{cls}>{tds}</tr>')
-    ths = "".join(f"<th>{h}</th>" for h in head)
     return (
         "<b>Open positions</b> (marks at the latest quote of each leg; P&L in USD for the whole position)"
-        f'<table class="tailkit-table"><thead><tr>{ths}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        + table_html(rows, head=head)
     )
 
 
@@ -170,32 +171,26 @@ def _closed_html(review: BookReview) -> str:
     c = review.positions[review.positions["status"] != "open"]
     if c.empty:
         return ""
-    rows = "".join(
+    rows = (
         f'<tr data-position="{r.id}"><td>{r.id}</td><td>{html.escape(r.strategy)}</td>'
         f"<td>{r.short_strike:g}/{r.long_strike:g}</td><td>{r.expiry}</td><td>{r.contracts}</td>"
         f"<td>{r.credit:.2f}</td><td>{r.exit_price:.2f}</td><td>{html.escape(str(r.exit_reason))}</td>"
         f"<td>{_money(r.realized_pnl, True)}</td><td>{html.escape(str(r.status))}</td></tr>"
         for r in c.itertuples(index=False)
     )
-    head = "".join(
-        f"<th>{h}</th>"
-        for h in (
-            "id",
-            "strategy",
-            "strikes",
-            "expiry",
-            "contracts",
-            "credit",
-            "exit",
-            "reason",
-            "realized",
-            "status",
-        )
-    )
-    return (
-        "<b>Closed positions</b>"
-        f'<table class="tailkit-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
-    )
+    head = [
+        "id",
+        "strategy",
+        "strikes",
+        "expiry",
+        "contracts",
+        "credit",
+        "exit",
+        "reason",
+        "realized",
+        "status",
+    ]
+    return "<b>Closed positions</b>" + table_html(rows, head=head)
 
 
 def _tag(widget: w.Widget, name: str) -> w.Widget:
@@ -426,9 +421,7 @@ class BookReviewPanel:
             message = op()
         except TailkitError as exc:
             self.error = str(exc)
-            self.error_box.value = (
-                f'<div class="tailkit-error-banner"><b>Not done.</b> {html.escape(self.error)}</div>'
-            )
+            self.error_box.value = error_html(self.error, "Not done.")
             self.error_box.layout.display = None
             return
         self.error = ""

@@ -26,7 +26,6 @@ from dataclasses import replace
 from typing import Any
 
 import ipywidgets as w
-import pandas as pd
 
 from tailkit.charts.overlay import (
     fan_chart,
@@ -49,9 +48,9 @@ from tailkit.overlay.study import (
     overlay_calibration_study,
     spread_screening_study,
 )
-from widgets.controls import controls_for, params_from_controls
 from widgets.display import ChartView
-from widgets.pricing import PANEL_CSS
+from widgets.panel import PANEL_CSS, StudyPanel, controls_column
+from widgets.tables import frame_table, metrics_table
 
 __all__ = [
     "OverlayCalibrationPanel",
@@ -67,138 +66,42 @@ __all__ = [
 _ERRORS = (ParameterError, DataError, InfeasibleError)
 
 
-def _tag_controls(controls: dict[str, w.Widget]) -> None:
-    for name, ctl in controls.items():
-        ctl.add_class("tailkit-control")
-        ctl.add_class(f"tailkit-control-{name.replace('_', '-')}")
+#: the headline-metrics table (:func:`widgets.tables.metrics_table`) under its old name
+metrics_html = metrics_table
+#: a small DataFrame as a table (:func:`widgets.tables.frame_table`) under its old name
+frame_html = frame_table
 
 
-def metrics_html(title: str, rows: list[tuple[str, str, str]]) -> str:
-    """An HTML table of headline metrics: ``(key, label, formatted value)`` rows.
+class _StudyPanel(StudyPanel):
+    """The overlay panels' layout: title, controls beside metrics and a table, charts below."""
 
-    Parameters
-    ----------
-    title : str
-        Bold caption above the table.
-    rows : list of tuple of str
-        ``(key, label, value)``; ``key`` becomes the cell's ``data-metric``.
-
-    Returns
-    -------
-    str
-    """
-    body = "".join(
-        f'<tr><td>{html.escape(label)}</td><td data-metric="{html.escape(key)}">{html.escape(value)}</td></tr>'
-        for key, label, value in rows
-    )
-    return (
-        f"<b>{html.escape(title)}</b>"
-        f'<table class="tailkit-table tailkit-metrics-table"><tbody>{body}</tbody></table>'
-    )
-
-
-def frame_html(
-    frame: pd.DataFrame, title: str, *, css: str = "tailkit-results", float_format: str = "{:,.4f}"
-) -> str:
-    """A small DataFrame as an HTML table with a caption (numbers formatted, index dropped).
-
-    Parameters
-    ----------
-    frame : DataFrame
-        Rows to show.
-    title : str
-        Caption.
-    css : str, default="tailkit-results"
-        Extra CSS class of the table.
-    float_format : str, default="{:,.4f}"
-        Format of float cells.
-
-    Returns
-    -------
-    str
-    """
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    rows = []
-    for _, row in frame.iterrows():
-        cells = []
-        for c in frame.columns:
-            v = row[c]
-            text = float_format.format(v) if isinstance(v, float) else str(v)
-            cells.append(f"<td>{html.escape(text)}</td>")
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-    return (
-        f"<b>{html.escape(title)}</b>"
-        f'<table class="tailkit-table {css}"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
-
-
-def _error_html(message: str) -> str:
-    return f'<div class="tailkit-error-banner"><b>Cannot compute.</b> {html.escape(message)}</div>'
-
-
-class _StudyPanel:
-    """Shared machinery: controls -> params -> study -> render; errors shown in a banner."""
-
-    params_class: type
-    controls_list: list[str]
     title: str
     n_charts: int = 1
+    errors = (ParameterError, DataError, InfeasibleError)
+    error_lead = "Cannot compute."
 
     def __init__(self, params: Any, study: Callable[[Any], Any], result: Any = None) -> None:
-        self.params = params if params is not None else self.params_class()
-        self._base = self.params
+        super().__init__(params)
         self._study = study
-        self.controls = controls_for(self.params_class, self.params, include=self.controls_list)
-        _tag_controls(self.controls)
-        self.result: Any = None
-        self.error = ""
         self.metrics = w.HTML().add_class("tailkit-metrics")
         self.table = w.HTML().add_class("tailkit-table-box")
-        self.error_box = w.HTML().add_class("tailkit-error")
-        self.error_box.layout.display = "none"
         self.charts = [ChartView() for _ in range(self.n_charts)]
-        controls = w.VBox(list(self.controls.values())).add_class("tailkit-controls")
-        controls.layout.min_width = "400px"
         head = w.HTML(f"<h3 style='margin:0 0 6px 0'>{html.escape(self.title)}</h3>")
         right = w.VBox([self.error_box, self.metrics, self.table])
+        self.outputs = [self.metrics, self.table, *(c.widget for c in self.charts)]
         self.widget = w.VBox(
-            [w.HTML(PANEL_CSS), head, w.HBox([controls, right]), *(c.widget for c in self.charts)]
+            [
+                w.HTML(PANEL_CSS),
+                head,
+                w.HBox([controls_column(self.controls), right]),
+                *(c.widget for c in self.charts),
+            ]
         ).add_class("tailkit-panel")
-        for ctl in self.controls.values():
-            ctl.observe(self._on_change, names="value")
-        if result is not None and result.params == self.params:
-            self.result = result  # the notebook's own study: shown without computing it twice
-            self.render(result)
-        else:
-            self.refresh()
+        self.start(result)
 
-    def _on_change(self, _change: Any) -> None:
-        self.refresh()
-
-    def refresh(self) -> None:
-        """Read the controls, recompute the study and redraw; show the message of a failure."""
-        try:
-            params = params_from_controls(self.params_class, self.controls, base=self._base)
-            result = self._study(params)
-        except _ERRORS as exc:
-            self.result = None
-            self.error = str(exc)
-            self.error_box.value = _error_html(self.error)
-            self.error_box.layout.display = None
-            for box in (self.metrics, self.table, *(c.widget for c in self.charts)):
-                box.layout.display = "none"
-            return
-        self.params, self.result, self.error = params, result, ""
-        self.render(result)
-        self.error_box.value = ""
-        self.error_box.layout.display = "none"
-        for box in (self.metrics, self.table, *(c.widget for c in self.charts)):
-            box.layout.display = None
-
-    def render(self, result: Any) -> None:  # pragma: no cover - overridden
-        """Fill the tables and charts from ``result``."""
-        raise NotImplementedError
+    def compute(self, params: Any) -> Any:
+        """The notebook's study of ``params``."""
+        return self._study(params)
 
 
 #: notebook-07 fields the calibration panel exposes
@@ -226,7 +129,7 @@ class OverlayCalibrationPanel(_StudyPanel):
     """
 
     params_class = OverlayCalibrationParams
-    controls_list = CALIBRATION_CONTROLS
+    fields = CALIBRATION_CONTROLS
     title = "Overlay calibration: sample window and fit"
     n_charts = 2
 
@@ -305,7 +208,7 @@ class SpreadScreeningPanel(_StudyPanel):
     """
 
     params_class = SpreadScreeningParams
-    controls_list = SCREENING_CONTROLS
+    fields = SCREENING_CONTROLS
     title = "Spread screening: model IV vs the market chain"
     n_charts = 2
 
@@ -341,15 +244,12 @@ class SpreadScreeningPanel(_StudyPanel):
         self.charts[0].update(
             screening_scatter(result.candidates, label=result.label, min_pop=result.params.min_pop)
         )
-        if result.sizing.empty:
-            self.charts[1].widget.layout.display = "none"
-        else:
+        if not result.sizing.empty:
             self.charts[1].update(kelly_chart(result.sizing, label=result.label))
 
-    def refresh(self) -> None:
-        """Recompute and redraw (see :meth:`_StudyPanel.refresh`); the Kelly chart hides when empty."""
-        super().refresh()
-        if self.result is not None and self.result.sizing.empty:
+    def draw(self, result: SpreadScreeningStudy) -> None:
+        """Hide the Kelly chart when nothing is sized (after the outputs are shown)."""
+        if result.sizing.empty:
             self.charts[1].widget.layout.display = "none"
 
 
@@ -400,7 +300,7 @@ class ExitOptimizationPanel(_StudyPanel):
     """
 
     params_class = ExitOptimizationParams
-    controls_list = EXIT_CONTROLS
+    fields = EXIT_CONTROLS
     title = "Exit-rule optimization under POP and CVaR limits"
     n_charts = 2
 

@@ -37,6 +37,8 @@ from tailkit.portfolio.study import (
 )
 from widgets.controls import controls_for, params_from_controls
 from widgets.display import ChartView
+from widgets.panel import controls_column, error_html, tag_controls
+from widgets.tables import table_html
 
 __all__ = ["PortfolioPanel", "PANEL_FIELDS"]
 
@@ -53,14 +55,12 @@ def _table_html(portfolios: dict[str, PortfolioResult], risk_free: float) -> str
         "cvar_daily": "{:.3%}",
         "cash": "{:.1%}",
     }
-    head = "".join(f"<th>{c.replace('_', ' ')}</th>" for c in fmt)
     rows = []
     for name, row in tab.iterrows():
         cells = "".join(f'<td data-metric="{name}-{c}">{f.format(row[c])}</td>' for c, f in fmt.items())
         rows.append(f"<tr><td>{html.escape(str(name))}</td>{cells}</tr>")
-    return (
-        f'<table class="tailkit-table tailkit-metrics-table"><thead><tr><th></th>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
+    head = ["", *(c.replace("_", " ") for c in fmt)]
+    return table_html(rows, css="tailkit-metrics-table", head=head) + (
         '<div class="tailkit-note">Bundled daily returns (real data). Expected return net of costs from an '
         "equal-weight book; CVaR of one day's loss.</div>"
     )
@@ -81,17 +81,14 @@ class PortfolioPanel:
         self.controls: dict[str, w.Widget] = controls_for(
             PortfolioStudyParams, self.params, include=PANEL_FIELDS
         )
-        for name, ctl in self.controls.items():
-            ctl.add_class("tailkit-control")
-            ctl.add_class(f"tailkit-control-{name.replace('_', '-')}")
+        tag_controls(self.controls)
         self.error = w.HTML()
         self.error.add_class("tailkit-error")
         self.table = w.HTML()
         self.table.add_class("tailkit-metrics")
         self.chart = ChartView()
         self.result: dict[str, PortfolioResult] = {}
-        box = w.VBox(list(self.controls.values()))
-        box.add_class("tailkit-controls")
+        box = controls_column(self.controls, min_width=None)
         self.widget = w.HBox([box, w.VBox([self.error, self.chart.widget, self.table])])
         self.widget.add_class("tailkit-panel")
         self.widget.add_class("tailkit-portfolio-panel")
@@ -108,9 +105,7 @@ class PortfolioPanel:
             params = params_from_controls(PortfolioStudyParams, self.controls, base=self.params)
             result = constrained_portfolios(params, self.inputs)
         except (ParameterError, InfeasibleError) as exc:
-            self.error.value = (
-                f'<div class="tailkit-error-banner"><b>Invalid input.</b> {html.escape(str(exc))}</div>'
-            )
+            self.error.value = error_html(str(exc))
             return
         self.error.value = ""
         self.params = params

@@ -21,13 +21,11 @@ Stable CSS classes for browser tests: ``tailkit-panel``, ``tailkit-controls``,
 from __future__ import annotations
 
 import html
-from typing import Any
 
 import ipywidgets as w
 import pandas as pd
 
 from tailkit.charts.pricing import greeks_by_strike_chart, jump_premium_chart, spread_pnl_chart
-from tailkit.errors import ParameterError
 from tailkit.pricing.study import (
     OptionPricingParams,
     OptionPricingStudy,
@@ -36,35 +34,19 @@ from tailkit.pricing.study import (
     option_pricing_study,
     spread_explorer_view,
 )
-from widgets.controls import controls_for, params_from_controls
 from widgets.display import ChartView
+from widgets.panel import PANEL_CSS, StudyPanel, controls_column
+from widgets.tables import table_html
 
+#: ``PANEL_CSS`` is :data:`widgets.panel.PANEL_CSS`, re-exported under its old name
 __all__ = ["SpreadExplorerPanel", "OptionPricingPanel", "PANEL_CSS"]
 
-#: styles shared by the pricing panels (tables, error banner)
-PANEL_CSS = """
-<style>
-.tailkit-panel table.tailkit-table { border-collapse: collapse; font-size: 13px; margin: 4px 0 8px 0; }
-.tailkit-panel table.tailkit-table th, .tailkit-panel table.tailkit-table td {
-  padding: 3px 10px; border-bottom: 1px solid #e3e3e3; text-align: right; }
-.tailkit-panel table.tailkit-table th:first-child, .tailkit-panel table.tailkit-table td:first-child {
-  text-align: left; }
-.tailkit-panel table.tailkit-table thead th { border-bottom: 2px solid #bbb; }
-.tailkit-panel .tailkit-error-banner { color: #8a1f11; background: #fdecea; border: 1px solid #f5c2bd;
-  padding: 8px 10px; border-radius: 4px; max-width: 560px; }
-.tailkit-panel .tailkit-note { color: #666; font-size: 12px; }
-</style>
-"""
 
-
-def _tag_controls(controls: dict[str, w.Widget]) -> None:
-    for name, ctl in controls.items():
-        ctl.add_class("tailkit-control")
-        ctl.add_class(f"tailkit-control-{name.replace('_', '-')}")
-
-
-def _error_html(message: str) -> str:
-    return f'<div class="tailkit-error-banner"><b>Invalid input.</b> {html.escape(message)}</div>'
+def _two_columns(controls: w.Widget, right: w.VBox) -> w.HBox:
+    """Controls left, outputs right; below 690 px (chart + axis + legend) the outputs wrap under."""
+    right.layout.min_width = "690px"
+    right.layout.flex = "1 1 0%"
+    return w.HBox([controls, right], layout=w.Layout(flex_flow="row wrap"))
 
 
 def _metrics_table(view: SpreadExplorerView) -> str:
@@ -78,23 +60,21 @@ def _metrics_table(view: SpreadExplorerView) -> str:
         ("max_loss", "Max loss", m["max_loss"], True),
         ("width", "Width", m["width"], True),
     ]
-    body = "".join(
+    body = [
         f'<tr><td>{label}</td><td data-metric="{key}">{value:,.3f}</td>'
         f'<td data-metric="{key}_contract">{100 * value:,.2f}</td></tr>'
         for key, label, value, _ in rows
-    )
-    body += (
+    ]
+    body += [
         "<tr><td>Breakeven at expiry</td>"
-        f'<td data-metric="breakeven">{m["breakeven"]:,.3f}</td><td></td></tr>'
-        f'<tr><td>Probability of profit (model)</td><td data-metric="pop">{m["pop"]:.1%}</td><td></td></tr>'
-    )
+        f'<td data-metric="breakeven">{m["breakeven"]:,.3f}</td><td></td></tr>',
+        f'<tr><td>Probability of profit (model)</td><td data-metric="pop">{m["pop"]:.1%}</td><td></td></tr>',
+    ]
     return (
         f"<b>{html.escape(name)}</b>: short {p.short_strike:g} / long {p.long_strike:g}, "
         f"{p.days_to_expiry} days, IV {p.iv:.1%}, rate {p.rate:.2%}, spot {p.spot:g}"
-        '<table class="tailkit-table tailkit-metrics-table">'
-        "<thead><tr><th></th><th>per share</th><th>per contract (x100)</th></tr></thead>"
-        f"<tbody>{body}</tbody></table>"
-        '<div class="tailkit-note">Black-Scholes at one flat IV for both legs; probability of profit is '
+        + table_html(body, css="tailkit-metrics-table", head=["", "per share", "per contract (x100)"])
+        + '<div class="tailkit-note">Black-Scholes at one flat IV for both legs; probability of profit is '
         "the model's risk-neutral probability that the underlying ends beyond breakeven.</div>"
     )
 
@@ -109,19 +89,16 @@ def _greeks_table(greeks: pd.DataFrame) -> str:
         "theta": "theta /day",
         "rho": "rho /1% rate",
     }
-    head = "".join(f"<th>{c}</th>" for c in ["position", *cols.values()])
     rows = []
     for position, row in greeks.iterrows():
         cells = "".join(f'<td data-greek="{k}">{row[k]:+.4f}</td>' for k in cols)
         rows.append(f"<tr><td>{html.escape(str(position))}</td>{cells}</tr>")
-    return (
-        "<b>Greeks</b> (per share)"
-        f'<table class="tailkit-table tailkit-greeks-table"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
+    return "<b>Greeks</b> (per share)" + table_html(
+        rows, css="tailkit-greeks-table", head=["position", *cols.values()]
     )
 
 
-class SpreadExplorerPanel:
+class SpreadExplorerPanel(StudyPanel):
     """Vertical credit spread explorer: controls, metrics table, P&L chart, Greeks table.
 
     Parameters
@@ -141,15 +118,12 @@ class SpreadExplorerPanel:
         The layout to display.
     """
 
+    params_class = SpreadExplorerParams
+
     def __init__(self, params: SpreadExplorerParams | None = None) -> None:
-        self.params = params if params is not None else SpreadExplorerParams()
-        self.controls = controls_for(SpreadExplorerParams, self.params)
-        _tag_controls(self.controls)
+        super().__init__(params)
         self.result: SpreadExplorerView | None = None
-        self.error = ""
         self.metrics = w.HTML().add_class("tailkit-metrics")
-        self.error_box = w.HTML().add_class("tailkit-error")
-        self.error_box.layout.display = "none"
         self.greeks = w.HTML().add_class("tailkit-greeks")
         self.chart = ChartView()
         title = w.HTML(
@@ -157,51 +131,31 @@ class SpreadExplorerPanel:
             "<div class='tailkit-note'>Sell one option, buy a further out-of-the-money one as a wing. "
             "Inputs are decimals (IV 0.20 = 20%).</div>"
         )
-        controls = w.VBox(list(self.controls.values())).add_class("tailkit-controls")
-        controls.layout.min_width = "400px"
+        # hidden while the inputs are invalid: a browser never sees the last valid spread's figures
+        self.outputs = [self.metrics, self.greeks, self.chart.widget]
         right = w.VBox([self.error_box, self.metrics, self.chart.widget, self.greeks])
-        # grow into the free width; below 690 px (chart + axis + legend) wrap under the controls
-        right.layout.min_width = "690px"
-        right.layout.flex = "1 1 0%"
-        body = w.HBox([controls, right], layout=w.Layout(flex_flow="row wrap"))
-        self.widget = w.VBox([w.HTML(PANEL_CSS), title, body]).add_class("tailkit-panel")
-        for ctl in self.controls.values():
-            ctl.observe(self._on_change, names="value")
-        self.refresh()
+        self.widget = w.VBox(
+            [w.HTML(PANEL_CSS), title, _two_columns(controls_column(self.controls), right)]
+        ).add_class("tailkit-panel")
+        self.start()
 
-    def _on_change(self, _change: Any) -> None:
-        self.refresh()
+    def compute(self, params: SpreadExplorerParams) -> SpreadExplorerView:
+        """The spread explorer's view of ``params``."""
+        return spread_explorer_view(params)
 
-    def refresh(self) -> None:
-        """Read the controls, recompute the view and redraw; show the message of invalid inputs."""
-        try:
-            params = params_from_controls(SpreadExplorerParams, self.controls)
-            view = spread_explorer_view(params)
-        except ParameterError as exc:
-            self.result = None
-            self.error = str(exc)
-            # hide the last valid spread's figures and curves before showing the message
-            self.metrics.layout.display = "none"
-            self.greeks.layout.display = "none"
-            self.chart.widget.layout.display = "none"
-            self.error_box.value = _error_html(self.error)
-            self.error_box.layout.display = None
-            return
-        self.params, self.result, self.error = params, view, ""
-        # new numbers first, then show them: a browser never sees stale figures made visible
+    def render(self, view: SpreadExplorerView) -> None:
+        """Fill the metrics and Greeks tables (before they are shown)."""
         self.metrics.value = _metrics_table(view)
         self.greeks.value = _greeks_table(view.greeks)
-        self.error_box.layout.display = "none"
-        self.error_box.value = ""
-        self.metrics.layout.display = None
-        self.greeks.layout.display = None
-        self.chart.widget.layout.display = None
+
+    def draw(self, view: SpreadExplorerView) -> None:
+        """Draw the P&L chart."""
         self.chart.update(
             spread_pnl_chart(
                 view.curves,
-                spot=params.spot,
+                spot=view.params.spot,
                 breakeven=view.metrics.breakeven,
-                title=f"P&L per share at expiry and today ({params.days_to_expiry} days to expiry)",
+                title=f"P&L per share at expiry and today ({view.params.days_to_expiry} days to expiry)",
             )
         )
 
@@ -238,7 +192,7 @@ def _study_summary(study: OptionPricingStudy) -> str:
     )
 
 
-class OptionPricingPanel:
+class OptionPricingPanel(StudyPanel):
     """Notebook 01's explorer: Greeks across strikes and expiries, and the jump premium.
 
     Parameters
@@ -259,48 +213,33 @@ class OptionPricingPanel:
         The layout to display.
     """
 
+    params_class = OptionPricingParams
+    fields = OPTION_PRICING_CONTROLS
+
     def __init__(self, params: OptionPricingParams | None = None) -> None:
-        self.params = params if params is not None else OptionPricingParams()
-        self._base = self.params
-        self.controls = controls_for(OptionPricingParams, self.params, include=OPTION_PRICING_CONTROLS)
-        _tag_controls(self.controls)
+        super().__init__(params)
         self.result: OptionPricingStudy | None = None
-        self.error = ""
         self.summary = w.HTML().add_class("tailkit-metrics")
-        self.error_box = w.HTML().add_class("tailkit-error")
-        self.error_box.layout.display = "none"
         self.greeks_chart = ChartView()
         self.jump_chart = ChartView()
-        controls = w.VBox(list(self.controls.values())).add_class("tailkit-controls")
-        controls.layout.min_width = "400px"
         right = w.VBox([self.error_box, self.summary, self.greeks_chart.widget])
-        right.layout.min_width = "690px"
-        right.layout.flex = "1 1 0%"
-        body = w.HBox([controls, right], layout=w.Layout(flex_flow="row wrap"))
+        body = _two_columns(controls_column(self.controls), right)
         self.widget = w.VBox([w.HTML(PANEL_CSS), body, self.jump_chart.widget]).add_class("tailkit-panel")
-        for ctl in self.controls.values():
-            ctl.observe(self._on_change, names="value")
-        self.refresh()
+        self.start()
 
-    def _on_change(self, _change: Any) -> None:
-        self.refresh()
+    def compute(self, params: OptionPricingParams) -> OptionPricingStudy:
+        """Notebook 01's study of ``params``."""
+        return option_pricing_study(params)
 
-    def refresh(self) -> None:
-        """Read the controls, recompute the study and redraw; show the message of invalid inputs."""
-        try:
-            params = params_from_controls(OptionPricingParams, self.controls, base=self._base)
-            study = option_pricing_study(params)
-        except ParameterError as exc:
-            self.result = None
-            self.error = str(exc)
-            self.error_box.value = _error_html(self.error)
-            self.error_box.layout.display = None
-            return
-        self.params, self.result, self.error = params, study, ""
-        self.error_box.value = ""
-        self.error_box.layout.display = "none"
+    def render(self, study: OptionPricingStudy) -> None:
+        """Fill the summary table."""
         self.summary.value = _study_summary(study)
-        self.greeks_chart.update(greeks_by_strike_chart(study.grid, params.greek))
+
+    def draw(self, study: OptionPricingStudy) -> None:
+        """Draw the Greeks and jump-premium charts."""
+        self.greeks_chart.update(greeks_by_strike_chart(study.grid, study.params.greek))
         self.jump_chart.update(
-            jump_premium_chart(study.jumps, title=f"Put price, {params.jump_expiry_days} days: BS vs Merton")
+            jump_premium_chart(
+                study.jumps, title=f"Put price, {study.params.jump_expiry_days} days: BS vs Merton"
+            )
         )

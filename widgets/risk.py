@@ -23,7 +23,6 @@ Stable CSS classes for browser tests: ``tailkit-panel``, ``tailkit-controls``,
 from __future__ import annotations
 
 import html
-from typing import Any
 
 import ipywidgets as w
 import pandas as pd
@@ -32,26 +31,17 @@ from tailkit.charts.risk import contributions_chart, cumulative_returns_chart, d
 from tailkit.errors import TailkitError
 from tailkit.risk.study import RiskReviewParams, RiskStudy, run_risk_study
 from tailkit.risk.tearsheet import Tearsheet
-from widgets.controls import controls_for, params_from_controls
 from widgets.display import ChartView
+from widgets.panel import StudyPanel, controls_column, panel_css
+from widgets.tables import table_html
 
 __all__ = ["RiskReviewPanel", "PANEL_CSS", "metrics_html", "contributions_html", "stress_html", "limits_html"]
 
-PANEL_CSS = """
-<style>
-.tailkit-panel table.tailkit-table { border-collapse: collapse; font-size: 13px; margin: 4px 0 8px 0; }
-.tailkit-panel table.tailkit-table th, .tailkit-panel table.tailkit-table td {
-  padding: 3px 10px; border-bottom: 1px solid #e3e3e3; text-align: right; }
-.tailkit-panel table.tailkit-table th:first-child, .tailkit-panel table.tailkit-table td:first-child {
-  text-align: left; }
-.tailkit-panel table.tailkit-table thead th { border-bottom: 2px solid #bbb; }
-.tailkit-panel .tailkit-error-banner { color: #8a1f11; background: #fdecea; border: 1px solid #f5c2bd;
-  padding: 8px 10px; border-radius: 4px; max-width: 560px; }
-.tailkit-panel .tailkit-note { color: #666; font-size: 12px; }
-.tailkit-panel .sev-ok { color: #2e7d32; } .tailkit-panel .sev-warning { color: #b26a00; }
+PANEL_CSS = panel_css(
+    """.tailkit-panel .sev-ok { color: #2e7d32; } .tailkit-panel .sev-warning { color: #b26a00; }
 .tailkit-panel .sev-breach, .tailkit-panel .sev-critical { color: #c62828; font-weight: bold; }
-</style>
 """
+)
 
 _SEVERITY_CLASS = {
     "ok": "sev-ok",
@@ -59,18 +49,6 @@ _SEVERITY_CLASS = {
     "breach": "sev-breach",
     "critical": "sev-critical",
 }
-
-
-def _tag_controls(controls: dict[str, w.Widget]) -> None:
-    for name, ctl in controls.items():
-        if hasattr(ctl, "continuous_update"):
-            ctl.continuous_update = False  # one study per edit (Enter / focus out), not per keystroke
-        ctl.add_class("tailkit-control")
-        ctl.add_class(f"tailkit-control-{name.replace('_', '-')}")
-
-
-def _error_html(message: str) -> str:
-    return f'<div class="tailkit-error-banner"><b>Invalid input.</b> {html.escape(message)}</div>'
 
 
 def metrics_html(study: RiskStudy) -> str:
@@ -84,31 +62,27 @@ def metrics_html(study: RiskStudy) -> str:
         ("es_with_puts", "ES with put overlay (historical, full revaluation)", s["es_with_puts"], True),
         ("worst_stress_pnl", f"Worst stress: {s['worst_stress']}", s["worst_stress_pnl"], True),
     ]
-    body = "".join(
+    body = [
         f'<tr><td>{html.escape(label)}</td><td data-metric="{key}">{value:,.0f}</td>'
         f'<td data-metric="{key}_pct">{value / nav:.2%}</td></tr>'
         for key, label, value, _ in rows
-    )
+    ]
     sev = s["limit_status"]
-    body += (
+    body += [
         f"<tr><td>Limit status (regime: {html.escape(s['regime'])})</td>"
-        f'<td data-metric="limit_status" class="{_SEVERITY_CLASS[sev]}">{sev}</td><td></td></tr>'
-        f"<tr><td>VaR backtest: exceptions / p-value (cond. coverage)</td>"
+        f'<td data-metric="limit_status" class="{_SEVERITY_CLASS[sev]}">{sev}</td><td></td></tr>',
+        "<tr><td>VaR backtest: exceptions / p-value (cond. coverage)</td>"
         f'<td data-metric="backtest_exceptions">{s["backtest_exceptions"]}</td>'
-        f'<td data-metric="backtest_p_cc">{s["backtest_p_cc"]:.3f}</td></tr>'
+        f'<td data-metric="backtest_p_cc">{s["backtest_p_cc"]:.3f}</td></tr>',
         f'<tr><td>Sharpe ratio / max drawdown (portfolio)</td><td data-metric="sharpe">{s["sharpe"]:.2f}</td>'
-        f'<td data-metric="max_drawdown">{s["max_drawdown"]:.1%}</td></tr>'
-    )
-    return (
-        f"<b>Portfolio</b>: {html.escape(study.portfolio.source)}, NAV {nav:,.0f}, as of {s['as_of']}"
-        '<table class="tailkit-table tailkit-metrics-table">'
-        "<thead><tr><th></th><th>currency</th><th>% of NAV</th></tr></thead>"
-        f"<tbody>{body}</tbody></table>"
+        f'<td data-metric="max_drawdown">{s["max_drawdown"]:.1%}</td></tr>',
+    ]
+    return f"<b>Portfolio</b>: {html.escape(study.portfolio.source)}, NAV {nav:,.0f}, as of {s['as_of']}" + (
+        table_html(body, css="tailkit-metrics-table", head=["", "currency", "% of NAV"])
     )
 
 
 def _table(frame: pd.DataFrame, css: str, formats: dict[str, str]) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in [frame.index.name or "", *frame.columns])
     rows = []
     for idx, row in frame.iterrows():
         cells = []
@@ -124,7 +98,7 @@ def _table(frame: pd.DataFrame, css: str, formats: dict[str, str]) -> str:
             else:
                 cells.append(f"<td>{format(val, fmt)}</td>")
         rows.append(f"<tr><td>{html.escape(str(idx))}</td>{''.join(cells)}</tr>")
-    return f'<table class="tailkit-table {css}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    return table_html(rows, css=css, head=[str(c) for c in [frame.index.name or "", *frame.columns]])
 
 
 def contributions_html(study: RiskStudy) -> str:
@@ -155,7 +129,7 @@ def limits_html(study: RiskStudy) -> str:
     )
 
 
-class RiskReviewPanel:
+class RiskReviewPanel(StudyPanel):
     """Risk review: VaR/ES with contributions, stress table, limit status and the tearsheet.
 
     Parameters
@@ -175,15 +149,14 @@ class RiskReviewPanel:
         The layout to display.
     """
 
+    params_class = RiskReviewParams
+    errors = (TailkitError, ValueError, OSError)
+    commit_on_enter = True  # one study per edit (Enter / focus out), not per keystroke
+
     def __init__(self, params: RiskReviewParams | None = None) -> None:
-        self.params = params if params is not None else RiskReviewParams()
-        self.controls = controls_for(RiskReviewParams, self.params)
-        _tag_controls(self.controls)
+        super().__init__(params)
         self.result: RiskStudy | None = None
-        self.error = ""
         self.metrics = w.HTML().add_class("tailkit-metrics")
-        self.error_box = w.HTML().add_class("tailkit-error")
-        self.error_box.layout.display = "none"
         self.contributions = w.HTML().add_class("tailkit-contributions")
         self.stress = w.HTML().add_class("tailkit-stress")
         self.limits = w.HTML().add_class("tailkit-limits")
@@ -202,9 +175,7 @@ class RiskReviewPanel:
             "Prices: a CSV/Parquet file (wide or long) or, when empty, the bundled real stocks. "
             "The S&amp;P 500 puts use a <b>synthetic</b> implied vol (realised x 1.2).</div>"
         )
-        controls = w.VBox(list(self.controls.values())).add_class("tailkit-controls")
-        controls.layout.min_width = "400px"
-        self._outputs = [
+        self.outputs = [
             self.metrics,
             self.contrib_chart.widget,
             self.contributions,
@@ -215,42 +186,27 @@ class RiskReviewPanel:
             self.drawdown_chart.widget,
             self.performance,
         ]
-        right = w.VBox([self.error_box, *self._outputs])
-        self.widget = w.VBox([w.HTML(PANEL_CSS), title, w.HBox([controls, right])]).add_class("tailkit-panel")
-        for ctl in self.controls.values():
-            ctl.observe(self._on_change, names="value")
-        self.refresh()
+        right = w.VBox([self.error_box, *self.outputs])
+        self.widget = w.VBox(
+            [w.HTML(PANEL_CSS), title, w.HBox([controls_column(self.controls), right])]
+        ).add_class("tailkit-panel")
+        self.start()
 
-    def _on_change(self, _change: Any) -> None:
-        self.refresh()
+    def compute(self, params: RiskReviewParams) -> RiskStudy:
+        """Run the risk study for ``params``."""
+        return run_risk_study(params)
 
-    def _show_error(self, message: str) -> None:
-        self.result = None
-        self.error = message
-        for out in self._outputs:
-            out.layout.display = "none"
-        self.error_box.value = _error_html(message)
-        self.error_box.layout.display = None
-
-    def refresh(self) -> None:
-        """Read the controls, rerun the study and redraw; show the message of invalid inputs."""
-        try:
-            params = params_from_controls(RiskReviewParams, self.controls)
-            study = run_risk_study(params)
-        except (TailkitError, ValueError, OSError) as exc:
-            self._show_error(str(exc))
-            return
-        self.params, self.result, self.error = params, study, ""
+    def render(self, study: RiskStudy) -> None:
+        """Fill the headline, contribution, stress, limit and performance tables."""
         sheet = Tearsheet("Risk review", study.performance, {})
         self.metrics.value = metrics_html(study)
         self.contributions.value = contributions_html(study)
         self.stress.value = stress_html(study)
         self.limits.value = limits_html(study)
         self.performance.value = "<b>Performance (tearsheet metrics)</b>" + sheet.metrics_html()
-        self.error_box.layout.display = "none"
-        self.error_box.value = ""
-        for out in self._outputs:
-            out.layout.display = None
+
+    def draw(self, study: RiskStudy) -> None:
+        """Draw the contribution, stress, growth and drawdown charts."""
         v = study.var
         self.contrib_chart.update(
             contributions_chart(

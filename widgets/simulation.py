@@ -20,9 +20,6 @@ Stable CSS classes: ``tailkit-panel``, ``tailkit-controls``, ``tailkit-control-<
 
 from __future__ import annotations
 
-import html
-from typing import Any
-
 import ipywidgets as w
 
 from tailkit.charts.simulation import drawdown_distribution_chart, fan_chart
@@ -34,8 +31,9 @@ from tailkit.simulation.study import (
     calibrate,
     run_simulation,
 )
-from widgets.controls import controls_for, params_from_controls
 from widgets.display import ChartView
+from widgets.panel import StudyPanel, controls_column
+from widgets.tables import metrics_table
 
 __all__ = ["SimulationPanel", "PANEL_FIELDS", "metrics_html"]
 
@@ -67,17 +65,13 @@ _METRICS = [
 def metrics_html(result: SimulationResult) -> str:
     """Headline metrics of a result as an HTML table (cells tagged ``data-metric``)."""
     s = result.summary()
-    rows = "".join(
-        f"<tr><td>{html.escape(label)}</td><td data-metric='{key}'>{fmt.format(s[key])}</td></tr>"
-        for key, label, fmt in _METRICS
-    )
-    return (
-        f"<b>{html.escape(str(s['model']))}: {s['n_paths']:,} simulated (synthetic) paths, "
-        f"{s['horizon_days']} days</b><table class='tailkit-table'>{rows}</table>"
+    return metrics_table(
+        f"{s['model']}: {s['n_paths']:,} simulated (synthetic) paths, {s['horizon_days']} days",
+        [(key, label, fmt.format(s[key])) for key, label, fmt in _METRICS],
     )
 
 
-class SimulationPanel:
+class SimulationPanel(StudyPanel):
     """Model switch and crash-scenario controls over the asymmetric Monte Carlo study.
 
     Parameters
@@ -101,6 +95,11 @@ class SimulationPanel:
         The layout to display.
     """
 
+    params_class = SimulationStudyParams
+    fields = PANEL_FIELDS
+    errors = (TailkitError, ValueError)
+    error_lead = ""
+
     def __init__(
         self,
         params: SimulationStudyParams | None = None,
@@ -108,17 +107,10 @@ class SimulationPanel:
         calibration: SimulationCalibration | None = None,
         result: SimulationResult | None = None,
     ) -> None:
-        self.params = params if params is not None else SimulationStudyParams()
+        super().__init__(params)
         self.calibration = calibration if calibration is not None else calibrate(self.params)
-        self.controls = controls_for(SimulationStudyParams, self.params, include=PANEL_FIELDS)
-        for name, ctl in self.controls.items():
-            ctl.add_class("tailkit-control")
-            ctl.add_class(f"tailkit-control-{name.replace('_', '-')}")
         self.result: SimulationResult | None = None
-        self.error = ""
         self.metrics = w.HTML().add_class("tailkit-metrics")
-        self.error_box = w.HTML().add_class("tailkit-error")
-        self.error_box.layout.display = "none"
         self.fan = ChartView()
         self.fan.widget.add_class("tailkit-fan-chart")
         self.drawdowns = ChartView()
@@ -128,41 +120,21 @@ class SimulationPanel:
             "<div class='tailkit-note'>Models fitted to the real S&amp;P 500; every path shown is "
             "<b>simulated (synthetic)</b>. Crash multiplier 1 = as fitted.</div>"
         )
-        controls = w.VBox(list(self.controls.values())).add_class("tailkit-controls")
-        self._outputs = [self.metrics, self.fan.widget, self.drawdowns.widget]
-        right = w.VBox([self.error_box, *self._outputs])
+        self.outputs = [self.metrics, self.fan.widget, self.drawdowns.widget]
+        right = w.VBox([self.error_box, *self.outputs])
+        controls = controls_column(self.controls, min_width=None)
         self.widget = w.VBox([title, w.HBox([controls, right])]).add_class("tailkit-panel")
-        for ctl in self.controls.values():
-            ctl.observe(self._on_change, names="value")
-        if result is not None and result.params == self.params:
-            self._show(result)
-        else:
-            self.refresh()
+        self.start(result)
 
-    def _on_change(self, _change: Any) -> None:
-        self.refresh()
+    def compute(self, params: SimulationStudyParams) -> SimulationResult:
+        """Re-simulate ``params`` with the panel's calibration."""
+        return run_simulation(params, self.calibration)
 
-    def refresh(self) -> None:
-        """Read the controls, re-simulate and redraw; show the message of invalid inputs."""
-        try:
-            params = params_from_controls(SimulationStudyParams, self.controls, base=self.params)
-            result = run_simulation(params, self.calibration)
-        except (TailkitError, ValueError) as exc:
-            self.result, self.error = None, str(exc)
-            for out in self._outputs:
-                out.layout.display = "none"
-            self.error_box.value = f"<div class='tailkit-error-banner'>{html.escape(str(exc))}</div>"
-            self.error_box.layout.display = None
-            return
-        self.params = params
-        self._show(result)
-
-    def _show(self, result: SimulationResult) -> None:
-        self.result, self.error = result, ""
-        self.error_box.layout.display = "none"
-        self.error_box.value = ""
-        for out in self._outputs:
-            out.layout.display = None
+    def render(self, result: SimulationResult) -> None:
+        """Fill the metrics table."""
         self.metrics.value = metrics_html(result)
+
+    def draw(self, result: SimulationResult) -> None:
+        """Draw the fan and the drawdown distribution."""
         self.fan.update(fan_chart(result.model_paths(), y_title="S&P 500 level (start = 1)"))
         self.drawdowns.update(drawdown_distribution_chart(result.max_drawdown))

@@ -31,7 +31,7 @@ def test_initial_state_matches_direct_call(calibration):
     assert panel.error == ""
     assert list(panel.controls) == PANEL_FIELDS
     assert panel.result.summary() == run_simulation(SMALL, calibration).summary()
-    assert "data-metric='mdd_mean'" in panel.metrics.value
+    assert 'data-metric="mdd_mean"' in panel.metrics.value
     assert "synthetic" in panel.metrics.value
     assert "<svg" in panel.fan.widget.value
     assert "<svg" in panel.drawdowns.widget.value
