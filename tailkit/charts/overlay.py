@@ -11,7 +11,7 @@ IPython, which ``tailkit`` must not pull in at import time).
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -42,6 +42,25 @@ _STATUS_COLORS = {"in sample": "#1f77b4", "excluded (COVID)": "#d62728", "outsid
 
 def _title(text: str, label: str) -> str:
     return f"{text} — {label}"
+
+
+def _exit_grid_axes() -> dict[str, Any]:
+    """The exit grid's cell axes: profit target across, loss multiple down (largest on top)."""
+    import altair as alt
+
+    return {
+        "x": alt.X("profit_target_pct:O", title="profit target", axis=alt.Axis(format=".0%", labelAngle=0)),
+        "y": alt.Y("loss_multiple:O", title="loss limit (× credit)", sort="descending"),
+    }
+
+
+def _facet_by_dte(chart: alt.Chart | alt.LayerChart, title: str) -> alt.FacetChart:
+    """One small panel of ``chart`` per DTE threshold of the exit grid."""
+    import altair as alt
+
+    return chart.properties(width=140, height=120).facet(
+        column=alt.Column("dte_threshold:O", title="close at DTE ≤"), title=title
+    )
 
 
 def history_chart(history: pd.DataFrame, *, label: str) -> alt.VConcatChart:
@@ -297,10 +316,7 @@ def grid_heatmap(grid: pd.DataFrame, metric: str, *, label: str, title: str | No
     data = grid[cols].copy()
     data["feasible"] = grid["feasible"].to_numpy() if "feasible" in grid.columns else True
     scheme = "redyellowgreen" if metric != "avg_days_held" else "blues"
-    base = alt.Chart(data).encode(
-        x=alt.X("profit_target_pct:O", title="profit target", axis=alt.Axis(format=".0%", labelAngle=0)),
-        y=alt.Y("loss_multiple:O", title="loss limit (× credit)", sort="descending"),
-    )
+    base = alt.Chart(data).encode(**_exit_grid_axes())
     rect = base.mark_rect().encode(
         color=alt.Color(f"{metric}:Q", title=axis_title, scale=alt.Scale(scheme=scheme)),
         opacity=alt.condition("datum.feasible", alt.value(1.0), alt.value(0.35)),
@@ -314,11 +330,7 @@ def grid_heatmap(grid: pd.DataFrame, metric: str, *, label: str, title: str | No
     )
     text = base.mark_text(fontSize=9).encode(text=alt.Text(f"{metric}:Q", format=fmt))
     head = title or f"{axis_title} over the exit grid (faded: fails the constraints)"
-    return (
-        alt.layer(rect, text)
-        .properties(width=140, height=120)
-        .facet(column=alt.Column("dte_threshold:O", title="close at DTE ≤"), title=_title(head, label))
-    )
+    return _facet_by_dte(alt.layer(rect, text), _title(head, label))
 
 
 def feasible_region_chart(grid: pd.DataFrame, *, label: str, title: str | None = None) -> alt.FacetChart:
@@ -343,12 +355,11 @@ def feasible_region_chart(grid: pd.DataFrame, *, label: str, title: str | None =
     data = grid[["profit_target_pct", "loss_multiple", "dte_threshold", "status", "pop", "cvar_95"]].copy()
     scale = alt.Scale(domain=list(FEASIBILITY_COLORS), range=list(FEASIBILITY_COLORS.values()))
     head = title or "Feasible region: min POP and the CVaR limit"
-    return (
+    cells = (
         alt.Chart(data)
         .mark_rect(stroke="white")
         .encode(
-            x=alt.X("profit_target_pct:O", title="profit target", axis=alt.Axis(format=".0%", labelAngle=0)),
-            y=alt.Y("loss_multiple:O", title="loss limit (× credit)", sort="descending"),
+            **_exit_grid_axes(),
             color=alt.Color("status:N", scale=scale, title="constraint status"),
             tooltip=[
                 "status:N",
@@ -356,9 +367,8 @@ def feasible_region_chart(grid: pd.DataFrame, *, label: str, title: str | None =
                 alt.Tooltip("cvar_95:Q", format=",.3f"),
             ],
         )
-        .properties(width=140, height=120)
-        .facet(column=alt.Column("dte_threshold:O", title="close at DTE ≤"), title=_title(head, label))
     )
+    return _facet_by_dte(cells, _title(head, label))
 
 
 def exit_reason_chart(grid: pd.DataFrame, *, label: str, title: str | None = None) -> alt.Chart:
