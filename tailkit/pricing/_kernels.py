@@ -28,15 +28,150 @@ import numpy as np
 from tailkit._numba import jit, prange
 
 SQRT2 = math.sqrt(2.0)
+SQRT1_2 = math.sqrt(0.5)
+INV_SQRTPI = 1.0 / math.sqrt(math.pi)
 INV_SQRT2PI = 1.0 / math.sqrt(2.0 * math.pi)
 LOG_SQRT2PI = 0.5 * math.log(2.0 * math.pi)
 
 
 # --------------------------------------------------------------------------- normal law
+#
+# Phi(x) = erfc(-x / sqrt(2)) / 2 from W. J. Cody's rational approximations (Math. Comp. 23, 1969;
+# SPECFUN ``CALERF``, public domain): erf(y) = y P(y^2) / Q(y^2) for y <= 0.46875, and the scaled
+# erfcx(y) = e^{y^2} erfc(y) as a rational function of y (0.46875 < y <= 4) or of 1/y^2 (y > 4).
+# The Gaussian factor e^{-x^2/2} is an argument of :func:`norm_cdf_e`, so a kernel that needs Phi
+# at two points whose Gaussian factors differ by a known ratio pays for one exponential (Black-
+# Scholes: e^{-d2^2/2} = e^{-d1^2/2} F/K, since d1^2 - d2^2 = 2 ln(F/K)). :func:`exp_mhalf_sq`
+# evaluates e^{-x^2/2} without the ~x^2 ulps lost to rounding x^2 (a Dekker split makes x^2 exact
+# as hi + lo), so Phi keeps ~1e-15 relative accuracy far into both tails.
+
+_SPLIT = 134217729.0  # 2^27 + 1 (Dekker)
+_ERF_SMALL = 0.46875
+_PHI_ZERO = 38.5  # |x| beyond which Phi(x) is 0 or 1 in double precision (Phi(-38.5) < 5e-324)
+
+
+def exp_mhalf_sq_python(x: float) -> float:
+    """``exp(-x^2 / 2)`` with x^2 split exactly into hi + lo (relative error ~1 ulp for any x)."""
+    c = _SPLIT * x
+    xh = c - (c - x)
+    xl = x - xh
+    hi = x * x
+    lo = ((xh * xh - hi) + 2.0 * xh * xl) + xl * xl
+    return math.exp(-0.5 * hi) * (1.0 - 0.5 * lo)
+
+
+exp_mhalf_sq = jit(exp_mhalf_sq_python)
+
+
+def _erf_small_python(w: float) -> tuple[float, float]:
+    """erf(y) / y = num / den on y <= 0.46875, as a function of ``w = y^2``."""
+    num = (
+        ((1.85777706184603153e-1 * w + 3.16112374387056560e00) * w + 1.13864154151050156e02) * w
+        + 3.77485237685302021e02
+    ) * w + 3.20937758913846947e03
+    den = (((w + 2.36012909523441209e01) * w + 2.44024637934444173e02) * w + 1.28261652607737228e03) * w
+    return num, den + 2.84423683343917062e03
+
+
+_erf_small = jit(_erf_small_python, inline="always")
+
+
+def _erfcx_mid_python(y: float) -> tuple[float, float]:
+    """erfcx(y) = num / den on 0.46875 < y <= 4."""
+    num = (
+        ((2.15311535474403846e-8 * y + 5.64188496988670089e-1) * y + 8.88314979438837594e00) * y
+        + 6.61191906371416295e01
+    ) * y
+    num = (((num + 2.98635138197400131e02) * y + 8.81952221241769090e02) * y + 1.71204761263407058e03) * y
+    num = (num + 2.05107837782607147e03) * y + 1.23033935479799725e03
+    den = (((y + 1.57449261107098347e01) * y + 1.17693950891312499e02) * y + 5.37181101862009858e02) * y
+    den = (((den + 1.62138957456669019e03) * y + 3.29079923573345963e03) * y + 4.36261909014324716e03) * y
+    return num, (den + 3.43936767414372164e03) * y + 1.23033935480374942e03
+
+
+_erfcx_mid = jit(_erfcx_mid_python, inline="always")
+
+
+def _erfcx_large_python(y: float, w: float) -> tuple[float, float]:
+    """erfcx(y) = num / den for y > 4: ``(1/sqrt(pi) - z P(z)/Q(z)) / y``, ``z = 1/w``, times w^5/w^5."""
+    num = (
+        ((6.58749161529837803e-4 * w + 1.60837851487422766e-2) * w + 1.25781726111229246e-1) * w
+        + 3.60344899949804439e-1
+    ) * w
+    num = (num + 3.05326634961232344e-1) * w + 1.63153871373020978e-2
+    den = (
+        ((2.33520497626869185e-3 * w + 6.05183413124413191e-2) * w + 5.27905102951428412e-1) * w
+        + 1.87295284992346047e00
+    ) * w
+    den = ((den + 2.56852019228982242e00) * w + 1.0) * w
+    return INV_SQRTPI * den - num, den * y
+
+
+_erfcx_large = jit(_erfcx_large_python, inline="always")
+
+
+def _phi_from_ratio_python(x: float, y: float, e: float, small: bool, ratio: float) -> float:
+    """Phi(x) from ``ratio`` = erf(y)/y (``small``) or erfcx(y), ``y = |x|/sqrt(2)``."""
+    half_erf = 0.5 * y * ratio  # Phi(|x|) - 1/2 on the small range
+    tail = 0.5 * e * ratio  # Phi(-|x|) beyond it
+    neg = x < 0.0
+    v_small = 0.5 - half_erf if neg else 0.5 + half_erf
+    v_tail = tail if neg else 1.0 - tail
+    return v_small if small else v_tail
+
+
+_phi_from_ratio = jit(_phi_from_ratio_python, inline="always")
+
+
+def norm_cdf_e_python(x: float, e: float) -> float:
+    """Phi(x) given ``e = exp(-x^2 / 2)`` (``e`` is not used for |x| <= 0.46875 sqrt(2)).
+
+    Branch-free, for loops that should vectorise (no SVML needed) and for random signs and
+    ranges (no branch mispredictions): the three rational functions are evaluated, one
+    numerator/denominator pair is selected and divided once. ``y`` is capped at 40 (``e`` has
+    long underflowed there) so the large-argument polynomial stays finite.
+    """
+    ay = abs(x) * SQRT1_2
+    y = 40.0 if ay > 40.0 else ay
+    w = y * y
+    ns, ds = _erf_small(w)
+    nm, dm = _erfcx_mid(y)
+    nl, dl = _erfcx_large(y, w)
+    small = y <= _ERF_SMALL
+    large = y > 4.0
+    num = ns if small else (nl if large else nm)
+    den = ds if small else (dl if large else dm)
+    # numpy semantics (no ZeroDivisionError branch), so a loop over this function vectorises
+    return _phi_from_ratio(x, y, e, small, np.divide(num, den))
+
+
+norm_cdf_e = jit(norm_cdf_e_python, inline="always")
+
+
+def norm_cdf_e_branchy_python(x: float, e: float) -> float:
+    """:func:`norm_cdf_e` evaluating only the rational function it needs (for scalar loops)."""
+    ay = abs(x) * SQRT1_2
+    y = 40.0 if ay > 40.0 else ay
+    if y <= _ERF_SMALL:
+        num, den = _erf_small(y * y)
+        return _phi_from_ratio(x, y, e, True, num / den)
+    if y <= 4.0:
+        num, den = _erfcx_mid(y)
+    else:
+        num, den = _erfcx_large(y, y * y)
+    return _phi_from_ratio(x, y, e, False, num / den)
+
+
+norm_cdf_e_branchy = jit(norm_cdf_e_branchy_python)
 
 
 def norm_cdf_python(x: float) -> float:
-    return 0.5 * math.erfc(-x / SQRT2)
+    """Standard normal CDF, ~1e-15 relative accuracy in both tails (no ``1 - Phi`` cancellation)."""
+    if not (abs(x) < _PHI_ZERO):
+        if x != x:
+            return x
+        return 0.0 if x < 0.0 else 1.0
+    return norm_cdf_e_branchy(x, exp_mhalf_sq(x))
 
 
 norm_cdf = jit(norm_cdf_python)
@@ -64,7 +199,7 @@ def norm_ppf_guess_python(p: float) -> float:
     # one Newton step on Phi(z) = p
     d = INV_SQRT2PI * math.exp(-0.5 * z * z)
     if d > 0.0:
-        z -= (0.5 * math.erfc(-z / SQRT2) - p) / d
+        z -= (norm_cdf(z) - p) / d
     return z
 
 
@@ -107,6 +242,58 @@ kind_codes_to_sign = jit(kind_codes_to_sign_python)
 # --------------------------------------------------------------------------- Black-Scholes-Merton
 
 
+def black_core_python(
+    sign: float, Fd: float, Kd: float, x: float, sd: float
+) -> tuple[float, float, float, float]:
+    """The one Black(-Scholes) formula: ``sign (Fd N(sign d1) - Kd N(sign d2))`` and its parts.
+
+    ``Fd`` and ``Kd`` are the discounted forward and strike (``S e^{-qT}``, ``K e^{-rT}``),
+    ``x = ln(Fd / Kd)`` (passed in, as callers have it from logs they already took), ``sd > 0``
+    the total volatility ``sigma sqrt(T)``; ``d1 = x / sd + sd / 2``, ``d2 = d1 - sd``. Returns
+    ``(value, N(sign d1), N(sign d2), exp(-d1^2 / 2))``; the value is not floored at 0. One
+    exponential serves both CDFs: ``exp(-d2^2 / 2) = exp(-d1^2 / 2) Fd / Kd`` (computed directly
+    when that product would underflow or overflow).
+    """
+    d1 = x / sd + 0.5 * sd
+    d2 = d1 - sd
+    e1 = exp_mhalf_sq(d1)
+    e2 = e1 * (Fd / Kd)
+    if not (e1 > 1e-290 and e2 <= 1.0):
+        e2 = exp_mhalf_sq(d2)
+    n1 = norm_cdf_e_branchy(sign * d1, e1)
+    n2 = norm_cdf_e_branchy(sign * d2, e2)
+    return sign * (Fd * n1 - Kd * n2), n1, n2, e1
+
+
+black_core = jit(black_core_python)
+
+
+def greeks_from_parts_python(
+    sign: float,
+    T: float,
+    r: float,
+    q: float,
+    sigma: float,
+    sqt: float,
+    dfq: float,
+    Sq: float,
+    Kr: float,
+    n1: float,
+    n2: float,
+    pdf1: float,
+) -> tuple[float, float, float, float, float]:
+    """(delta, vega, theta, rho, div_rho) from ``N(sign d1)``, ``N(sign d2)`` and ``pdf(d1)``."""
+    delta = sign * dfq * n1
+    vega = Sq * pdf1 * sqt
+    theta = -np.divide(Sq * pdf1 * sigma, 2.0 * sqt) - sign * r * Kr * n2 + sign * q * Sq * n1
+    rho = sign * Kr * T * n2
+    div_rho = -sign * Sq * T * n1
+    return delta, vega, theta, rho, div_rho
+
+
+greeks_from_parts = jit(greeks_from_parts_python, inline="always")
+
+
 def bs_price_scalar_python(
     sign: float, S: float, K: float, T: float, r: float, q: float, sigma: float
 ) -> float:
@@ -116,10 +303,8 @@ def bs_price_scalar_python(
     dfr = math.exp(-r * T)
     if sigma <= 0.0:
         return max(sign * (S * dfq - K * dfr), 0.0)
-    sq = sigma * math.sqrt(T)
-    d1 = (math.log(S / K) + (r - q) * T) / sq + 0.5 * sq
-    d2 = d1 - sq
-    v = sign * (S * dfq * norm_cdf(sign * d1) - K * dfr * norm_cdf(sign * d2))
+    x = math.log(S / K) + (r - q) * T
+    v = black_core(sign, S * dfq, K * dfr, x, sigma * math.sqrt(T))[0]
     return max(v, 0.0)
 
 
@@ -158,22 +343,103 @@ def bs_greeks_scalar_python(
         gamma = 0.0
     else:
         sq = sigma * sqt
-        d1 = (math.log(S / K) + (r - q) * T) / sq + 0.5 * sq
-        d2 = d1 - sq
-        n1 = norm_cdf(sign * d1)
-        n2 = norm_cdf(sign * d2)
-        pdf1 = INV_SQRT2PI * math.exp(-0.5 * d1 * d1)
-        price = max(sign * (Sq * n1 - Kr * n2), 0.0)
+        v, n1, n2, e1 = black_core(sign, Sq, Kr, math.log(S / K) + (r - q) * T, sq)
+        pdf1 = INV_SQRT2PI * e1
+        price = max(v, 0.0)
         gamma = dfq * pdf1 / (S * sq)
-    delta = sign * dfq * n1
-    vega = Sq * pdf1 * sqt
-    theta = -Sq * pdf1 * sigma / (2.0 * sqt) - sign * r * Kr * n2 + sign * q * Sq * n1
-    rho = sign * Kr * T * n2
-    div_rho = -sign * Sq * T * n1
+    delta, vega, theta, rho, div_rho = greeks_from_parts(sign, T, r, q, sigma, sqt, dfq, Sq, Kr, n1, n2, pdf1)
     return price, delta, gamma, vega, theta, rho, div_rho
 
 
 bs_greeks_scalar = jit(bs_greeks_scalar_python)
+
+
+def _step_python(a: np.ndarray) -> int:
+    """Index step of a broadcast input: 1 for one value per option, 0 for one shared value."""
+    return 1 if a.shape[0] > 1 else 0
+
+
+_step = jit(_step_python)
+
+#: options per block of the array kernels: a scalar pass (logs and exponentials, libm calls)
+#: fills ``_NPARTS`` rows of scratch, then a branch-free pass over the block (normal CDFs and
+#: Greeks, plain arithmetic) that LLVM vectorises; blocks are the unit of parallel work
+BLOCK = 256
+_NPARTS = 15  # sign d1 d2 e1 e2 Sq Kr degenerate sqt sigma T r q S dfq
+
+
+def bs_parts_python(
+    sign: np.ndarray,
+    S: np.ndarray,
+    K: np.ndarray,
+    T: np.ndarray,
+    r: np.ndarray,
+    q: np.ndarray,
+    sigma: np.ndarray,
+    lo: int,
+    hi: int,
+    P: np.ndarray,
+) -> int:
+    """Scalar pass of the array kernels over options ``lo:hi``; returns how many are degenerate.
+
+    Row 7 flags ``T <= 0`` or ``sigma <= 0`` (finished by the scalar kernels; their other rows hold
+    harmless placeholders so the vector pass raises no floating-point surprises).
+    """
+    a, b, c, d, e, f, g = _step(sign), _step(S), _step(K), _step(T), _step(r), _step(q), _step(sigma)
+    n_bad = 0
+    for j in range(hi - lo):
+        i = lo + j
+        sg, s_, k_, t_, r_, q_, v_ = (
+            sign[a * i],
+            S[b * i],
+            K[c * i],
+            T[d * i],
+            r[e * i],
+            q[f * i],
+            sigma[g * i],
+        )
+        P[0, j] = sg
+        P[9, j] = v_
+        P[10, j] = t_
+        P[11, j] = r_
+        P[12, j] = q_
+        P[13, j] = s_
+        if t_ <= 0.0 or v_ <= 0.0:
+            n_bad += 1
+            P[1, j] = 0.0
+            P[2, j] = 0.0
+            P[3, j] = 1.0
+            P[4, j] = 1.0
+            P[5, j] = 1.0
+            P[6, j] = 1.0
+            P[7, j] = 1.0
+            P[8, j] = 1.0
+            P[14, j] = 1.0
+            continue
+        sqt = math.sqrt(t_)
+        sd = v_ * sqt
+        dfq = math.exp(-q_ * t_)
+        Sq = s_ * dfq
+        Kr = k_ * math.exp(-r_ * t_)
+        d1 = (math.log(s_ / k_) + (r_ - q_) * t_) / sd + 0.5 * sd
+        d2 = d1 - sd
+        e1 = exp_mhalf_sq(d1)
+        e2 = e1 * (Sq / Kr)
+        if not (e1 > 1e-290 and e2 <= 1.0):
+            e2 = exp_mhalf_sq(d2)
+        P[1, j] = d1
+        P[2, j] = d2
+        P[3, j] = e1
+        P[4, j] = e2
+        P[5, j] = Sq
+        P[6, j] = Kr
+        P[7, j] = 0.0
+        P[8, j] = sqt
+        P[14, j] = dfq
+    return n_bad
+
+
+bs_parts = jit(bs_parts_python)
 
 
 def bs_price_array_python(
@@ -187,15 +453,25 @@ def bs_price_array_python(
     out: np.ndarray,
 ) -> None:
     n = out.shape[0]
-    a = 1 if sign.shape[0] > 1 else 0
-    b = 1 if S.shape[0] > 1 else 0
-    c = 1 if K.shape[0] > 1 else 0
-    d = 1 if T.shape[0] > 1 else 0
-    e = 1 if r.shape[0] > 1 else 0
-    f = 1 if q.shape[0] > 1 else 0
-    g = 1 if sigma.shape[0] > 1 else 0
-    for i in prange(n):
-        out[i] = bs_price_scalar(sign[a * i], S[b * i], K[c * i], T[d * i], r[e * i], q[f * i], sigma[g * i])
+    b_, c_ = _step(S), _step(K)
+    for blk in prange((n + BLOCK - 1) // BLOCK):
+        lo = blk * BLOCK
+        hi = min(lo + BLOCK, n)
+        P = np.empty((_NPARTS, BLOCK))
+        n_bad = bs_parts(sign, S, K, T, r, q, sigma, lo, hi, P)
+        for j in range(hi - lo):
+            sg = P[0, j]
+            n1 = norm_cdf_e(sg * P[1, j], P[3, j])
+            n2 = norm_cdf_e(sg * P[2, j], P[4, j])
+            v = sg * (P[5, j] * n1 - P[6, j] * n2)
+            out[lo + j] = v if v > 0.0 else 0.0
+        if n_bad > 0:
+            for j in range(hi - lo):
+                if P[7, j] != 0.0:
+                    i = lo + j
+                    out[i] = bs_price_scalar(
+                        P[0, j], S[b_ * i], K[c_ * i], P[10, j], P[11, j], P[12, j], P[9, j]
+                    )
 
 
 bs_price_array = jit(bs_price_array_python, parallel=True)
@@ -214,22 +490,43 @@ def bs_greeks_array_python(
 ) -> None:
     """Fill ``out`` of shape (7, n) with price, delta, gamma, vega, theta, rho, div_rho."""
     n = out.shape[1]
-    a = 1 if sign.shape[0] > 1 else 0
-    b = 1 if S.shape[0] > 1 else 0
-    c = 1 if K.shape[0] > 1 else 0
-    d = 1 if T.shape[0] > 1 else 0
-    e = 1 if r.shape[0] > 1 else 0
-    f = 1 if q.shape[0] > 1 else 0
-    g = 1 if sigma.shape[0] > 1 else 0
-    for i in prange(n):
-        res = bs_greeks_scalar(sign[a * i], S[b * i], K[c * i], T[d * i], r[e * i], q[f * i], sigma[g * i])
-        out[0, i] = res[0]
-        out[1, i] = res[1]
-        out[2, i] = res[2]
-        out[3, i] = res[3]
-        out[4, i] = res[4]
-        out[5, i] = res[5]
-        out[6, i] = res[6]
+    b_, c_ = _step(S), _step(K)
+    for blk in prange((n + BLOCK - 1) // BLOCK):
+        lo = blk * BLOCK
+        hi = min(lo + BLOCK, n)
+        P = np.empty((_NPARTS, BLOCK))
+        R = np.empty((7, BLOCK))
+        n_bad = bs_parts(sign, S, K, T, r, q, sigma, lo, hi, P)
+        for j in range(hi - lo):
+            sg = P[0, j]
+            n1 = norm_cdf_e(sg * P[1, j], P[3, j])
+            n2 = norm_cdf_e(sg * P[2, j], P[4, j])
+            Sq = P[5, j]
+            Kr = P[6, j]
+            sqt = P[8, j]
+            sigma_ = P[9, j]
+            dfq = P[14, j]
+            pdf1 = INV_SQRT2PI * P[3, j]
+            v = sg * (Sq * n1 - Kr * n2)
+            res = greeks_from_parts(sg, P[10, j], P[11, j], P[12, j], sigma_, sqt, dfq, Sq, Kr, n1, n2, pdf1)
+            R[0, j] = v if v > 0.0 else 0.0
+            R[1, j] = res[0]
+            R[2, j] = np.divide(dfq * pdf1, P[13, j] * (sigma_ * sqt))
+            R[3, j] = res[1]
+            R[4, j] = res[2]
+            R[5, j] = res[3]
+            R[6, j] = res[4]
+        for m in range(7):
+            out[m, lo:hi] = R[m, : hi - lo]
+        if n_bad > 0:
+            for j in range(hi - lo):
+                if P[7, j] != 0.0:
+                    i = lo + j
+                    res7 = bs_greeks_scalar(
+                        P[0, j], S[b_ * i], K[c_ * i], P[10, j], P[11, j], P[12, j], P[9, j]
+                    )
+                    for m in range(7):
+                        out[m, i] = res7[m]
 
 
 bs_greeks_array = jit(bs_greeks_array_python, parallel=True)
@@ -274,6 +571,7 @@ def merton_price_scalar_python(
     log_f0 = math.log(S) + (r - q - lam * k) * T
     var0 = sigma * sigma * T
     log_lt = math.log(lt)
+    log_k = math.log(K)
     growth = math.exp(jump_growth) if sign > 0.0 else 1.0
     total = 0.0
     n = 0
@@ -285,11 +583,7 @@ def merton_price_scalar_python(
         if var_n <= 0.0:
             term = max(sign * (fwd - K), 0.0)
         else:
-            sd = math.sqrt(var_n)
-            d1 = (log_f0 + n * jump_growth - math.log(K)) / sd + 0.5 * sd
-            d2 = d1 - sd
-            term = sign * (fwd * norm_cdf(sign * d1) - K * norm_cdf(sign * d2))
-            term = max(term, 0.0)
+            term = max(black_core(sign, fwd, K, log_f0 + n * jump_growth - log_k, math.sqrt(var_n))[0], 0.0)
         total += w * term
         # tail bound: each later term <= w_m * bound_m, bound_m = F_m (call) or K (put),
         # and w_{m+1} bound_{m+1} / (w_m bound_m) <= lt * growth / (m + 1) =: rho
@@ -365,10 +659,27 @@ IV_NOT_CONVERGED = 3
 IV_BAD_INPUT = 4
 
 
-def normalized_otm_call_python(x: float, s: float) -> float:
+def normalized_call_vega_python(x: float, s: float, ex: float, emx: float) -> tuple[float, float]:
+    """``(b(x, s), b'(s))`` given ``ex = e^{x/2}``, ``emx = e^{-x/2}``; one exponential for both CDFs.
+
+    With ``h = x/s``, ``t = s/2`` (so ``h t = x/2``): ``e^{-(h +- t)^2/2} = e^{-(h^2 + t^2)/2} e^{-+x/2}``
+    and ``b'(s) = e^{-(h^2 + t^2)/2} / sqrt(2 pi)``.
+    """
     h = x / s
     t = 0.5 * s
-    return math.exp(0.5 * x) * norm_cdf(h + t) - math.exp(-0.5 * x) * norm_cdf(h - t)
+    e = math.exp(-0.5 * (h * h + t * t))
+    e_plus = e * emx
+    if not (e_plus <= 1.0):  # e^{-x/2} overflowed (|x| > ~1400)
+        e_plus = exp_mhalf_sq(h + t)
+    b = ex * norm_cdf_e_branchy(h + t, e_plus) - emx * norm_cdf_e_branchy(h - t, e * ex)
+    return b, INV_SQRT2PI * e
+
+
+normalized_call_vega = jit(normalized_call_vega_python)
+
+
+def normalized_otm_call_python(x: float, s: float) -> float:
+    return normalized_call_vega(x, s, math.exp(0.5 * x), math.exp(-0.5 * x))[0]
 
 
 normalized_otm_call = jit(normalized_otm_call_python)
@@ -416,10 +727,7 @@ def normalized_implied_s_python(x: float, beta: float, tol: float, max_iter: int
             s = s_c if s_c > 0.0 else 1e-8
         ln_beta = 0.0
     for it in range(max_iter):
-        h = x / s
-        t = 0.5 * s
-        b = ex * norm_cdf(h + t) - emx * norm_cdf(h - t)
-        bp = INV_SQRT2PI * math.exp(-0.5 * (h * h + t * t))
+        b, bp = normalized_call_vega(x, s, ex, emx)
         h2b = x2 / (s * s * s) - 0.25 * s
         h3b = h2b * h2b - 3.0 * x2 / (s * s * s * s) - 0.25
         if lower:
