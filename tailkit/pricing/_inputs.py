@@ -21,6 +21,7 @@ __all__ = [
     "finite",
     "signs",
     "wrap",
+    "prepare",
 ]
 
 #: below this many options the serial kernel is used (thread start-up dominates)
@@ -102,3 +103,40 @@ def wrap(values: Float64Array, shape: tuple[int, ...], scalar: bool) -> float | 
 def n_elements(shape: tuple[int, ...]) -> int:
     """Number of elements of an array of ``shape``."""
     return math.prod(shape)
+
+
+_CHECKS = {"positive": positive, "nonnegative": nonnegative, "finite": finite}
+
+
+def prepare(
+    kind: Any, specs: tuple[tuple[str, Any, str], ...], order: tuple[str, ...] | None = None
+) -> tuple[tuple[int, ...], bool, list[Float64Array]]:
+    """Coerce, check and broadcast a pricing call's inputs (the one place the API does it).
+
+    Parameters
+    ----------
+    kind : str or array_like of str
+        Option type(s), see :func:`signs`.
+    specs : tuple of (name, value, check)
+        Each numeric argument with its check, ``"positive"``, ``"nonnegative"`` or ``"finite"``,
+        applied in this order.
+    order : tuple of str, optional
+        Argument names in the kernel's order (a name may repeat); default the order of ``specs``.
+
+    Returns
+    -------
+    shape : tuple of int
+        Broadcast shape.
+    scalar : bool
+        Every input was a scalar (the result is then a Python float).
+    flat : list of ndarray
+        ``[sign, *arrays]`` as 1-D arrays of length 1 or n (see :func:`flatten_broadcast`).
+    """
+    sign = signs(kind)
+    arrays = {name: coerce(name, value) for name, value, _ in specs}
+    for name, _, check in specs:
+        _CHECKS[check](name, arrays[name])
+    scalar = is_scalar_call(sign, *arrays.values())
+    names = order if order is not None else tuple(arrays)
+    shape, flat = flatten_broadcast(sign, *(arrays[n] for n in names))
+    return shape, scalar, flat

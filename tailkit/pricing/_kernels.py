@@ -213,30 +213,47 @@ _CALL_WORDS = (0x6C6C6163, 0x63)  # "call", "c" packed little-endian, one byte p
 _PUT_WORDS = (0x747570, 0x70)  # "put", "p"
 
 
+def _kind_row_sign_python(codes: np.ndarray, i: int) -> float:
+    """+1.0 / -1.0 for row ``i`` spelling call/put (c/p, any case), 0.0 for anything else."""
+    word = 0
+    for j in range(codes.shape[1]):
+        c = codes[i, j]
+        if c >= 128 or (j >= 4 and c != 0):
+            return 0.0
+        if c != 0:
+            word |= (c | 32) << (8 * j)
+    if word == _CALL_WORDS[0] or word == _CALL_WORDS[1]:
+        return 1.0
+    if word == _PUT_WORDS[0] or word == _PUT_WORDS[1]:
+        return -1.0
+    return 0.0
+
+
+_kind_row_sign = jit(_kind_row_sign_python)
+
+
 def kind_codes_to_sign_python(codes: np.ndarray, out: np.ndarray) -> int:
     """Map rows of UTF-32 code points ("call"/"put"/"c"/"p", any case, NUL-padded) to +1/-1.
 
-    Returns the index of the first row that is not one of those spellings, or -1.
+    Returns the index of the first row that is not one of those spellings (its ``out`` is 0.0),
+    or -1.
     """
-    n, width = codes.shape
+    n = codes.shape[0]
+    n_bad = 0
+    for i in prange(n):
+        v = _kind_row_sign(codes, i)
+        out[i] = v
+        if v == 0.0:
+            n_bad += 1
+    if n_bad == 0:
+        return -1
     for i in range(n):
-        word = 0
-        for j in range(width):
-            c = codes[i, j]
-            if c >= 128 or (j >= 4 and c != 0):
-                return i
-            if c != 0:
-                word |= (c | 32) << (8 * j)
-        if word == _CALL_WORDS[0] or word == _CALL_WORDS[1]:
-            out[i] = 1.0
-        elif word == _PUT_WORDS[0] or word == _PUT_WORDS[1]:
-            out[i] = -1.0
-        else:
+        if out[i] == 0.0:
             return i
     return -1
 
 
-kind_codes_to_sign = jit(kind_codes_to_sign_python)
+kind_codes_to_sign = jit(kind_codes_to_sign_python, parallel=True)
 
 
 # --------------------------------------------------------------------------- Black-Scholes-Merton

@@ -8,18 +8,7 @@ import numpy as np
 
 from tailkit._typing import ArrayLike, FloatOrArray
 from tailkit.pricing import _kernels
-from tailkit.pricing._inputs import (
-    SERIAL_THRESHOLD,
-    coerce,
-    finite,
-    flatten_broadcast,
-    is_scalar_call,
-    n_elements,
-    nonnegative,
-    positive,
-    signs,
-    wrap,
-)
+from tailkit.pricing._inputs import SERIAL_THRESHOLD, n_elements, prepare, wrap
 from tailkit.pricing.greeks import Greeks
 
 __all__ = ["black76_price", "black76_greeks"]
@@ -28,21 +17,15 @@ __all__ = ["black76_price", "black76_greeks"]
 def _prepare(
     kind: Any, forward: ArrayLike, strike: ArrayLike, T: ArrayLike, rate: ArrayLike, vol: ArrayLike
 ) -> tuple[tuple[int, ...], bool, list[np.ndarray]]:
-    sign = signs(kind)
-    F = coerce("forward", forward)
-    K = coerce("strike", strike)
-    tt = coerce("T", T)
-    r = coerce("rate", rate)
-    sig = coerce("vol", vol)
-    positive("forward", F)
-    positive("strike", K)
-    nonnegative("T", tt)
-    nonnegative("vol", sig)
-    finite("rate", r)
-    scalar = is_scalar_call(sign, F, K, tt, r, sig)
+    specs = (
+        ("forward", forward, "positive"),
+        ("strike", strike, "positive"),
+        ("T", T, "nonnegative"),
+        ("vol", vol, "nonnegative"),
+        ("rate", rate, "finite"),
+    )
     # Black-76 is Black-Scholes-Merton with spot = F and dividend yield = rate (cost of carry 0)
-    shape, flat = flatten_broadcast(sign, F, K, tt, r, r, sig)
-    return shape, scalar, flat
+    return prepare(kind, specs, order=("forward", "strike", "T", "rate", "rate", "vol"))
 
 
 def black76_price(

@@ -8,18 +8,7 @@ import numpy as np
 
 from tailkit._typing import ArrayLike, FloatOrArray
 from tailkit.pricing import _kernels
-from tailkit.pricing._inputs import (
-    SERIAL_THRESHOLD,
-    coerce,
-    finite,
-    flatten_broadcast,
-    is_scalar_call,
-    n_elements,
-    nonnegative,
-    positive,
-    signs,
-    wrap,
-)
+from tailkit.pricing._inputs import SERIAL_THRESHOLD, n_elements, prepare, wrap
 from tailkit.pricing.greeks import Greeks
 
 __all__ = ["bs_price", "bs_greeks"]
@@ -34,22 +23,15 @@ def _prepare(
     vol: ArrayLike,
     div: ArrayLike,
 ) -> tuple[tuple[int, ...], bool, list[np.ndarray]]:
-    sign = signs(kind)
-    S = coerce("spot", spot)
-    K = coerce("strike", strike)
-    tt = coerce("T", T)
-    r = coerce("rate", rate)
-    sig = coerce("vol", vol)
-    q = coerce("div", div)
-    positive("spot", S)
-    positive("strike", K)
-    nonnegative("T", tt)
-    nonnegative("vol", sig)
-    finite("rate", r)
-    finite("div", q)
-    scalar = is_scalar_call(sign, S, K, tt, r, sig, q)
-    shape, flat = flatten_broadcast(sign, S, K, tt, r, q, sig)
-    return shape, scalar, flat
+    specs = (
+        ("spot", spot, "positive"),
+        ("strike", strike, "positive"),
+        ("T", T, "nonnegative"),
+        ("vol", vol, "nonnegative"),
+        ("rate", rate, "finite"),
+        ("div", div, "finite"),
+    )
+    return prepare(kind, specs, order=("spot", "strike", "T", "rate", "div", "vol"))
 
 
 def bs_price(

@@ -8,17 +8,7 @@ import numpy as np
 
 from tailkit._typing import ArrayLike, FloatOrArray
 from tailkit.pricing import _kernels
-from tailkit.pricing._inputs import (
-    coerce,
-    finite,
-    flatten_broadcast,
-    is_scalar_call,
-    n_elements,
-    nonnegative,
-    positive,
-    signs,
-    wrap,
-)
+from tailkit.pricing._inputs import n_elements, prepare, wrap
 
 __all__ = ["merton_jump_price"]
 
@@ -89,27 +79,19 @@ def merton_jump_price(
     >>> abs(p - bs_price("put", 100.0, 90.0, 0.5, 0.03, 0.15)) < 1e-12
     True
     """
-    sign = signs(kind)
-    S = coerce("spot", spot)
-    K = coerce("strike", strike)
-    tt = coerce("T", T)
-    r = coerce("rate", rate)
-    sig = coerce("vol", vol)
-    lam = coerce("jump_intensity", jump_intensity)
-    mu = coerce("jump_mean", jump_mean)
-    dj = coerce("jump_vol", jump_vol)
-    q = coerce("div", div)
-    positive("spot", S)
-    positive("strike", K)
-    nonnegative("T", tt)
-    nonnegative("vol", sig)
-    nonnegative("jump_intensity", lam)
-    nonnegative("jump_vol", dj)
-    finite("jump_mean", mu)
-    finite("rate", r)
-    finite("div", q)
-    scalar = is_scalar_call(sign, S, K, tt, r, sig, lam, mu, dj, q)
-    shape, flat = flatten_broadcast(sign, S, K, tt, r, q, sig, lam, mu, dj)
+    specs = (
+        ("spot", spot, "positive"),
+        ("strike", strike, "positive"),
+        ("T", T, "nonnegative"),
+        ("vol", vol, "nonnegative"),
+        ("jump_intensity", jump_intensity, "nonnegative"),
+        ("jump_vol", jump_vol, "nonnegative"),
+        ("jump_mean", jump_mean, "finite"),
+        ("rate", rate, "finite"),
+        ("div", div, "finite"),
+    )
+    order = ("spot", "strike", "T", "rate", "div", "vol", "jump_intensity", "jump_mean", "jump_vol")
+    shape, scalar, flat = prepare(kind, specs, order=order)
     out = np.empty(n_elements(shape), dtype=np.float64)
     _kernels.merton_price_array(*flat, out)
     return wrap(out, shape, scalar)

@@ -7,6 +7,7 @@ passed to the method. Quantities are signed (+ long, - short) and per unit of un
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -302,8 +303,17 @@ def _ordered(name_hi: str, hi: float, name_lo: str, lo: float, what: str) -> Non
         raise ParameterError(describe_bad_value(name_hi, hi, f"a strike above {name_lo}={lo!r} for a {what}"))
 
 
-def long_call(strike: float, expiry: float, quantity: float = 1.0) -> Structure:
-    """Long ``quantity`` calls (see :class:`Leg` for units).
+def _single_leg(kind: str, side: float) -> Callable[..., Structure]:
+    """Build the constructor of a one-leg structure (``side`` +1 long, -1 short)."""
+    word = "long" if side > 0 else "short"
+
+    def make(strike: float, expiry: float, quantity: float = 1.0) -> Structure:
+        return Structure(
+            (_leg(kind, strike, side * abs(quantity), expiry),), name=f"{word} {kind} {strike:g}"
+        )
+
+    make.__name__ = make.__qualname__ = f"{word}_{kind}"
+    make.__doc__ = f"""{word.capitalize()} ``quantity`` {kind}s (see :class:`Leg` for units).
 
     Parameters
     ----------
@@ -312,74 +322,34 @@ def long_call(strike: float, expiry: float, quantity: float = 1.0) -> Structure:
     expiry : float
         Expiry in years.
     quantity : float, default=1.0
-        Number of contracts (per unit underlying), > 0.
+        Number of contracts {"bought" if side > 0 else "sold"} (per unit underlying), > 0.
 
     Returns
     -------
     Structure
-        One leg.
+        One leg{" with negative quantity" if side < 0 else ""}.
     """
-    return Structure((_leg("call", strike, abs(quantity), expiry),), name=f"long call {strike:g}")
+    return make
 
 
-def long_put(strike: float, expiry: float, quantity: float = 1.0) -> Structure:
-    """Long ``quantity`` puts.
-
-    Parameters
-    ----------
-    strike : float
-        Strike price.
-    expiry : float
-        Expiry in years.
-    quantity : float, default=1.0
-        Number of contracts, > 0.
-
-    Returns
-    -------
-    Structure
-        One leg.
-    """
-    return Structure((_leg("put", strike, abs(quantity), expiry),), name=f"long put {strike:g}")
+long_call = _single_leg("call", 1.0)
+long_put = _single_leg("put", 1.0)
+short_call = _single_leg("call", -1.0)
+short_put = _single_leg("put", -1.0)
 
 
-def short_call(strike: float, expiry: float, quantity: float = 1.0) -> Structure:
-    """Short ``quantity`` calls.
-
-    Parameters
-    ----------
-    strike : float
-        Strike price.
-    expiry : float
-        Expiry in years.
-    quantity : float, default=1.0
-        Number of contracts sold, > 0.
-
-    Returns
-    -------
-    Structure
-        One leg with negative quantity.
-    """
-    return Structure((_leg("call", strike, -abs(quantity), expiry),), name=f"short call {strike:g}")
-
-
-def short_put(strike: float, expiry: float, quantity: float = 1.0) -> Structure:
-    """Short ``quantity`` puts.
-
-    Parameters
-    ----------
-    strike : float
-        Strike price.
-    expiry : float
-        Expiry in years.
-    quantity : float, default=1.0
-        Number of contracts sold, > 0.
-
-    Returns
-    -------
-    Structure
-        One leg with negative quantity.
-    """
-    return Structure((_leg("put", strike, -abs(quantity), expiry),), name=f"short put {strike:g}")
+def _two_legs(
+    kind: str,
+    first: tuple[float, float, float | None],
+    second: tuple[float, float, float | None],
+    expiry: float,
+    quantity: float,
+    name: str,
+) -> Structure:
+    """Two legs of one kind from (strike, side, vol) triples, ``side`` +1 long / -1 short."""
+    q = abs(quantity)
+    legs = tuple(_leg(kind, k, side * q, expiry, vol) for k, side, vol in (first, second))
+    return Structure(legs, name=name)
 
 
 def bull_put_spread(
@@ -412,9 +382,10 @@ def bull_put_spread(
         Two legs; its value is negative (a credit received is a liability).
     """
     _ordered("short_strike", short_strike, "long_strike", long_strike, "bull put spread")
-    q = abs(quantity)
-    legs = (_leg("put", short_strike, -q, expiry, short_vol), _leg("put", long_strike, q, expiry, long_vol))
-    return Structure(legs, name=f"bull put spread {short_strike:g}/{long_strike:g}")
+    name = f"bull put spread {short_strike:g}/{long_strike:g}"
+    return _two_legs(
+        "put", (short_strike, -1.0, short_vol), (long_strike, 1.0, long_vol), expiry, quantity, name
+    )
 
 
 def bear_call_spread(
@@ -447,9 +418,10 @@ def bear_call_spread(
         Two legs; its value is negative.
     """
     _ordered("long_strike", long_strike, "short_strike", short_strike, "bear call spread")
-    q = abs(quantity)
-    legs = (_leg("call", short_strike, -q, expiry, short_vol), _leg("call", long_strike, q, expiry, long_vol))
-    return Structure(legs, name=f"bear call spread {short_strike:g}/{long_strike:g}")
+    name = f"bear call spread {short_strike:g}/{long_strike:g}"
+    return _two_legs(
+        "call", (short_strike, -1.0, short_vol), (long_strike, 1.0, long_vol), expiry, quantity, name
+    )
 
 
 def put_spread(long_strike: float, short_strike: float, expiry: float, quantity: float = 1.0) -> Structure:
@@ -472,9 +444,8 @@ def put_spread(long_strike: float, short_strike: float, expiry: float, quantity:
         Two legs; positive value.
     """
     _ordered("long_strike", long_strike, "short_strike", short_strike, "long put spread")
-    q = abs(quantity)
-    legs = (_leg("put", long_strike, q, expiry), _leg("put", short_strike, -q, expiry))
-    return Structure(legs, name=f"put spread {long_strike:g}/{short_strike:g}")
+    name = f"put spread {long_strike:g}/{short_strike:g}"
+    return _two_legs("put", (long_strike, 1.0, None), (short_strike, -1.0, None), expiry, quantity, name)
 
 
 def call_spread(long_strike: float, short_strike: float, expiry: float, quantity: float = 1.0) -> Structure:
@@ -497,9 +468,8 @@ def call_spread(long_strike: float, short_strike: float, expiry: float, quantity
         Two legs; positive value.
     """
     _ordered("short_strike", short_strike, "long_strike", long_strike, "long call spread")
-    q = abs(quantity)
-    legs = (_leg("call", long_strike, q, expiry), _leg("call", short_strike, -q, expiry))
-    return Structure(legs, name=f"call spread {long_strike:g}/{short_strike:g}")
+    name = f"call spread {long_strike:g}/{short_strike:g}"
+    return _two_legs("call", (long_strike, 1.0, None), (short_strike, -1.0, None), expiry, quantity, name)
 
 
 def collar(

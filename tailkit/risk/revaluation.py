@@ -3,7 +3,7 @@
 A scenario moves each underlying's spot by a simple return and its implied vols by an
 absolute shift, and lets ``horizon_days / 252`` years pass; every option is repriced with
 Black-Scholes-Merton (a fused numba kernel, checked against :func:`tailkit.pricing.bs_price`
-in the tests) and the book's P&L is ``quantity * (V_scenario - V_today)``.
+in the tests; today's values use the pricing package's kernel) and the book's P&L is ``quantity * (V_scenario - V_today)``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import pandas as pd
 from tailkit._typing import Float1D, Float2D
 from tailkit._validation import as_float_array, check_finite, check_range, kind_to_sign
 from tailkit.errors import DataError, ParameterError, describe_bad_value
+from tailkit.pricing._kernels import bs_price_array_serial
 from tailkit.risk import _kernels
 from tailkit.risk.var import VaRResult, historical_var_es_arrays
 
@@ -135,19 +136,12 @@ class OptionBook:
     def values(self) -> Float1D:
         """Today's value of each position (``quantity * price``), shape (n_options,)."""
         s = self.spot_array()[self.underlying_index()]
-        px = np.array(
-            [
-                _kernels.bs_value(
-                    s[i],
-                    self.strike[i],
-                    self.expiry[i],
-                    self.vol[i],
-                    self.rate[i],
-                    self.dividend[i],
-                    self.sign[i],
-                )
-                for i in range(len(self.strike))
-            ]
+        px = np.empty(len(self.strike))
+        # the pricing package's Black-Scholes-Merton kernel (one implementation, vectorised)
+        bs_price_array_serial(
+            *(np.ascontiguousarray(a, dtype=np.float64) for a in (self.sign, s, self.strike, self.expiry)),
+            *(np.ascontiguousarray(a, dtype=np.float64) for a in (self.rate, self.dividend, self.vol)),
+            px,
         )
         return self.quantity * px
 
