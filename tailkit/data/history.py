@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,16 +28,19 @@ __all__ = ["HISTORY_COLUMNS", "read_history"]
 HISTORY_COLUMNS: tuple[str, ...] = ("yield_20y", "yield_30y", "tlt_close")
 
 
-def _bound(name: str, value: str | pd.Timestamp | None) -> pd.Timestamp | None:
-    if value is None:
-        return None
+def as_date(name: str, value: Any, allowed: str = "a date such as '2019-01-01'") -> pd.Timestamp:
+    """``value`` as a timestamp; a :class:`~tailkit.errors.ParameterError` naming ``name`` and ``allowed`` otherwise."""
     try:
         out = pd.Timestamp(value)
     except (TypeError, ValueError):
         out = pd.NaT
     if pd.isna(out):
-        raise ParameterError(describe_bad_value(name, value, "a date such as '2019-01-01' or None"))
+        raise ParameterError(describe_bad_value(name, value, allowed))
     return out
+
+
+def _bound(name: str, value: str | pd.Timestamp | None) -> pd.Timestamp | None:
+    return None if value is None else as_date(name, value, "a date such as '2019-01-01' or None")
 
 
 def read_history(

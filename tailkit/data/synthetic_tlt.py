@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from tailkit._typing import Float1D, SeedLike
+from tailkit.data.history import as_date
 from tailkit.errors import ParameterError, describe_bad_value
 from tailkit.params import param, validate
 from tailkit.rng import make_generator, seed_sequence
@@ -77,13 +78,7 @@ class SyntheticHistoryParams:
 
 def as_day(name: str, value: Any) -> pd.Timestamp:
     """``value`` as a day (midnight); a :class:`~tailkit.errors.ParameterError` naming ``name`` otherwise."""
-    try:
-        out = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        out = pd.NaT
-    if pd.isna(out):
-        raise ParameterError(describe_bad_value(name, value, "a date such as '2024-12-31'"))
-    return out.normalize()
+    return as_date(name, value, "a date such as '2024-12-31'").normalize()
 
 
 def synthetic_history(

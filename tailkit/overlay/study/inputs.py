@@ -12,8 +12,8 @@ from typing import Any
 import pandas as pd
 
 from tailkit.data import read_history, read_option_chain
+from tailkit.data.history import as_date
 from tailkit.data.synthetic import synthetic_paths
-from tailkit.errors import ParameterError, describe_bad_value
 from tailkit.overlay import (
     OverlayCalibration,
     SimulationSettings,
@@ -41,13 +41,7 @@ NONE = "none"
 
 def check_date(name: str, value: str) -> pd.Timestamp:
     """``value`` as a date; a :class:`~tailkit.errors.ParameterError` naming ``name`` otherwise."""
-    try:
-        out = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        out = pd.NaT
-    if pd.isna(out):
-        raise ParameterError(describe_bad_value(name, value, "a date such as '2019-01-01'"))
-    return out
+    return as_date(name, value)
 
 
 def data_label(source: str) -> str:
