@@ -214,19 +214,21 @@ _PUT_WORDS = (0x747570, 0x70)  # "put", "p"
 
 
 def _kind_row_sign_python(codes: np.ndarray, i: int) -> float:
-    """+1.0 / -1.0 for row ``i`` spelling call/put (c/p, any case), 0.0 for anything else."""
+    """+1.0 / -1.0 for row ``i`` spelling call/put (c/p, any case), 0.0 for anything else.
+
+    Branch-free over the characters (rows are random calls and puts): letters are folded to lower
+    case and packed one byte each; a code point >= 128 or a fifth character marks the row bad.
+    """
     word = 0
+    bad = 0
     for j in range(codes.shape[1]):
-        c = codes[i, j]
-        if c >= 128 or (j >= 4 and c != 0):
-            return 0.0
-        if c != 0:
-            word |= (c | 32) << (8 * j)
-    if word == _CALL_WORDS[0] or word == _CALL_WORDS[1]:
-        return 1.0
-    if word == _PUT_WORDS[0] or word == _PUT_WORDS[1]:
-        return -1.0
-    return 0.0
+        c = np.int64(codes[i, j])
+        nonzero = np.int64(c != 0)
+        bad |= np.int64(c >= 128) | (np.int64(j >= 4) & nonzero)
+        word |= ((c | 32) * nonzero) << (8 * min(j, 7))
+    call = np.int64(word == _CALL_WORDS[0]) | np.int64(word == _CALL_WORDS[1])
+    put = np.int64(word == _PUT_WORDS[0]) | np.int64(word == _PUT_WORDS[1])
+    return float((call - put) * (1 - bad))
 
 
 _kind_row_sign = jit(_kind_row_sign_python)
