@@ -23,13 +23,20 @@ import pandas as pd
 
 from tailkit._validation import normalize_kind
 from tailkit.errors import DataError, ParameterError, describe_bad_value
+from tailkit.overlay import _kernels as K
 from tailkit.overlay._progress import progress_bar
-from tailkit.overlay.exits import ExitRules
+from tailkit.overlay.exits import EXIT_REASONS, ExitRules
 from tailkit.overlay.fills import FillModel
-from tailkit.overlay.grid import ExitGrid, evaluate_exit_grid
-from tailkit.overlay.metrics import StrategyMetrics
+from tailkit.overlay.metrics import StrategyMetrics, cvar_count
 from tailkit.overlay.model import OverlayCalibration
-from tailkit.overlay.simulation import EntryTerms, SimulationSettings, draw_shocks
+from tailkit.overlay.simulation import (
+    EntryTerms,
+    Shocks,
+    SimulationSettings,
+    draw_shocks,
+    entry_terms,
+    mark_spreads,
+)
 from tailkit.overlay.sizing import PositionSize, SizingRules, kelly_contracts
 from tailkit.overlay.spreads import CreditSpread, spread_from_delta
 
@@ -169,27 +176,64 @@ def _check_common(min_pop: float, rank_by: str, kinds: Sequence[str]) -> tuple[s
     return out
 
 
-def _one(
+def _screen(
     calibration: OverlayCalibration,
-    spread: CreditSpread,
+    specs: list[tuple[CreditSpread, float | None, float]],
     rules: ExitRules,
     settings: SimulationSettings,
     fills: FillModel,
-    shocks: Any,
-    spot: float | None,
+    shocks: Shocks,
     sizing: SizingRules | None,
-    short_delta: float,
-) -> ScreenedSpread:
-    res = evaluate_exit_grid(
-        calibration, spread, ExitGrid.single(rules), settings=settings, fills=fills, shocks=shocks, spot=spot
-    )
-    metrics = res.metrics(0)
-    terms = res.marked.terms
-    cand = ScreenedSpread(spread, terms, metrics, (), short_delta)
-    if sizing is not None:
-        sizes = tuple(kelly_contracts(metrics.kelly, cand.max_loss, nav, sizing) for nav in sizing.navs)
-        cand = ScreenedSpread(spread, terms, metrics, sizes, short_delta)
-    return cand
+    bar: Any,
+) -> tuple[list[ScreenedSpread], list[str]]:
+    """Candidates of ``specs`` = ``(spread, entry spot, short delta)``, in order, and the skipped.
+
+    Spreads sharing an expiry and an entry spot are simulated and priced together
+    (:func:`~tailkit.overlay.simulation.mark_spreads`: one simulation, each distinct leg priced
+    once); each is then evaluated by the same kernel as :func:`evaluate_exit_grid`.
+    """
+    terms: list[EntryTerms | None] = []
+    skipped: list[str] = []
+    groups: dict[tuple[int, float], list[int]] = {}
+    for i, (sp, spot, _) in enumerate(specs):
+        try:
+            t = entry_terms(calibration, sp, settings, fills, spot)
+        except ParameterError as exc:
+            skipped.append(f"{sp.label}: {exc}")
+            terms.append(None)
+            bar.update(1)
+            continue
+        terms.append(t)
+        groups.setdefault((sp.expiration_days, t.spot), []).append(i)
+    metrics: dict[int, StrategyMetrics] = {}
+    for rows in groups.values():
+        marked = mark_spreads(
+            calibration, [(specs[i][0], terms[i]) for i in rows], rules, settings=settings, shocks=shocks
+        )
+        n_sp, n = marked.first_profit.shape
+        combos = np.repeat(np.arange(n_sp, dtype=np.int64), 4).reshape(n_sp, 4)
+        stats = np.empty((n_sp, K.N_STATS))
+        counts = np.empty((n_sp, len(EXIT_REASONS)), dtype=np.int64)
+        max_profit = np.array([terms[i].max_profit for i in rows])  # type: ignore[union-attr]
+        exit_cost = np.array([terms[i].exit_cost for i in rows])  # type: ignore[union-attr]
+        K.evaluate_combos(*marked.crossing_arrays(), marked.first_deep, combos, np.full(n_sp, marked.dte_day),
+                          marked.n_steps, max_profit, exit_cost, cvar_count(n), stats, counts)  # fmt: skip
+        for s, i in enumerate(rows):
+            metrics[i] = StrategyMetrics.from_arrays(stats[s], counts[s], n)
+        bar.update(len(rows))
+    cands = []
+    for i, (sp, _, delta) in enumerate(specs):
+        t = terms[i]
+        if t is None:
+            continue
+        cand = ScreenedSpread(sp, t, metrics[i], (), delta)
+        if sizing is not None:
+            sizes = tuple(
+                kelly_contracts(metrics[i].kelly, cand.max_loss, nav, sizing) for nav in sizing.navs
+            )
+            cand = ScreenedSpread(sp, t, metrics[i], sizes, delta)
+        cands.append(cand)
+    return cands, skipped
 
 
 def evaluate(
@@ -275,16 +319,11 @@ def evaluate(
                 if key not in seen:
                     seen.add(key)
                     specs.append((sp, float(delta)))
-    cands: list[ScreenedSpread] = []
-    skipped: list[str] = []
     bar = progress_bar(len(specs), "evaluate", progress)
     try:
-        for sp, delta in specs:
-            try:
-                cands.append(_one(calibration, sp, rules, settings, fills, shocks, None, sizing, delta))
-            except ParameterError as exc:
-                skipped.append(f"{sp.label}: {exc}")
-            bar.update(1)
+        cands, skipped = _screen(
+            calibration, [(sp, None, d) for sp, d in specs], rules, settings, fills, shocks, sizing, bar
+        )
     finally:
         bar.close()
     return ScreeningResult(
@@ -430,14 +469,12 @@ def evaluate_market(
         raise DataError(f"option chain: no spread to evaluate ({why})")
     n_steps = max(sp.expiration_days for sp, _, _ in specs)
     shocks = draw_shocks(settings.n_paths, n_steps, settings.seed, residual_noise=settings.residual_noise)
-    cands: list[ScreenedSpread] = []
     bar = progress_bar(len(specs), "evaluate-market", progress)
     try:
-        for sp, spot, delta in specs:
-            cands.append(_one(calibration, sp, rules, settings, fills, shocks, spot, sizing, delta))
-            bar.update(1)
+        cands, bad = _screen(calibration, specs, rules, settings, fills, shocks, sizing, bar)
     finally:
         bar.close()
+    skipped.extend(bad)
     return ScreeningResult(
         _rank(cands, min_pop, rank_by), rules, float(min_pop), rank_by, tuple(skipped), "market", settings
     )

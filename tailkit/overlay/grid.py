@@ -4,11 +4,14 @@ The fast path of exit optimization: the spread is simulated and marked once
 (:func:`tailkit.overlay.simulation.mark_paths`, which records each path's first crossing of
 every distinct profit and loss level in the same pass); each combination is then evaluated by
 taking, per path, the minimum of its crossing days and its DTE day
-(:func:`tailkit.overlay._kernels.evaluate_combos`, parallel over combinations).
+(:func:`tailkit.overlay._kernels.evaluate_combos`, parallel over blocks of combinations, CVaR by
+threshold-and-select). Changing only the exit rules does not re-simulate: mark once with
+every threshold of interest and call :func:`evaluate_marked` with any combinations of them.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 from typing import Any
@@ -67,15 +70,21 @@ class ExitGrid:
 
     def combinations(self) -> list[ExitRules]:
         """Every combination, profit target slowest, DTE threshold fastest."""
-        return [
-            ExitRules(profit_target_pct=p, loss_multiple=m, dte_threshold=d)
-            for p, m, d in itertools.product(self.profit_targets, self.loss_multiples, self.dte_thresholds)
-        ]
+        return list(_combinations(self))
 
     @property
     def size(self) -> int:
         """Number of combinations."""
         return len(self.profit_targets) * len(self.loss_multiples) * len(self.dte_thresholds)
+
+
+@functools.lru_cache(maxsize=32)
+def _combinations(grid: ExitGrid) -> tuple[ExitRules, ...]:
+    # ExitRules validation costs ~50 us per set, as much as evaluating it: built once per grid
+    return tuple(
+        ExitRules(profit_target_pct=p, loss_multiple=m, dte_threshold=d)
+        for p, m, d in itertools.product(grid.profit_targets, grid.loss_multiples, grid.dte_thresholds)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,10 +211,13 @@ def evaluate_exit_grid(
 def evaluate_marked(marked: MarkedPaths, rules: list[ExitRules] | tuple[ExitRules, ...]) -> ExitGridResult:
     """Evaluate exit-rule combinations on already marked paths (parallel over combinations)."""
     rules = tuple(rules)
-    combos = ExitGridResult(marked, rules, np.empty((0, K.N_STATS)), np.empty((0, 4), np.int64)).combo_table()
+    table = ExitGridResult(marked, rules, np.empty((0, K.N_STATS)), np.empty((0, 4), np.int64)).combo_table()
+    combos = np.zeros((len(rules), 4), dtype=np.int64)
+    combos[:, :3] = table
     stats = np.empty((len(rules), K.N_STATS))
     counts = np.empty((len(rules), len(EXIT_REASONS)), dtype=np.int64)
     t = marked.terms
-    K.evaluate_combos(*marked.crossing_arrays(), marked.first_deep, combos, marked.dte_days, marked.n_steps,
-                      t.max_profit, t.exit_cost, cvar_count(marked.values.shape[0]), stats, counts)  # fmt: skip
+    K.evaluate_combos(*marked.crossing_arrays(), marked.first_deep.reshape(1, -1), combos, marked.dte_days,
+                      marked.n_steps, np.array([t.max_profit]), np.array([t.exit_cost]),
+                      cvar_count(marked.values.shape[0]), stats, counts)  # fmt: skip
     return ExitGridResult(marked, rules, stats, counts)

@@ -47,6 +47,8 @@ __all__ = [
     "MarkedPaths",
     "mark_paths",
     "mark_spread_reference",
+    "SpreadCrossings",
+    "mark_spreads",
     "EntryTerms",
     "entry_terms",
 ]
@@ -465,6 +467,77 @@ def mark_paths(
                         m["phi"], m["resid_sd"], terms.spot, legs, day, p_lv, l_lv, dte_days,
                         settings.assignment_time_value, last_day, values, fp, vp, fl, vl, vd, fd)  # fmt: skip
     return MarkedPaths(spread, terms, values, pts, lms, dtes, fp, vp, fl, vl, vd, fd)
+
+
+@dataclass(frozen=True, slots=True)
+class SpreadCrossings:
+    """First crossings of many spreads of one expiry under one set of exit rules (screening).
+
+    Every array has shape ``(n_spreads, n_paths)``; row ``s`` holds what :class:`MarkedPaths`
+    holds for spread ``s`` marked with the rules' single profit target, loss multiple and DTE
+    threshold (the marks themselves are not kept).
+    """
+
+    n_steps: int
+    dte_day: int
+    first_profit: Int64Array
+    profit_value: Float2D
+    first_loss: Int64Array
+    loss_value: Float2D
+    dte_value: Float2D
+    first_deep: Int64Array
+
+    def crossing_arrays(self) -> tuple[Int64Array, Float2D, Int64Array, Float2D, Float2D]:
+        """``(first_profit, profit_value, first_loss, loss_value, dte_value)`` for the kernels."""
+        return self.first_profit, self.profit_value, self.first_loss, self.loss_value, self.dte_value
+
+
+def mark_spreads(
+    calibration: OverlayCalibration,
+    spreads: list[tuple[CreditSpread, EntryTerms]],
+    rules: ExitRules,
+    *,
+    settings: SimulationSettings,
+    shocks: Shocks | None = None,
+) -> SpreadCrossings:
+    """Simulate once and find, for every spread of one expiry and entry spot, its exit crossings.
+
+    Each distinct leg is priced once per path and day while a spread using it is open
+    (:func:`tailkit.overlay._kernels.mark_spreads`); the crossings equal those of
+    :func:`mark_paths` spread by spread.
+    """
+    n_steps = spreads[0][0].expiration_days
+    spot = spreads[0][1].spot
+    if any(sp.expiration_days != n_steps or t.spot != spot for sp, t in spreads):
+        raise ParameterError("mark_spreads: every spread must share the expiration and the entry spot")
+    rules.check_expiration(n_steps)
+    sh = _shocks_for(shocks, settings, n_steps)
+    m = _model_arrays(calibration, settings)
+    vol = calibration.volatility
+    legs: dict[tuple[float, float, float], int] = {}
+    short_leg = np.empty(len(spreads), dtype=np.int64)
+    long_leg = np.empty(len(spreads), dtype=np.int64)
+    p_lv = np.empty(len(spreads))
+    l_lv = np.empty(len(spreads))
+    for i, (sp, t) in enumerate(spreads):
+        short_leg[i] = legs.setdefault((float(sp.sign), float(sp.short_strike), t.short_iv), len(legs))
+        long_leg[i] = legs.setdefault((float(sp.sign), float(sp.long_strike), t.long_iv), len(legs))
+        p, lv = _levels(t, (rules.profit_target_pct,), (rules.loss_multiple,))
+        p_lv[i], l_lv[i] = p[0], lv[0]
+    leg_table = np.array(list(legs), dtype=np.float64).reshape(-1, 3)
+    dte_day = n_steps - rules.dte_threshold if rules.dte_threshold > 0 else n_steps
+    day = _day_factors(n_steps, settings.risk_free_rate, settings.dividend_yield)
+    shape = (len(spreads), sh.n_paths)
+    fp, vp = np.empty(shape, dtype=np.int64), np.empty(shape)
+    fl, vl = np.empty(shape, dtype=np.int64), np.empty(shape)
+    vd, fd = np.empty(shape), np.empty(shape, dtype=np.int64)
+    K.mark_spreads(sh.z, sh.eps, n_steps, m["y0"], m["theta"], m["decay"], m["chol"], m["reg"], m["u0"], m["phi"],
+                   m["resid_sd"], spot, day, np.ascontiguousarray(leg_table[:, 0]),
+                   np.ascontiguousarray(leg_table[:, 1]), np.ascontiguousarray(leg_table[:, 2]),
+                   vol.price_sensitivity, vol.iv_floor, short_leg, long_leg, p_lv, l_lv,
+                   np.full(len(spreads), dte_day, dtype=np.int64), settings.assignment_time_value,
+                   fp, vp, fl, vl, vd, fd)  # fmt: skip
+    return SpreadCrossings(n_steps, dte_day, fp, vp, fl, vl, vd, fd)
 
 
 def mark_spread_reference(

@@ -25,7 +25,7 @@ from tailkit.overlay import (
     strategy_metrics,
 )
 from tailkit.overlay import _kernels as K
-from tailkit.overlay.simulation import _day_factors, _model_arrays, entry_terms
+from tailkit.overlay.simulation import _day_factors, _model_arrays, entry_terms, mark_spreads
 from tailkit.overlay.spreads import leg_delta
 
 GRID = ExitGrid(profit_targets=(0.3, 0.5, 0.7), loss_multiples=(1.5, 2.5), dte_thresholds=(0, 3, 10))
@@ -78,7 +78,7 @@ def test_jit_twins_agree(calibration) -> None:  # type: ignore[no-untyped-def]
         outs.append(o)
     for a, b in zip(*outs):
         np.testing.assert_allclose(a, b, rtol=0, atol=1e-13, equal_nan=True)
-    combos = np.array([[0, 0, 0], [1, 0, 1], [0, 0, 1]], dtype=np.int64)
+    combos = np.array([[0, 0, 0, 0], [1, 0, 1, 0], [0, 0, 1, 0]], dtype=np.int64)
     res = []
     for fn in (K.evaluate_combos, K.evaluate_combos_python):
         st, rc = np.empty((3, K.N_STATS)), np.empty((3, 4), np.int64)
@@ -89,12 +89,12 @@ def test_jit_twins_agree(calibration) -> None:  # type: ignore[no-untyped-def]
             o[3],
             o[4],
             o[5],
-            o[6],
+            o[6].reshape(1, -1),
             combos,
             dte_days,
             20,
-            terms.max_profit,
-            terms.exit_cost,
+            np.array([terms.max_profit]),
+            np.array([terms.exit_cost]),
             3,
             st,
             rc,
@@ -184,3 +184,39 @@ def test_common_random_numbers(calibration) -> None:  # type: ignore[no-untyped-
     itm_a = ma.values[:, -1] > 0
     itm_b = mb.values[:, -1] > 0
     assert np.all(itm_a <= itm_b)
+
+
+@pytest.mark.parametrize("dte", [0, 5])
+def test_screening_batch_equals_one_spread_at_a_time(calibration, dte: int) -> None:  # type: ignore[no-untyped-def]
+    # reference: evaluate_exit_grid spread by spread on the same shocks (the pre-batch path)
+    settings = SimulationSettings(n_paths=1500, seed=9, residual_noise=True)
+    rules = ExitRules(profit_target_pct=0.5, loss_multiple=2.0, dte_threshold=dte)
+    res = evaluate(calibration, deltas=(0.15, 0.25), widths=(1.0, 2.0), expiration_days=25, rules=rules,
+                   settings=settings, min_pop=0.0)  # fmt: skip
+    shocks = draw_shocks(1500, 25, 9, residual_noise=True)
+    assert len(res.candidates) == 8
+    for cand in res.candidates:
+        one = evaluate_exit_grid(calibration, cand.spread, rules, settings=settings, shocks=shocks)
+        assert cand.terms == one.marked.terms
+        ref = one.metrics(0).to_dict()
+        for key, value in cand.metrics.to_dict().items():
+            assert value == pytest.approx(ref[key], rel=0, abs=1e-12, nan_ok=True), (cand.spread.label, key)
+
+
+def test_mark_spreads_twins_agree(calibration) -> None:  # type: ignore[no-untyped-def]
+    settings = SimulationSettings(n_paths=40, seed=3, residual_noise=True)
+    rules = ExitRules(profit_target_pct=0.4, loss_multiple=1.5, dte_threshold=0)
+    sps = [
+        CreditSpread(kind="put", short_strike=k, long_strike=k - 2, expiration_days=15) for k in (138, 140)
+    ]
+    pairs = [(sp, entry_terms(calibration, sp, settings, __import__("tailkit.overlay").overlay.FillModel()))
+             for sp in sps]  # fmt: skip
+    fast = mark_spreads(calibration, pairs, rules, settings=settings)
+    slow_kernel = K.mark_spreads
+    try:
+        K.mark_spreads = K.mark_spreads_python
+        slow = mark_spreads(calibration, pairs, rules, settings=settings)
+    finally:
+        K.mark_spreads = slow_kernel
+    for a, b in zip((*fast.crossing_arrays(), fast.first_deep), (*slow.crossing_arrays(), slow.first_deep)):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-13, equal_nan=True)
