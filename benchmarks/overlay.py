@@ -185,6 +185,40 @@ def tailkit_run(cal, spread, settings, fills, grid):  # type: ignore[no-untyped-
     return np.hstack([res.stats, res.reason_counts.astype(float)]), res
 
 
+SCREEN_STRIKES = (84.0, 85.0, 86.0, 87.0, 88.0, 89.0, 90.0, 91.0, 92.0)
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+
+def screening_run(cal, settings, fills, batched: bool) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Screen put spreads (9 short strikes x widths 1, 2, 3, 5) of one expiry under ExitRules().
+
+    batched: tailkit's screening path (one simulation, each distinct leg priced once per path
+    and day); otherwise evaluate_exit_grid spread by spread (the pre-batch path).
+    """
+    from tailkit.overlay import ExitRules
+    from tailkit.overlay.evaluate import _screen
+
+    specs = [
+        (CreditSpread(kind="put", short_strike=k, long_strike=k - w, expiration_days=DAYS, short_iv=0.16,
+                      long_iv=0.16), None, 0.0)
+        for k in SCREEN_STRIKES
+        for w in (1.0, 2.0, 3.0, 5.0)
+    ]  # fmt: skip
+    shocks = draw_shocks(N_PATHS, DAYS, 42)
+    rules = ExitRules()
+    if batched:
+        cands, _ = _screen(cal, specs, rules, settings, fills, shocks, None, _NoBar())
+        rows = [c.metrics for c in cands]
+    else:
+        rows = [evaluate_exit_grid(cal, sp, rules, settings=settings, fills=fills, shocks=shocks).metrics(0)
+                for sp, _, _ in specs]  # fmt: skip
+    return np.array([[v for v in m.to_dict().values()] for m in rows], dtype=float)
+
+
 def best_of(fn, n: int, clock=time.perf_counter) -> float:  # type: ignore[no-untyped-def]
     best = math.inf
     for _ in range(n):
@@ -243,9 +277,18 @@ def main() -> None:
     err_big = max(
         float(np.max(np.abs(big[i] - _ref_stats(values, deep, credit, fills, combos[i])))) for i in pick
     )
+    one_by_one = screening_run(cal, settings, fills, batched=False)
+    batched = screening_run(cal, settings, fills, batched=True)
+    finite = np.isfinite(one_by_one)
+    err_screen = float(np.max(np.abs(batched[finite] - one_by_one[finite])))
+    err_screen = err_screen if np.array_equal(finite, np.isfinite(batched)) else math.inf
+    t_one = best_of(lambda: screening_run(cal, settings, fills, batched=False), 3)
+    t_batch = best_of(lambda: screening_run(cal, settings, fills, batched=True), 5)
+    c_one = best_of(lambda: screening_run(cal, settings, fills, batched=False), 3, time.process_time)
+    c_batch = best_of(lambda: screening_run(cal, settings, fills, batched=True), 5, time.process_time)
     cpu = best_of(lambda: tailkit_run(cal, spread, settings, fills, GRID), 5, time.process_time)
     cpu_big = best_of(lambda: tailkit_run(cal, spread, settings, fills, BIG_GRID), 5, time.process_time)
-    ok = max(err, err_big) <= 1e-12
+    ok = max(err, err_big, err_screen) <= 1e-12
     print()
     print(f"{'implementation':<52}{'combos':>8}{'seconds':>10}{'speed-up':>10}{'max |diff|':>12}")
     print(
@@ -260,7 +303,16 @@ def main() -> None:
     print(
         f"{'tailkit evaluate_exit_grid, 10x10x10 (best of 10)':<52}{1000:>8}{t_big:>10.4f}{'':>10}{err_big:>12.1e}"
     )
+    n_sp = len(SCREEN_STRIKES) * 4
+    print(
+        f"{f'screening {n_sp} spreads, one at a time (best of 3)':<52}{n_sp:>8}{t_one:>10.4f}{1.0:>10.1f}{0.0:>12.1e}"
+    )
+    print(
+        f"{'screening, batched per expiry (best of 5)':<52}{n_sp:>8}{t_batch:>10.4f}{t_one / t_batch:>10.1f}"
+        f"{err_screen:>12.1e}"
+    )
     print()
+    print(f"CPU time of the screening: {c_one:.3f} s one at a time, {c_batch:.3f} s batched")
     print(
         f"CPU time of the tailkit runs (all threads, load-independent): {cpu:.4f} s (100 combos), "
         f"{cpu_big:.4f} s (1,000 combos); load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
