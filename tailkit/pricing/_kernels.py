@@ -22,6 +22,7 @@ Degenerate inputs (defined here, tested in ``tests/pricing``):
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -50,17 +51,78 @@ _ERF_SMALL = 0.46875
 _PHI_ZERO = 38.5  # |x| beyond which Phi(x) is 0 or 1 in double precision (Phi(-38.5) < 5e-324)
 
 
-def exp_mhalf_sq_python(x: float) -> float:
-    """``exp(-x^2 / 2)`` with x^2 split exactly into hi + lo (relative error ~1 ulp for any x)."""
+_INV_LN2 = 1.44269504088896338700e00
+_LN2_HI = 6.93147180369123816490e-01  # fdlibm: k * _LN2_HI is exact for |k| < 2^20
+_LN2_LO = 1.90821492927058770002e-10
+_POW2_LO = -540
+_POW2 = np.array([2.0**k for k in range(_POW2_LO, 513)])
+
+
+def vexp_python(a: float) -> float:
+    """``exp(a)`` in plain arithmetic (within 1 ulp of libm's), so loops calling it vectorise.
+
+    ``a = k ln 2 + r`` with |r| <= ln(2)/2 (Cody-Waite two-part ln 2), ``e^r`` from its Taylor
+    polynomial to degree 13 (truncation < 1e-17), and ``2^k`` applied as two table factors so
+    that results down to the subnormal range round once. Saturates to 0 / inf; NaN stays NaN.
+    """
+    nan = a != a
+    a = -746.0 if a < -746.0 else (709.8 if a > 709.8 else (0.0 if nan else a))
+    kf = math.floor(a * _INV_LN2 + 0.5)
+    r = (a - kf * _LN2_HI) - kf * _LN2_LO
+    q = r * (
+        1.0 / 5040.0
+        + r
+        * (
+            1.0 / 40320.0
+            + r
+            * (
+                1.0 / 362880.0
+                + r
+                * (
+                    1.0 / 3628800.0
+                    + r * (1.0 / 39916800.0 + r * (1.0 / 479001600.0 + r * (1.0 / 6227020800.0)))
+                )
+            )
+        )
+    )
+    q = r * (1.0 + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0 + q))))))
+    k = int(kf)
+    k1 = k >> 1
+    v = ((1.0 + q) * _POW2[k1 - _POW2_LO]) * _POW2[k - k1 - _POW2_LO]
+    return math.nan if nan else v
+
+
+vexp = jit(vexp_python, inline="always")
+
+
+def _square_split_python(x: float) -> tuple[float, float]:
+    """``x^2 = hi + lo`` exactly (Dekker: x split into two 26-bit halves)."""
     c = _SPLIT * x
     xh = c - (c - x)
     xl = x - xh
     hi = x * x
-    lo = ((xh * xh - hi) + 2.0 * xh * xl) + xl * xl
+    return hi, ((xh * xh - hi) + 2.0 * xh * xl) + xl * xl
+
+
+_square_split = jit(_square_split_python, inline="always")
+
+
+def exp_mhalf_sq_python(x: float) -> float:
+    """``exp(-x^2 / 2)`` with x^2 split exactly into hi + lo (relative error ~1 ulp for any x)."""
+    hi, lo = _square_split(x)
     return math.exp(-0.5 * hi) * (1.0 - 0.5 * lo)
 
 
 exp_mhalf_sq = jit(exp_mhalf_sq_python)
+
+
+def vexp_mhalf_sq_python(x: float) -> float:
+    """:func:`exp_mhalf_sq` with :func:`vexp` (for vectorised loops; within 1 ulp of it)."""
+    hi, lo = _square_split(x)
+    return vexp(-0.5 * hi) * (1.0 - 0.5 * lo)
+
+
+vexp_mhalf_sq = jit(vexp_mhalf_sq_python, inline="always")
 
 
 def _erf_small_python(w: float) -> tuple[float, float]:
@@ -380,14 +442,15 @@ def _step_python(a: np.ndarray) -> int:
 
 _step = jit(_step_python)
 
-#: options per block of the array kernels: a scalar pass (logs and exponentials, libm calls)
-#: fills ``_NPARTS`` rows of scratch, then a branch-free pass over the block (normal CDFs and
-#: Greeks, plain arithmetic) that LLVM vectorises; blocks are the unit of parallel work
+#: options per block of the array kernels: a scalar pass (strided reads and ``log(S/K)``, the one
+#: libm call) fills ``_NPARTS`` rows of scratch, then a branch-free pass over the block
+#: (exponentials, normal CDFs and Greeks in plain arithmetic) that LLVM vectorises; blocks are
+#: the unit of parallel work
 BLOCK = 256
-_NPARTS = 15  # sign d1 d2 e1 e2 Sq Kr degenerate sqt sigma T r q S dfq
+_NPARTS = 8  # sign S K T r q sigma ln(F/K)
 
 
-def bs_parts_python(
+def bs_gather_python(
     sign: np.ndarray,
     S: np.ndarray,
     K: np.ndarray,
@@ -399,66 +462,108 @@ def bs_parts_python(
     hi: int,
     P: np.ndarray,
 ) -> int:
-    """Scalar pass of the array kernels over options ``lo:hi``; returns how many are degenerate.
+    """Scalar pass over options ``lo:hi``: inputs and ``ln(F/K)`` into ``P``; count degenerate ones.
 
-    Row 7 flags ``T <= 0`` or ``sigma <= 0`` (finished by the scalar kernels; their other rows hold
-    harmless placeholders so the vector pass raises no floating-point surprises).
+    Degenerate options (``T <= 0`` or ``sigma <= 0``) are finished by the scalar kernels; the
+    vector pass sees them with ``T = sigma = 1`` and ``S = K`` (harmless placeholders).
     """
     a, b, c, d, e, f, g = _step(sign), _step(S), _step(K), _step(T), _step(r), _step(q), _step(sigma)
     n_bad = 0
     for j in range(hi - lo):
         i = lo + j
-        sg, s_, k_, t_, r_, q_, v_ = (
-            sign[a * i],
-            S[b * i],
-            K[c * i],
-            T[d * i],
-            r[e * i],
-            q[f * i],
-            sigma[g * i],
-        )
-        P[0, j] = sg
-        P[9, j] = v_
-        P[10, j] = t_
-        P[11, j] = r_
-        P[12, j] = q_
-        P[13, j] = s_
+        s_, k_, t_, r_, q_, v_ = S[b * i], K[c * i], T[d * i], r[e * i], q[f * i], sigma[g * i]
         if t_ <= 0.0 or v_ <= 0.0:
             n_bad += 1
-            P[1, j] = 0.0
-            P[2, j] = 0.0
-            P[3, j] = 1.0
-            P[4, j] = 1.0
-            P[5, j] = 1.0
-            P[6, j] = 1.0
-            P[7, j] = 1.0
-            P[8, j] = 1.0
-            P[14, j] = 1.0
-            continue
-        sqt = math.sqrt(t_)
-        sd = v_ * sqt
-        dfq = math.exp(-q_ * t_)
-        Sq = s_ * dfq
-        Kr = k_ * math.exp(-r_ * t_)
-        d1 = (math.log(s_ / k_) + (r_ - q_) * t_) / sd + 0.5 * sd
-        d2 = d1 - sd
-        e1 = exp_mhalf_sq(d1)
-        e2 = e1 * (Sq / Kr)
-        if not (e1 > 1e-290 and e2 <= 1.0):
-            e2 = exp_mhalf_sq(d2)
-        P[1, j] = d1
-        P[2, j] = d2
-        P[3, j] = e1
-        P[4, j] = e2
-        P[5, j] = Sq
-        P[6, j] = Kr
-        P[7, j] = 0.0
-        P[8, j] = sqt
-        P[14, j] = dfq
+            t_ = 1.0
+            v_ = 1.0
+            k_ = s_
+        P[0, j] = sign[a * i]
+        P[1, j] = s_
+        P[2, j] = k_
+        P[3, j] = t_
+        P[4, j] = r_
+        P[5, j] = q_
+        P[6, j] = v_
+        P[7, j] = math.log(s_ / k_) + (r_ - q_) * t_
     return n_bad
 
 
-bs_parts = jit(bs_parts_python)
+bs_gather = jit(bs_gather_python)
+
+
+def bs_block_python(P: np.ndarray, m: int, R: np.ndarray, greeks: bool) -> None:
+    """Vector pass: price (``R[0]``) and, with ``greeks``, the six Greeks (``R[1:7]``) of ``P[:, :m]``.
+
+    The arithmetic of :func:`black_core` and :func:`bs_greeks_scalar` (``T > 0``, ``sigma > 0``), with
+    :func:`vexp` for the exponentials (within 1 ulp of libm's; libm calls would not vectorise).
+    """
+    for j in range(m):
+        sg, s_, k_, t_, r_, q_, v_, x = P[0, j], P[1, j], P[2, j], P[3, j], P[4, j], P[5, j], P[6, j], P[7, j]
+        sqt = math.sqrt(t_)
+        sd = v_ * sqt
+        dfq = vexp(-q_ * t_)
+        Sq = s_ * dfq
+        Kr = k_ * vexp(-r_ * t_)
+        d1 = np.divide(x, sd) + 0.5 * sd
+        d2 = d1 - sd
+        e1 = vexp_mhalf_sq(d1)
+        e2 = e1 * np.divide(Sq, Kr)
+        e2 = e2 if (e1 > 1e-290 and e2 <= 1.0) else vexp_mhalf_sq(d2)
+        n1 = norm_cdf_e(sg * d1, e1)
+        n2 = norm_cdf_e(sg * d2, e2)
+        v = sg * (Sq * n1 - Kr * n2)
+        R[0, j] = v if v > 0.0 else 0.0
+        if greeks:
+            pdf1 = INV_SQRT2PI * e1
+            res = greeks_from_parts(sg, t_, r_, q_, v_, sqt, dfq, Sq, Kr, n1, n2, pdf1)
+            R[1, j] = res[0]
+            R[2, j] = np.divide(dfq * pdf1, s_ * sd)
+            R[3, j] = res[1]
+            R[4, j] = res[2]
+            R[5, j] = res[3]
+            R[6, j] = res[4]
+
+
+bs_block = jit(bs_block_python, inline="always")
+
+
+def bs_array_python(
+    sign: np.ndarray,
+    S: np.ndarray,
+    K: np.ndarray,
+    T: np.ndarray,
+    r: np.ndarray,
+    q: np.ndarray,
+    sigma: np.ndarray,
+    out: np.ndarray,
+) -> None:
+    """Fill ``out`` of shape (1, n) with prices or (7, n) with price, delta, gamma, vega, theta, rho, div_rho."""
+    rows, n = out.shape
+    greeks = rows == 7
+    a, b, c, d, e, f, g = _step(sign), _step(S), _step(K), _step(T), _step(r), _step(q), _step(sigma)
+    for blk in prange((n + BLOCK - 1) // BLOCK):
+        lo = blk * BLOCK
+        hi = min(lo + BLOCK, n)
+        P = np.empty((_NPARTS, BLOCK))
+        R = np.empty((rows, BLOCK))
+        n_bad = bs_gather(sign, S, K, T, r, q, sigma, lo, hi, P)
+        bs_block(P, hi - lo, R, greeks)
+        if n_bad > 0:
+            for i in range(lo, hi):
+                args = (sign[a * i], S[b * i], K[c * i], T[d * i], r[e * i], q[f * i], sigma[g * i])
+                if args[3] <= 0.0 or args[6] <= 0.0:
+                    if greeks:
+                        res7 = bs_greeks_scalar(*args)
+                        for m in range(7):
+                            R[m, i - lo] = res7[m]
+                    else:
+                        R[0, i - lo] = bs_price_scalar(*args)
+        for m in range(rows):
+            out[m, lo:hi] = R[m, : hi - lo]
+
+
+bs_array = jit(bs_array_python, parallel=True)
+bs_array_serial = jit(bs_array_python)
 
 
 def bs_price_array_python(
@@ -471,30 +576,20 @@ def bs_price_array_python(
     sigma: np.ndarray,
     out: np.ndarray,
 ) -> None:
-    n = out.shape[0]
-    b_, c_ = _step(S), _step(K)
-    for blk in prange((n + BLOCK - 1) // BLOCK):
-        lo = blk * BLOCK
-        hi = min(lo + BLOCK, n)
-        P = np.empty((_NPARTS, BLOCK))
-        n_bad = bs_parts(sign, S, K, T, r, q, sigma, lo, hi, P)
-        for j in range(hi - lo):
-            sg = P[0, j]
-            n1 = norm_cdf_e(sg * P[1, j], P[3, j])
-            n2 = norm_cdf_e(sg * P[2, j], P[4, j])
-            v = sg * (P[5, j] * n1 - P[6, j] * n2)
-            out[lo + j] = v if v > 0.0 else 0.0
-        if n_bad > 0:
-            for j in range(hi - lo):
-                if P[7, j] != 0.0:
-                    i = lo + j
-                    out[i] = bs_price_scalar(
-                        P[0, j], S[b_ * i], K[c_ * i], P[10, j], P[11, j], P[12, j], P[9, j]
-                    )
+    bs_array_python(sign, S, K, T, r, q, sigma, out.reshape(1, out.shape[0]))
 
 
-bs_price_array = jit(bs_price_array_python, parallel=True)
-bs_price_array_serial = jit(bs_price_array_python)
+def _bs_price_array(parallel: bool) -> Any:
+    kernel = bs_array if parallel else bs_array_serial
+
+    def run(sign, S, K, T, r, q, sigma, out):  # type: ignore[no-untyped-def]
+        kernel(sign, S, K, T, r, q, sigma, out.reshape(1, out.shape[0]))
+
+    return run
+
+
+bs_price_array = _bs_price_array(True)
+bs_price_array_serial = _bs_price_array(False)
 
 
 def bs_greeks_array_python(
@@ -508,48 +603,11 @@ def bs_greeks_array_python(
     out: np.ndarray,
 ) -> None:
     """Fill ``out`` of shape (7, n) with price, delta, gamma, vega, theta, rho, div_rho."""
-    n = out.shape[1]
-    b_, c_ = _step(S), _step(K)
-    for blk in prange((n + BLOCK - 1) // BLOCK):
-        lo = blk * BLOCK
-        hi = min(lo + BLOCK, n)
-        P = np.empty((_NPARTS, BLOCK))
-        R = np.empty((7, BLOCK))
-        n_bad = bs_parts(sign, S, K, T, r, q, sigma, lo, hi, P)
-        for j in range(hi - lo):
-            sg = P[0, j]
-            n1 = norm_cdf_e(sg * P[1, j], P[3, j])
-            n2 = norm_cdf_e(sg * P[2, j], P[4, j])
-            Sq = P[5, j]
-            Kr = P[6, j]
-            sqt = P[8, j]
-            sigma_ = P[9, j]
-            dfq = P[14, j]
-            pdf1 = INV_SQRT2PI * P[3, j]
-            v = sg * (Sq * n1 - Kr * n2)
-            res = greeks_from_parts(sg, P[10, j], P[11, j], P[12, j], sigma_, sqt, dfq, Sq, Kr, n1, n2, pdf1)
-            R[0, j] = v if v > 0.0 else 0.0
-            R[1, j] = res[0]
-            R[2, j] = np.divide(dfq * pdf1, P[13, j] * (sigma_ * sqt))
-            R[3, j] = res[1]
-            R[4, j] = res[2]
-            R[5, j] = res[3]
-            R[6, j] = res[4]
-        for m in range(7):
-            out[m, lo:hi] = R[m, : hi - lo]
-        if n_bad > 0:
-            for j in range(hi - lo):
-                if P[7, j] != 0.0:
-                    i = lo + j
-                    res7 = bs_greeks_scalar(
-                        P[0, j], S[b_ * i], K[c_ * i], P[10, j], P[11, j], P[12, j], P[9, j]
-                    )
-                    for m in range(7):
-                        out[m, i] = res7[m]
+    bs_array_python(sign, S, K, T, r, q, sigma, out)
 
 
-bs_greeks_array = jit(bs_greeks_array_python, parallel=True)
-bs_greeks_array_serial = jit(bs_greeks_array_python)
+bs_greeks_array = bs_array
+bs_greeks_array_serial = bs_array_serial
 
 
 # --------------------------------------------------------------------------- Merton (1976) jumps
