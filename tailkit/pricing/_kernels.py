@@ -690,30 +690,11 @@ def merton_price_array_python(
     delta_j: np.ndarray,
     out: np.ndarray,
 ) -> None:
-    n = out.shape[0]
-    a = 1 if sign.shape[0] > 1 else 0
-    b = 1 if S.shape[0] > 1 else 0
-    c = 1 if K.shape[0] > 1 else 0
-    d = 1 if T.shape[0] > 1 else 0
-    e = 1 if r.shape[0] > 1 else 0
-    f = 1 if q.shape[0] > 1 else 0
-    g = 1 if sigma.shape[0] > 1 else 0
-    h = 1 if lam.shape[0] > 1 else 0
-    m = 1 if mu_j.shape[0] > 1 else 0
-    u = 1 if delta_j.shape[0] > 1 else 0
-    for i in prange(n):
-        out[i] = merton_price_scalar(
-            sign[a * i],
-            S[b * i],
-            K[c * i],
-            T[d * i],
-            r[e * i],
-            q[f * i],
-            sigma[g * i],
-            lam[h * i],
-            mu_j[m * i],
-            delta_j[u * i],
-        )
+    a, b, c, d, e, f, g = _step(sign), _step(S), _step(K), _step(T), _step(r), _step(q), _step(sigma)
+    h, m, u = _step(lam), _step(mu_j), _step(delta_j)
+    for i in prange(out.shape[0]):
+        args = (sign[a * i], S[b * i], K[c * i], T[d * i], r[e * i], q[f * i], sigma[g * i])
+        out[i] = merton_price_scalar(*args, lam[h * i], mu_j[m * i], delta_j[u * i])
 
 
 merton_price_array = jit(merton_price_array_python, parallel=True)
@@ -913,15 +894,8 @@ def implied_vol_array_python(
     out: np.ndarray,
     status: np.ndarray,
 ) -> None:
-    n = out.shape[0]
-    p = 1 if price.shape[0] > 1 else 0
-    a = 1 if sign.shape[0] > 1 else 0
-    b = 1 if S.shape[0] > 1 else 0
-    c = 1 if K.shape[0] > 1 else 0
-    d = 1 if T.shape[0] > 1 else 0
-    e = 1 if r.shape[0] > 1 else 0
-    f = 1 if q.shape[0] > 1 else 0
-    for i in prange(n):
+    p, a, b, c, d, e, f = _step(price), _step(sign), _step(S), _step(K), _step(T), _step(r), _step(q)
+    for i in prange(out.shape[0]):
         v, st = implied_vol_scalar(
             price[p * i], sign[a * i], S[b * i], K[c * i], T[d * i], r[e * i], q[f * i], tol, max_iter
         )
