@@ -293,7 +293,7 @@ def _kind_row_sign_python(codes: np.ndarray, i: int) -> float:
     return float((call - put) * (1 - bad))
 
 
-_kind_row_sign = jit(_kind_row_sign_python)
+_kind_row_sign = jit(_kind_row_sign_python, inline="always")
 
 
 def kind_codes_to_sign_python(codes: np.ndarray, out: np.ndarray) -> int:
