@@ -11,8 +11,7 @@ import math
 import numpy as np
 
 from tailkit._numba import jit, prange
-
-_SQRT1_2 = 0.7071067811865476
+from tailkit.pricing._kernels import black_core, bs_price_scalar
 
 
 def select_descending_python(a, idx, lo, hi, kth):
@@ -174,28 +173,6 @@ def historical_var_es_python(returns, weights, m, frac, var_out, es_out, marg_va
 historical_var_es = jit(historical_var_es_python)
 
 
-def norm_cdf_python(x):
-    """Standard normal CDF via ``erfc`` (full double precision in both tails)."""
-    return 0.5 * math.erfc(-x * _SQRT1_2)
-
-
-norm_cdf = jit(norm_cdf_python)
-
-
-def bs_value_python(s, k, t, vol, r, q, sign):
-    """Black-Scholes-Merton value of one option (``sign`` +1 call, -1 put); intrinsic at ``t <= 0``."""
-    if t <= 0.0 or vol <= 0.0:
-        fwd = s * math.exp((r - q) * max(t, 0.0))
-        return max(sign * (fwd - k), 0.0) * math.exp(-r * max(t, 0.0))
-    v = vol * math.sqrt(t)
-    d1 = (math.log(s / k) + (r - q) * t) / v + 0.5 * v
-    d2 = d1 - v
-    return sign * (s * math.exp(-q * t) * norm_cdf(sign * d1) - k * math.exp(-r * t) * norm_cdf(sign * d2))
-
-
-bs_value = jit(bs_value_python)
-
-
 def revalue_options_python(
     spot0,
     spot_returns,
@@ -229,7 +206,9 @@ def revalue_options_python(
     dfq = np.empty(n_opt)
     for o in range(n_opt):
         u = underlying[o]
-        base[o] = bs_value(spot0[u], strikes[o], expiries[o], vols[o], rates[o], dividends[o], signs[o])
+        base[o] = bs_price_scalar(
+            signs[o], spot0[u], strikes[o], expiries[o], rates[o], dividends[o], vols[o]
+        )
         t = expiries[o] - horizon
         tau[o] = t
         lnk[o] = math.log(strikes[o])
@@ -256,13 +235,10 @@ def revalue_options_python(
                 vol = vols[o] + vol_shifts[s, u]
                 if vol < 1e-4:
                     vol = 1e-4
-                v = vol * sqt[o]
-                d1 = (lns[s, u] - lnk[o] + drift[o]) / v + 0.5 * v
-                d2 = d1 - v
-                value = sign * (
-                    x * dfq[o] * (0.5 * math.erfc(-sign * d1 * _SQRT1_2))
-                    - strikes[o] * dfr[o] * (0.5 * math.erfc(-sign * d2 * _SQRT1_2))
-                )
+                # the pricing package's one Black formula: x = ln(F/K) = ln S - ln K + (r - q) tau
+                value = black_core(
+                    sign, x * dfq[o], strikes[o] * dfr[o], lns[s, u] - lnk[o] + drift[o], vol * sqt[o]
+                )[0]
             out[s, o] = quantities[o] * (value - base[o])
 
 

@@ -106,14 +106,6 @@ def test_revalue_options_twins_agree_and_match_bs_price() -> None:
     np.testing.assert_allclose(outs[0], ref, rtol=1e-9, atol=1e-9)
 
 
-def test_bs_value_twins_and_put_call_parity() -> None:
-    for fn in (K.bs_value, K.bs_value_python):
-        c = fn(100.0, 95.0, 0.5, 0.25, 0.03, 0.01, 1.0)
-        p = fn(100.0, 95.0, 0.5, 0.25, 0.03, 0.01, -1.0)
-        # parity: C - P = S e^{-qT} - K e^{-rT}
-        assert c - p == pytest.approx(100 * np.exp(-0.005) - 95 * np.exp(-0.015), abs=1e-12)
-
-
 def test_drawdown_exposure_twins_agree() -> None:
     r = np.random.default_rng(6).standard_normal(500) * 0.02
     a, b = np.empty(500), np.empty(500)

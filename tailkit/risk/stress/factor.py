@@ -97,25 +97,11 @@ def estimate_factor_betas(returns: pd.DataFrame, factors: pd.DataFrame | None = 
 
 
 def _option_prices(book: OptionBook, spot: np.ndarray, vol: np.ndarray, rate: np.ndarray) -> np.ndarray:
-    try:
-        from tailkit.pricing import bs_price
-    except ImportError:  # pragma: no cover - pricing ships with tailkit
-        bs_price = None
-    if bs_price is not None:
-        kind = np.where(book.sign > 0, "call", "put")
-        return np.asarray(
-            bs_price(kind, spot, book.strike, book.expiry, rate, vol, book.dividend), dtype=float
-        )
-    from tailkit.risk import _kernels  # pragma: no cover
+    """Black-Scholes values of every option of ``book`` at the given spots, vols and rates."""
+    from tailkit.pricing import bs_price
 
-    return np.array(  # pragma: no cover
-        [
-            _kernels.bs_value(
-                spot[i], book.strike[i], book.expiry[i], vol[i], rate[i], book.dividend[i], book.sign[i]
-            )
-            for i in range(len(book.strike))
-        ]
-    )
+    kind = np.where(book.sign > 0, "call", "put")
+    return np.asarray(bs_price(kind, spot, book.strike, book.expiry, rate, vol, book.dividend), dtype=float)
 
 
 def factor_stress(
