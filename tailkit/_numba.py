@@ -16,6 +16,7 @@ kernel as plain Python (for debugging and coverage).
 from __future__ import annotations
 
 import os
+import types
 import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -87,13 +88,34 @@ def jit(
         if not HAS_NUMBA:
             _warn_once()
             return f
+        target = _variant(f, parallel=parallel, fastmath=fastmath)
         return _numba.njit(  # type: ignore[union-attr]
             parallel=parallel, fastmath=fastmath, cache=cache, inline=inline
-        )(f)
+        )(target)
 
     if func is None:
         return wrap
     return wrap(func)
+
+
+def _variant(f: F, *, parallel: bool, fastmath: bool) -> F:
+    """Return ``f``, or a copy named for its compile options when they are not the defaults.
+
+    numba's on-disk cache keys a function by module, qualified name and line, not by compile
+    options: a parallel twin and a serial twin of one plain function would share (and
+    overwrite) one cache entry, and whichever was compiled first is then loaded for both.
+    Giving each variant its own qualified name gives each its own cache entry.
+    """
+    if not (parallel or fastmath):
+        return f
+    suffix = "".join(s for s, on in (("__parallel", parallel), ("__fastmath", fastmath)) if on)
+    clone = types.FunctionType(f.__code__, f.__globals__, f.__name__ + suffix, f.__defaults__, f.__closure__)
+    clone.__qualname__ = f.__qualname__ + suffix
+    clone.__module__ = f.__module__
+    clone.__doc__ = f.__doc__
+    clone.__kwdefaults__ = f.__kwdefaults__
+    clone.__annotations__ = dict(getattr(f, "__annotations__", {}))
+    return clone  # type: ignore[return-value]
 
 
 def get_num_threads() -> int:
