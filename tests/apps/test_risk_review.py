@@ -10,47 +10,25 @@ brings the numbers back. Screenshots go to ``/tmp/tailkit-risk-review-*.png``.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
+from .person import (
+    METRIC,
+    RENDER_FAILURES,
+    chart_png,
+    metric_number,
+    metric_text,
+    type_into,
+    wait_metric_change,
+)
+
 APP = "risk_review"
-METRIC = ".tailkit-metrics [data-metric='{}']"
 CONTRIB_DRAWN = ".tailkit-contrib-chart svg, .tailkit-contrib-chart canvas"
 TIMEOUT_MS = 90_000
-RENDER_FAILURES = re.compile(r"Could not create a view|Failed to fetch dynamically imported module|esm\.sh")
-
-
-def _text(page, metric: str) -> str:
-    return page.locator(METRIC.format(metric)).inner_text().strip()
-
-
-def _number(page, metric: str) -> float:
-    return float(_text(page, metric).replace(",", "").rstrip("%"))
-
-
-def _type(page, field: str, value: str) -> None:
-    """Type ``value`` into the box of ``field`` and press Enter, as a person would."""
-    box = page.locator(f".tailkit-control-{field.replace('_', '-')} input")
-    box.click()
-    box.press("Control+A")
-    box.type(value)
-    box.press("Enter")
-
-
-def _wait_text_change(page, metric: str, old: str) -> str:
-    page.wait_for_function(
-        "([sel, old]) => { const e = document.querySelector(sel); return e && e.innerText.trim() !== old; }",
-        arg=[METRIC.format(metric), old],
-        timeout=TIMEOUT_MS,
-    )
-    return _text(page, metric)
 
 
 def _chart_png(page) -> bytes:
-    page.wait_for_selector(CONTRIB_DRAWN, state="attached", timeout=TIMEOUT_MS)
-    page.wait_for_timeout(800)  # let vega finish the redraw
-    return page.locator(".tailkit-contrib-chart").first.screenshot()
+    return chart_png(page, ".tailkit-contrib-chart", CONTRIB_DRAWN, TIMEOUT_MS, settle_ms=800)
 
 
 def test_panel_headless():
@@ -78,8 +56,8 @@ def test_risk_review_in_browser(open_app, blocked_requests, console_errors):
 
     # initial state: 99% 1-day historical VaR of the demo book, charts drawn offline
     assert page.locator(".tailkit-control-method select").input_value() == "historical"
-    var0, es0 = _text(page, "var"), _text(page, "es")
-    assert 0 < _number(page, "var") <= _number(page, "es") < 1_000_000
+    var0, es0 = metric_text(page, "var"), metric_text(page, "es")
+    assert 0 < metric_number(page, "var") <= metric_number(page, "es") < 1_000_000
     assert page.locator(CONTRIB_DRAWN).count() > 0, "the contribution chart was not drawn"
     assert page.locator(".tailkit-stress-chart svg, .tailkit-stress-chart canvas").count() > 0
     assert "GFC" in page.locator(".tailkit-stress").inner_text()
@@ -89,9 +67,9 @@ def test_risk_review_in_browser(open_app, blocked_requests, console_errors):
     page.screenshot(path="/tmp/tailkit-risk-review-1-initial.png", full_page=True)
 
     # type a lower confidence and press Enter: smaller VaR and ES, a new contribution chart
-    _type(page, "confidence", "0.95")
-    var1 = _wait_text_change(page, "var", var0)
-    es1 = _wait_text_change(page, "es", es0)
+    type_into(page, "confidence", "0.95")
+    var1 = wait_metric_change(page, "var", var0, TIMEOUT_MS)
+    es1 = wait_metric_change(page, "es", es0, TIMEOUT_MS)
     assert float(var1.replace(",", "")) < float(var0.replace(",", ""))
     assert float(es1.replace(",", "")) < float(es0.replace(",", ""))
     chart1 = _chart_png(page)
@@ -99,13 +77,13 @@ def test_risk_review_in_browser(open_app, blocked_requests, console_errors):
 
     # parametric method from the dropdown: different figures
     page.locator(".tailkit-control-method select").select_option("parametric")
-    var2 = _wait_text_change(page, "var", var1)
+    var2 = wait_metric_change(page, "var", var1, TIMEOUT_MS)
     assert var2 != var1
     assert "parametric" in page.locator(".tailkit-metrics").inner_text()
     page.screenshot(path="/tmp/tailkit-risk-review-2-parametric.png", full_page=True)
 
     # two weights for four tickers: the message, and no stale figures
-    _type(page, "weights", "0.5, 0.5")
+    type_into(page, "weights", "0.5, 0.5")
     error = page.locator(".tailkit-error")
     error.wait_for(state="visible", timeout=TIMEOUT_MS)
     assert "weights" in error.inner_text() and "4 tickers" in error.inner_text()
@@ -113,10 +91,10 @@ def test_risk_review_in_browser(open_app, blocked_requests, console_errors):
     page.screenshot(path="/tmp/tailkit-risk-review-3-error.png", full_page=True)
 
     # fix it: all in AAPL and MSFT
-    _type(page, "weights", "0.5, 0.5, 0, 0")
+    type_into(page, "weights", "0.5, 0.5, 0, 0")
     error.wait_for(state="hidden", timeout=TIMEOUT_MS)
     page.locator(".tailkit-metrics").wait_for(state="visible", timeout=TIMEOUT_MS)
-    assert _text(page, "var") != var2
+    assert metric_text(page, "var") != var2
     assert page.locator(CONTRIB_DRAWN).count() > 0
     page.screenshot(path="/tmp/tailkit-risk-review-4-fixed.png", full_page=True)
 

@@ -9,51 +9,28 @@ Screenshots go to ``/tmp/tailkit-spread-explorer-*.png``.
 
 from __future__ import annotations
 
-import re
-
 import pytest
+
+from .person import (
+    METRIC,
+    RENDER_FAILURES,
+    chart_png,
+    metric_number,
+    metric_text,
+    type_into,
+    wait_metric_change,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 APP = "spread_explorer"
-METRIC = ".tailkit-metrics [data-metric='{}']"
 #: vega draws into <svg class="marks"> or <canvas class="marks">; the actions menu has its own svg icon
 CHART_DRAWN = ".tailkit-chart svg.marks, .tailkit-chart canvas.marks"
 TIMEOUT_MS = 60_000
-#: console messages that mean a widget or chart failed to render
-RENDER_FAILURES = re.compile(r"Could not create a view|Failed to fetch dynamically imported module|esm\.sh")
-
-
-def _text(page, metric: str) -> str:
-    return page.locator(METRIC.format(metric)).inner_text().strip()
-
-
-def _number(page, metric: str) -> float:
-    return float(_text(page, metric).replace(",", "").rstrip("%"))
-
-
-def _type(page, field: str, value: str) -> None:
-    """Type ``value`` into the number box of ``field`` and press Enter, as a person would."""
-    box = page.locator(f".tailkit-control-{field.replace('_', '-')} input")
-    box.click()
-    box.press("Control+A")
-    box.type(value)
-    box.press("Enter")
-
-
-def _wait_text_change(page, metric: str, old: str) -> str:
-    page.wait_for_function(
-        "([sel, old]) => { const e = document.querySelector(sel); return e && e.innerText.trim() !== old; }",
-        arg=[METRIC.format(metric), old],
-        timeout=TIMEOUT_MS,
-    )
-    return _text(page, metric)
 
 
 def _chart_png(page) -> bytes:
-    page.wait_for_selector(CHART_DRAWN, state="attached", timeout=TIMEOUT_MS)
-    page.wait_for_timeout(500)  # let vega finish the redraw
-    return page.locator(".tailkit-chart").first.screenshot()
+    return chart_png(page, ".tailkit-chart", CHART_DRAWN, TIMEOUT_MS, settle_ms=500)
 
 
 def test_spread_explorer_in_browser(open_app, blocked_requests, console_errors):
@@ -61,9 +38,9 @@ def test_spread_explorer_in_browser(open_app, blocked_requests, console_errors):
 
     # initial state: the default 95/90 put credit spread, a chart drawn offline
     assert page.locator(".tailkit-control-kind select").input_value() == "put"
-    credit0, pop0 = _text(page, "credit"), _text(page, "pop")
+    credit0, pop0 = metric_text(page, "credit"), metric_text(page, "pop")
     assert 0.0 < float(credit0) < 5.0
-    assert 0.0 < _number(page, "pop") < 100.0
+    assert 0.0 < metric_number(page, "pop") < 100.0
     page.wait_for_selector(CHART_DRAWN, state="attached", timeout=TIMEOUT_MS)
     if page.locator(".tailkit-chart svg.marks").count():  # SVG renderer: the three P&L curves
         assert page.locator(".tailkit-chart svg.marks g.mark-line path").count() >= 3
@@ -72,11 +49,11 @@ def test_spread_explorer_in_browser(open_app, blocked_requests, console_errors):
     page.screenshot(path="/tmp/tailkit-spread-explorer-1-initial.png", full_page=True)
 
     # type a higher IV and press Enter: more premium, lower probability of profit, new chart
-    _type(page, "iv", "0.35")
-    credit1 = _wait_text_change(page, "credit", credit0)
-    pop1 = _wait_text_change(page, "pop", pop0)
+    type_into(page, "iv", "0.35")
+    credit1 = wait_metric_change(page, "credit", credit0, TIMEOUT_MS)
+    pop1 = wait_metric_change(page, "pop", pop0, TIMEOUT_MS)
     assert float(credit1) > float(credit0)
-    assert _number(page, "pop") < float(pop0.rstrip("%"))
+    assert metric_number(page, "pop") < float(pop0.rstrip("%"))
     assert pop1 != pop0
     chart1 = _chart_png(page)
     assert chart1 != chart0, "the chart did not change with the IV"
@@ -92,14 +69,14 @@ def test_spread_explorer_in_browser(open_app, blocked_requests, console_errors):
     page.screenshot(path="/tmp/tailkit-spread-explorer-2-error.png", full_page=True)
 
     # fix the strikes for a bear call spread: the numbers come back
-    _type(page, "short_strike", "105")
-    _type(page, "long_strike", "110")
+    type_into(page, "short_strike", "105")
+    type_into(page, "long_strike", "110")
     error.wait_for(state="hidden", timeout=TIMEOUT_MS)
     page.wait_for_function(
         "() => (document.querySelector('.tailkit-metrics') || {}).innerText?.includes('Call credit spread')",
         timeout=TIMEOUT_MS,
     )
-    assert _number(page, "breakeven") > 105.0
+    assert metric_number(page, "breakeven") > 105.0
     assert "Call credit spread" in page.locator(".tailkit-metrics").inner_text()
     assert page.locator(CHART_DRAWN).count() > 0
     assert _chart_png(page) != chart1
