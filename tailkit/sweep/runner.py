@@ -191,6 +191,9 @@ def execute_notebook(
                 progress_bar=False,
                 execution_timeout=timeout,
                 log_output=False,
+                # the kernel's start-up chatter (e.g. "running over TCP without encryption"
+                # on loopback) is not news in a batch run; errors still show
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
             )
         except Exception as exc:  # a failing notebook is reported, the batch goes on
             error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
