@@ -50,7 +50,8 @@ test: $(STAMP) browser lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 app: $(STAMP)
-	@echo "tailkit apps: http://$(HOST):$(PORT)/voila/render/spread_explorer.ipynb  (index: http://$(HOST):$(PORT)/)"
+	@echo "tailkit apps (index: http://$(HOST):$(PORT)/):"
+	@for nb in notebooks/apps/*.ipynb; do echo "  http://$(HOST):$(PORT)/voila/render/$$(basename $$nb)"; done
 	$(BIN)/voila notebooks/apps --no-browser --Voila.ip=$(HOST) --port=$(PORT)
 
 lab: $(STAMP)
