@@ -529,7 +529,50 @@ def bs_block_python(P: np.ndarray, m: int, R: np.ndarray, greeks: bool) -> None:
 bs_block = jit(bs_block_python, inline="always")
 
 
-def bs_array_python(
+def bs_fill_block_python(
+    sign: np.ndarray,
+    S: np.ndarray,
+    K: np.ndarray,
+    T: np.ndarray,
+    r: np.ndarray,
+    q: np.ndarray,
+    sigma: np.ndarray,
+    out: np.ndarray,
+    blk: int,
+    greeks: bool,
+) -> None:
+    """Fill block ``blk`` of ``out`` (shape (1, n) prices, or (7, n) price and Greeks).
+
+    Inlined into the two parallel drivers below with ``greeks`` a literal, so each compiles
+    only its own branch (a run-time flag kept the price-only parallel build from vectorising:
+    it ran slower on two threads than on one).
+    """
+    rows, n = out.shape
+    lo = blk * BLOCK
+    hi = min(lo + BLOCK, n)
+    P = np.empty((_NPARTS, BLOCK))
+    R = np.empty((rows, BLOCK))
+    n_bad = bs_gather(sign, S, K, T, r, q, sigma, lo, hi, P)
+    bs_block(P, hi - lo, R, greeks)
+    if n_bad > 0:
+        a, b, c, d, e, f, g = _step(sign), _step(S), _step(K), _step(T), _step(r), _step(q), _step(sigma)
+        for i in range(lo, hi):
+            args = (sign[a * i], S[b * i], K[c * i], T[d * i], r[e * i], q[f * i], sigma[g * i])
+            if args[3] <= 0.0 or args[6] <= 0.0:
+                if greeks:
+                    res7 = bs_greeks_scalar(*args)
+                    for m in range(7):
+                        R[m, i - lo] = res7[m]
+                else:
+                    R[0, i - lo] = bs_price_scalar(*args)
+    for m in range(rows):
+        out[m, lo:hi] = R[m, : hi - lo]
+
+
+bs_fill_block = jit(bs_fill_block_python, inline="always")
+
+
+def bs_price_blocks_python(
     sign: np.ndarray,
     S: np.ndarray,
     K: np.ndarray,
@@ -539,33 +582,28 @@ def bs_array_python(
     sigma: np.ndarray,
     out: np.ndarray,
 ) -> None:
-    """Fill ``out`` of shape (1, n) with prices or (7, n) with price, delta, gamma, vega, theta, rho, div_rho."""
-    rows, n = out.shape
-    greeks = rows == 7
-    a, b, c, d, e, f, g = _step(sign), _step(S), _step(K), _step(T), _step(r), _step(q), _step(sigma)
-    for blk in prange((n + BLOCK - 1) // BLOCK):
-        lo = blk * BLOCK
-        hi = min(lo + BLOCK, n)
-        P = np.empty((_NPARTS, BLOCK))
-        R = np.empty((rows, BLOCK))
-        n_bad = bs_gather(sign, S, K, T, r, q, sigma, lo, hi, P)
-        bs_block(P, hi - lo, R, greeks)
-        if n_bad > 0:
-            for i in range(lo, hi):
-                args = (sign[a * i], S[b * i], K[c * i], T[d * i], r[e * i], q[f * i], sigma[g * i])
-                if args[3] <= 0.0 or args[6] <= 0.0:
-                    if greeks:
-                        res7 = bs_greeks_scalar(*args)
-                        for m in range(7):
-                            R[m, i - lo] = res7[m]
-                    else:
-                        R[0, i - lo] = bs_price_scalar(*args)
-        for m in range(rows):
-            out[m, lo:hi] = R[m, : hi - lo]
+    """Fill ``out`` of shape (1, n) with prices, block by block (blocks are the parallel unit)."""
+    for blk in prange((out.shape[1] + BLOCK - 1) // BLOCK):
+        bs_fill_block(sign, S, K, T, r, q, sigma, out, blk, False)
 
 
-bs_array = jit(bs_array_python, parallel=True)
-bs_array_serial = jit(bs_array_python)
+def bs_greeks_blocks_python(
+    sign: np.ndarray,
+    S: np.ndarray,
+    K: np.ndarray,
+    T: np.ndarray,
+    r: np.ndarray,
+    q: np.ndarray,
+    sigma: np.ndarray,
+    out: np.ndarray,
+) -> None:
+    """Fill ``out`` of shape (7, n) with price, delta, gamma, vega, theta, rho, div_rho."""
+    for blk in prange((out.shape[1] + BLOCK - 1) // BLOCK):
+        bs_fill_block(sign, S, K, T, r, q, sigma, out, blk, True)
+
+
+_bs_price_blocks = jit(bs_price_blocks_python, parallel=True)
+_bs_price_blocks_serial = jit(bs_price_blocks_python)
 
 
 def bs_price_array_python(
@@ -578,11 +616,12 @@ def bs_price_array_python(
     sigma: np.ndarray,
     out: np.ndarray,
 ) -> None:
-    bs_array_python(sign, S, K, T, r, q, sigma, out.reshape(1, out.shape[0]))
+    """Fill ``out`` of shape (n,) with prices."""
+    bs_price_blocks_python(sign, S, K, T, r, q, sigma, out.reshape(1, out.shape[0]))
 
 
 def _bs_price_array(parallel: bool) -> Any:
-    kernel = bs_array if parallel else bs_array_serial
+    kernel = _bs_price_blocks if parallel else _bs_price_blocks_serial
 
     def run(sign, S, K, T, r, q, sigma, out):  # type: ignore[no-untyped-def]
         kernel(sign, S, K, T, r, q, sigma, out.reshape(1, out.shape[0]))
@@ -593,23 +632,9 @@ def _bs_price_array(parallel: bool) -> Any:
 bs_price_array = _bs_price_array(True)
 bs_price_array_serial = _bs_price_array(False)
 
-
-def bs_greeks_array_python(
-    sign: np.ndarray,
-    S: np.ndarray,
-    K: np.ndarray,
-    T: np.ndarray,
-    r: np.ndarray,
-    q: np.ndarray,
-    sigma: np.ndarray,
-    out: np.ndarray,
-) -> None:
-    """Fill ``out`` of shape (7, n) with price, delta, gamma, vega, theta, rho, div_rho."""
-    bs_array_python(sign, S, K, T, r, q, sigma, out)
-
-
-bs_greeks_array = bs_array
-bs_greeks_array_serial = bs_array_serial
+bs_greeks_array_python = bs_greeks_blocks_python
+bs_greeks_array = jit(bs_greeks_blocks_python, parallel=True)
+bs_greeks_array_serial = jit(bs_greeks_blocks_python)
 
 
 # --------------------------------------------------------------------------- Merton (1976) jumps
