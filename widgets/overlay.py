@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from typing import Any
 
@@ -81,6 +82,12 @@ class _StudyPanel(StudyPanel):
     error_lead = "Cannot compute."
 
     def __init__(self, params: Any, study: Callable[[Any], Any], result: Any = None) -> None:
+        params = params if params is not None else self.params_class()
+        if "output_file" in {f.name for f in dataclass_fields(params)}:
+            # the panel explores; it never rewrites the notebook's output file on every change
+            if result is not None and result.params == params:
+                result = replace(result, params=replace(params, output_file=""))
+            params = replace(params, output_file="")
         super().__init__(params)
         self._study = study
         self.metrics = w.HTML().add_class("tailkit-metrics")
@@ -136,11 +143,7 @@ class OverlayCalibrationPanel(_StudyPanel):
     def __init__(
         self, params: OverlayCalibrationParams | None = None, result: OverlayCalibrationStudy | None = None
     ) -> None:
-        base = params if params is not None else OverlayCalibrationParams()
-        if result is not None and result.params == base:
-            result = replace(result, params=replace(base, output_file=""))
-        # the panel explores; it never rewrites the notebook's output file on every change
-        super().__init__(replace(base, output_file=""), overlay_calibration_study, result)
+        super().__init__(params, overlay_calibration_study, result)
 
     def render(self, result: OverlayCalibrationStudy) -> None:
         """Fill the fit table, the regression chart and the TLT fan."""
@@ -307,10 +310,7 @@ class ExitOptimizationPanel(_StudyPanel):
     def __init__(
         self, params: ExitOptimizationParams | None = None, result: ExitOptimizationStudy | None = None
     ) -> None:
-        base = params if params is not None else ExitOptimizationParams()
-        if result is not None and result.params == base:
-            result = replace(result, params=replace(base, output_file=""))
-        super().__init__(replace(base, output_file=""), exit_optimization_study, result)
+        super().__init__(params, exit_optimization_study, result)
 
     def render(self, result: ExitOptimizationStudy) -> None:
         """Fill the best-rules table, the ranking, the heatmap and the feasible region."""
