@@ -35,7 +35,7 @@ import math
 import numpy as np
 
 from tailkit._numba import jit, prange
-from tailkit.pricing._kernels import norm_cdf
+from tailkit.pricing._kernels import black_core
 
 # statistics columns written by evaluate_combos
 S_MEAN, S_STD, S_POP, S_CVAR, S_PF, S_WL, S_SORTINO, S_KELLY, S_DAYS, S_ASSIGN, S_AVG_WIN, S_AVG_LOSS = range(
@@ -50,10 +50,9 @@ N_STATS = 12
 def leg_price_python(sign: float, S: float, x: float, K: float, lnK: float, sq: float, drift: float,
                      dfr: float, dfq: float) -> float:  # fmt: skip
     # Black-Scholes-Merton with precomputed per-day factors: x = log S, sq = iv * sqrt(T),
-    # drift = (r - q) T, dfr = exp(-r T), dfq = exp(-q T).
-    d1 = (x - lnK + drift) / sq + 0.5 * sq
-    d2 = d1 - sq
-    v = sign * (S * dfq * norm_cdf(sign * d1) - K * dfr * norm_cdf(sign * d2))
+    # drift = (r - q) T, dfr = exp(-r T), dfq = exp(-q T); the pricing package's one Black
+    # formula with ln(F/K) = x - ln K + drift.
+    v = black_core(sign, S * dfq, K * dfr, x - lnK + drift, sq)[0]
     return max(v, 0.0)
 
 
