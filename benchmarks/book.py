@@ -133,7 +133,7 @@ def main() -> None:
     """Print the benchmark table."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from tailkit.book import get_settings, mark_book
-    from tailkit.book.study import BookReviewParams, book_review
+    from tailkit.studies.book_review import BookReviewParams, book_review
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()

@@ -6,8 +6,8 @@ from ``__post_init__``) checks every field and raises :class:`~tailkit.errors.Pa
 naming the field, the value and the allowed range. :func:`load_parameters` turns a YAML file
 into its dataclass and, on a bad file, names the file too.
 
-Notebook parameter sets live in ``parameters/<notebook-stem>/*.yaml``; :data:`NOTEBOOK_PARAMETERS`
-maps each notebook stem to its dataclass (``"module:Class"``).
+Notebook parameter sets live in ``parameters/<notebook-stem>/*.yaml``;
+:data:`tailkit.studies.NOTEBOOK_PARAMETERS` maps each notebook stem to its dataclass.
 
 Examples
 --------
@@ -24,7 +24,6 @@ Examples
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import math
 import os
 import tempfile
@@ -43,8 +42,6 @@ __all__ = [
     "save_parameters",
     "parameters_to_dict",
     "parameters_from_dict",
-    "parameter_class_for",
-    "NOTEBOOK_PARAMETERS",
     "atomic_write_text",
     "field_doc",
     "field_spec",
@@ -52,20 +49,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-#: notebook stem -> "module:Class" of its parameter dataclass; extended by each issue.
-NOTEBOOK_PARAMETERS: dict[str, str] = {
-    "01_option_pricing": "tailkit.pricing.study:OptionPricingParams",
-    "02_asymmetric_simulation": "tailkit.simulation.study:SimulationStudyParams",
-    "03_portfolio_construction": "tailkit.portfolio.study:PortfolioStudyParams",
-    "07_overlay_calibration": "tailkit.overlay.study:OverlayCalibrationParams",
-    "08_spread_screening": "tailkit.overlay.study:SpreadScreeningParams",
-    "09_exit_optimization": "tailkit.overlay.study:ExitOptimizationParams",
-    "10_risk_management": "tailkit.risk.study:RiskStudyParams",
-    "spread_explorer": "tailkit.pricing.study:SpreadExplorerParams",
-    "risk_review": "tailkit.risk.study:RiskReviewParams",
-    "book_review": "tailkit.book.study:BookReviewParams",
-}
 
 _META = "tailkit"
 
@@ -285,16 +268,16 @@ def parameters_from_dict(cls: type[T], data: Mapping[str, Any], *, source: str =
         raise ParameterError(f"{prefix}{cls.__name__}: {exc}") from None
 
 
-def load_parameters(path: str | os.PathLike[str], cls: type[T] | None = None) -> T:
+def load_parameters(path: str | os.PathLike[str], cls: type[T]) -> T:
     """Load a YAML parameter file into its dataclass.
 
     Parameters
     ----------
     path : path-like
         ``parameters/<notebook-stem>/<name>.yaml``.
-    cls : type, optional
-        The dataclass; by default looked up from the parent folder's name in
-        :data:`NOTEBOOK_PARAMETERS`.
+    cls : type
+        The dataclass (:func:`tailkit.studies.load_notebook_parameters` looks it up from
+        the file's folder name).
 
     Returns
     -------
@@ -306,8 +289,6 @@ def load_parameters(path: str | os.PathLike[str], cls: type[T] | None = None) ->
         Naming the file, the field and the allowed range.
     """
     p = Path(path)
-    if cls is None:
-        cls = parameter_class_for(p.parent.name)  # type: ignore[assignment]
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
@@ -341,18 +322,6 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
 def save_parameters(obj: Any, path: str | os.PathLike[str]) -> None:
     """Write a parameter dataclass to YAML atomically; keys are exactly its fields."""
     atomic_write_text(path, yaml.safe_dump(parameters_to_dict(obj), sort_keys=False))
-
-
-def parameter_class_for(stem: str) -> type:
-    """Return the parameter dataclass registered for notebook ``stem``."""
-    try:
-        target = NOTEBOOK_PARAMETERS[stem]
-    except KeyError:
-        raise ParameterError(
-            describe_bad_value("notebook", stem, "one of " + ", ".join(sorted(NOTEBOOK_PARAMETERS)))
-        ) from None
-    module, _, name = target.partition(":")
-    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
 
 
 def parameters_from_namespace(cls: type[T], namespace: Mapping[str, Any]) -> T:

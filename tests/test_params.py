@@ -11,15 +11,14 @@ from hypothesis import strategies as st
 
 from tailkit.errors import ParameterError
 from tailkit.params import (
-    NOTEBOOK_PARAMETERS,
     load_parameters,
     param,
-    parameter_class_for,
     parameters_from_dict,
     parameters_to_dict,
     save_parameters,
     validate,
 )
+from tailkit.studies import NOTEBOOK_PARAMETERS, load_notebook_parameters, parameter_class_for
 
 ROOT = Path(__file__).resolve().parents[1]
 PARAMETER_FILES = sorted((ROOT / "parameters").glob("*/*.yaml"))
@@ -107,7 +106,7 @@ def test_every_parameter_folder_is_registered():
 
 @pytest.mark.parametrize("path", PARAMETER_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_parameter_file_loads_into_its_dataclass(path):
-    obj = load_parameters(path)
+    obj = load_notebook_parameters(path)
     cls = parameter_class_for(path.parent.name)
     assert isinstance(obj, cls)
     # keys are exactly the fields: the file names no field the class lacks (checked by the

@@ -39,10 +39,10 @@ from tailkit.book.marks import mark_book
 from tailkit.book.nav import set_nav
 from tailkit.book.positions import EXIT_REASONS, add_spread, close_position, spread_order
 from tailkit.book.settings import set_exit_rules
-from tailkit.book.study import BookReview, BookReviewParams, book_review, open_review_book
 from tailkit.charts.book import pnl_over_time_chart, risk_by_expiry_chart
 from tailkit.errors import TailkitError
 from tailkit.overlay.exits import ExitRules
+from tailkit.studies.book_review import BookReview, BookReviewParams, book_review, open_review_book
 from widgets.controls import controls_for, params_from_controls
 from widgets.display import ChartView
 from widgets.panel import error_html

@@ -22,6 +22,8 @@ import altair as alt
 import ipywidgets as w
 from IPython.display import SVG, display
 
+from tailkit.charts.render import chart_to_svg
+
 __all__ = ["chart_mode", "setup_charts", "show", "ChartView"]
 
 _ENABLED = False
@@ -53,18 +55,11 @@ def setup_charts() -> None:
         _OFFLINE = True
 
 
-def _svg(chart: alt.TopLevelMixin) -> str:
-    import vl_convert as vlc
-
-    version = "_".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    return vlc.vegalite_to_svg(chart.to_dict(), vl_version=version)
-
-
 def show(chart: alt.TopLevelMixin) -> None:
     """Display ``chart`` in the current mode (interactive widget or static SVG)."""
     setup_charts()
     if chart_mode() == "static":
-        display(SVG(_svg(chart)))
+        display(SVG(chart_to_svg(chart)))
     else:
         display(alt.JupyterChart(chart))
 
@@ -97,6 +92,6 @@ class ChartView:
         """Replace the chart shown."""
         self.chart = chart
         if self.mode == "static":
-            self.widget.value = _svg(chart)  # type: ignore[attr-defined]
+            self.widget.value = chart_to_svg(chart)  # type: ignore[attr-defined]
         else:
             self.widget.chart = chart  # type: ignore[attr-defined]

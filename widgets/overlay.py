@@ -1,6 +1,6 @@
 """Panels over the TLT credit-spread overlay: notebooks 07, 08 and 09.
 
-Each panel takes its parameter dataclass (:mod:`tailkit.overlay.study`), builds controls
+Each panel takes its parameter dataclass (the overlay study modules (:mod:`tailkit.studies.overlay_calibration`, :mod:`tailkit.studies.spread_screening`, :mod:`tailkit.studies.exit_optimization`)), builds controls
 for a subset of its fields with :func:`widgets.controls.controls_for`, and on every change
 validates the values through the dataclass, calls the notebook's study function and
 refreshes HTML tables and :class:`widgets.display.ChartView` charts. Callbacks format; they
@@ -37,16 +37,20 @@ from tailkit.charts.overlay import (
     screening_scatter,
 )
 from tailkit.errors import DataError, InfeasibleError, ParameterError
-from tailkit.overlay.study import (
-    MARKET_SOURCE,
+from tailkit.studies.exit_optimization import (
     ExitOptimizationParams,
     ExitOptimizationStudy,
+    exit_optimization_study,
+)
+from tailkit.studies.overlay_calibration import (
     OverlayCalibrationParams,
     OverlayCalibrationStudy,
+    overlay_calibration_study,
+)
+from tailkit.studies.spread_screening import (
+    MARKET_SOURCE,
     SpreadScreeningParams,
     SpreadScreeningStudy,
-    exit_optimization_study,
-    overlay_calibration_study,
     spread_screening_study,
 )
 from widgets.display import ChartView

@@ -1,8 +1,8 @@
 """Panel over ``tailkit.portfolio``: notebook 03's constraints / confidence / loss-aversion explorer.
 
 The panel builds controls for the constraint, CVaR and prospect-theory fields of
-:class:`~tailkit.portfolio.study.PortfolioStudyParams`, and on every change validates them
-through the dataclass, calls :func:`tailkit.portfolio.study.constrained_portfolios` (inputs
+:class:`~tailkit.studies.portfolio_construction.PortfolioStudyParams`, and on every change validates them
+through the dataclass, calls :func:`tailkit.studies.portfolio_construction.constrained_portfolios` (inputs
 loaded once) and refreshes a weights chart and a summary table. A bad combination (e.g. a
 per-stock cap too low to be fully invested) shows the ``ParameterError`` / ``InfeasibleError``
 message instead of raising.
@@ -28,7 +28,7 @@ import ipywidgets as w
 from tailkit.charts.portfolio import weights_chart
 from tailkit.errors import InfeasibleError, ParameterError
 from tailkit.portfolio.result import PortfolioResult
-from tailkit.portfolio.study import (
+from tailkit.studies.portfolio_construction import (
     PortfolioStudyParams,
     constrained_portfolios,
     portfolios_table,

@@ -2,7 +2,7 @@
 
 Each panel takes its parameter dataclass, builds controls with
 :func:`widgets.controls.controls_for`, observes them and, on every change, validates the
-values through the dataclass, calls a study function of :mod:`tailkit.pricing.study` and
+values through the dataclass, calls a study function of :mod:`tailkit.studies.option_pricing` and
 refreshes its HTML tables and :class:`widgets.display.ChartView`. Callbacks format numbers;
 they compute none. A bad combination (e.g. strikes in the wrong order) shows the
 ``ParameterError`` message in the panel instead of raising.
@@ -26,12 +26,14 @@ import ipywidgets as w
 import pandas as pd
 
 from tailkit.charts.pricing import greeks_by_strike_chart, jump_premium_chart, spread_pnl_chart
-from tailkit.pricing.study import (
+from tailkit.studies.option_pricing import (
     OptionPricingParams,
     OptionPricingStudy,
+    option_pricing_study,
+)
+from tailkit.studies.spread_explorer import (
     SpreadExplorerParams,
     SpreadExplorerView,
-    option_pricing_study,
     spread_explorer_view,
 )
 from widgets.display import ChartView

@@ -1,8 +1,8 @@
 """Panels over ``tailkit.risk``: the risk review (notebook 10 and the ``risk_review`` app).
 
-:class:`RiskReviewPanel` takes a :class:`tailkit.risk.study.RiskReviewParams`, builds its
+:class:`RiskReviewPanel` takes a :class:`tailkit.studies.risk_review.RiskReviewParams`, builds its
 controls with :func:`widgets.controls.controls_for`, and on every change validates the values
-through the dataclass, calls :func:`tailkit.risk.study.run_risk_study` and refreshes its HTML
+through the dataclass, calls :func:`tailkit.studies.risk_management.run_risk_study` and refreshes its HTML
 tables and :class:`widgets.display.ChartView` charts. Callbacks format numbers; they compute
 none. Invalid inputs (a bad weight list, an unknown ticker, an unreadable price file) show
 the error message in the panel instead of raising.
@@ -29,8 +29,8 @@ import pandas as pd
 
 from tailkit.charts.risk import contributions_chart, cumulative_returns_chart, drawdown_chart, stress_chart
 from tailkit.errors import TailkitError
-from tailkit.risk.study import RiskReviewParams, RiskStudy, run_risk_study
-from tailkit.risk.tearsheet import Tearsheet
+from tailkit.studies.risk_review import RiskReviewParams, RiskStudy, run_risk_study
+from tailkit.studies.tearsheet import Tearsheet
 from widgets.display import ChartView
 from widgets.panel import StudyPanel, controls_column, panel_css
 from widgets.tables import table_html

@@ -1,9 +1,9 @@
-"""Panel over ``tailkit.simulation.study``: switch the model and tweak the crash scenario.
+"""Panel over ``tailkit.studies.asymmetric_simulation``: switch the model and tweak the crash scenario.
 
-:class:`SimulationPanel` calibrates once (:func:`tailkit.simulation.study.calibrate`, or takes a
+:class:`SimulationPanel` calibrates once (:func:`tailkit.studies.asymmetric_simulation.calibrate`, or takes a
 calibration) and, on every control change, validates the values through
-:class:`~tailkit.simulation.study.SimulationStudyParams`, calls
-:func:`~tailkit.simulation.study.run_simulation` and refreshes a fan chart, the drawdown
+:class:`~tailkit.studies.asymmetric_simulation.SimulationStudyParams`, calls
+:func:`~tailkit.studies.asymmetric_simulation.run_simulation` and refreshes a fan chart, the drawdown
 distribution and a metrics table. Callbacks format numbers; they compute none. Invalid inputs
 show the error message in the panel instead of raising.
 
@@ -24,7 +24,7 @@ import ipywidgets as w
 
 from tailkit.charts.simulation import drawdown_distribution_chart, fan_chart
 from tailkit.errors import TailkitError
-from tailkit.simulation.study import (
+from tailkit.studies.asymmetric_simulation import (
     SimulationCalibration,
     SimulationResult,
     SimulationStudyParams,

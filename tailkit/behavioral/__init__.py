@@ -1,6 +1,9 @@
-"""Behavioral finance: cumulative prospect theory and the loss-averse investor's portfolio."""
+"""Behavioral finance: cumulative prospect theory (value and weighting functions).
 
-from tailkit.behavioral.loss_aversion import max_prospect_value
+The loss-averse investor's portfolio, which optimises this objective, is
+:func:`tailkit.portfolio.max_prospect_value` (portfolio sits above behavioral).
+"""
+
 from tailkit.behavioral.prospect import (
     ProspectParams,
     decision_weights,
@@ -12,7 +15,6 @@ from tailkit.behavioral.prospect import (
 __all__ = [
     "ProspectParams",
     "decision_weights",
-    "max_prospect_value",
     "probability_weight",
     "prospect_value",
     "value_function",

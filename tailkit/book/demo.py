@@ -2,7 +2,7 @@
 
 Everything in it is **synthetic**: 25 business days of TLT closes and 20y/30y yields from
 :func:`tailkit.data.synthetic.load_synthetic_history` (ending 2024-12-31) and, for each day, an
-option chain from :func:`tailkit.data.synthetic.synthetic_option_chain` at that day's close.
+option chain from :func:`tailkit.synthetic.synthetic_option_chain` at that day's close.
 So that the demo looks live on a fresh clone, all dates are moved forward by a whole number of
 weeks (weekdays are kept) to end within the last week. The book gets a NAV of $1,000,000,
 three credit spreads opened at the market (short leg at the bid, long leg at the ask), one of
@@ -26,8 +26,9 @@ from tailkit.book.positions import add_spread, close_position, spread_order
 from tailkit.book.store import Book
 from tailkit.book.transfer import book_is_empty
 from tailkit.data import write_option_chain
-from tailkit.data.synthetic import SyntheticChainParams, load_synthetic_history, synthetic_option_chain
+from tailkit.data.synthetic import load_synthetic_history
 from tailkit.errors import DataError
+from tailkit.synthetic.chain import SyntheticChainParams, synthetic_option_chain
 
 __all__ = ["make_demo_book", "fill_demo_book", "DEMO_TAG"]
 

@@ -1,6 +1,6 @@
 """Chart builders for the position book: P&L over time and open risk by expiry.
 
-Pure functions: frames from :mod:`tailkit.book.study` in, altair charts out (altair imported
+Pure functions: frames from :mod:`tailkit.studies.book_review` in, altair charts out (altair imported
 inside each builder so that ``import tailkit`` stays free of IPython).
 """
 
@@ -77,7 +77,7 @@ def risk_by_expiry_chart(risk: pd.DataFrame, *, title: str = "Open risk by expir
     Parameters
     ----------
     risk : pandas.DataFrame
-        :func:`tailkit.book.study.risk_by_expiry` output (``expiry``, ``max_loss``, ``n_positions``).
+        :func:`tailkit.studies.book_review.risk_by_expiry` output (``expiry``, ``max_loss``, ``n_positions``).
     title : str, default="Open risk by expiry"
         Chart title.
 

@@ -1,6 +1,6 @@
 """Chart builders for the TLT credit-spread overlay (notebooks 07, 08, 09 and their panels).
 
-Pure functions: a tidy frame from :mod:`tailkit.overlay.study` in, an altair chart out. Every
+Pure functions: a tidy frame from the overlay study modules (:mod:`tailkit.studies.overlay_calibration`, :mod:`tailkit.studies.spread_screening`, :mod:`tailkit.studies.exit_optimization`) in, an altair chart out. Every
 builder takes ``label`` (``"SYNTHETIC data"`` for the bundled files, else the file name) and
 puts it in the title, so synthetic numbers are never shown unlabelled.
 

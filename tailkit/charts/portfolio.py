@@ -1,6 +1,6 @@
 """Chart builders for portfolio construction: frontiers, weights, Black-Litterman, Pareto, NAV.
 
-Pure functions: frames from :mod:`tailkit.portfolio.study` in, an altair chart out. altair is
+Pure functions: frames from :mod:`tailkit.studies.portfolio_construction` in, an altair chart out. altair is
 imported inside each builder so that ``import tailkit`` stays free of IPython/ipywidgets.
 """
 

@@ -1,6 +1,6 @@
 """Chart builders for option pricing: Greeks across strikes, jump premium, smile, spread P&L.
 
-Pure functions: a tidy frame from :mod:`tailkit.pricing.study` in, an altair chart out. They
+Pure functions: a tidy frame from :mod:`tailkit.studies.option_pricing` in, an altair chart out. They
 never display anything; ``widgets.display.show`` / ``ChartView`` do that offline.
 
 altair is imported inside each builder: ``import altair`` imports anywidget, ipywidgets and
@@ -27,7 +27,7 @@ __all__ = [
     "spread_pnl_chart",
 ]
 
-#: axis titles (with units) of the columns of ``tailkit.pricing.study.greeks_grid``
+#: axis titles (with units) of the columns of ``tailkit.studies.option_pricing.greeks_grid``
 GREEK_LABELS = {
     "price": "price",
     "delta": "delta (per 1.00 of spot)",
@@ -49,7 +49,7 @@ def greeks_by_strike_chart(
     Parameters
     ----------
     grid : pandas.DataFrame
-        ``tailkit.pricing.study.greeks_grid`` output (``strike, expiry_days`` and the Greeks).
+        ``tailkit.studies.option_pricing.greeks_grid`` output (``strike, expiry_days`` and the Greeks).
     greek : str, default="delta"
         Column to draw: one of :data:`GREEK_LABELS`.
     title : str, optional
@@ -89,7 +89,7 @@ def jump_premium_chart(jumps: pd.DataFrame, *, title: str | None = None) -> alt.
     Parameters
     ----------
     jumps : pandas.DataFrame
-        ``tailkit.pricing.study.jump_premium_table`` output.
+        ``tailkit.studies.option_pricing.jump_premium_table`` output.
     title : str, optional
         Title of the left panel.
 
@@ -144,7 +144,7 @@ def smile_chart(chain: pd.DataFrame, *, title: str | None = None) -> alt.LayerCh
     Parameters
     ----------
     chain : pandas.DataFrame
-        ``tailkit.pricing.study.implied_vol_roundtrip`` output (``strike, kind, iv_true, iv``).
+        ``tailkit.studies.option_pricing.implied_vol_roundtrip`` output (``strike, kind, iv_true, iv``).
     title : str, optional
         Chart title; the default says the chain is synthetic.
 
@@ -188,7 +188,7 @@ def spread_pnl_chart(
     Parameters
     ----------
     curves : pandas.DataFrame
-        ``tailkit.pricing.study.spread_pnl_curves`` output (``horizon_days, horizon, spot, pnl``).
+        ``tailkit.studies.spread_explorer.spread_pnl_curves`` output (``horizon_days, horizon, spot, pnl``).
     spot : float, optional
         Current underlying price, drawn as a vertical rule.
     breakeven : float, optional

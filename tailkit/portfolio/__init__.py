@@ -17,6 +17,7 @@ from tailkit.portfolio.inputs import (
     sample_covariance,
     scenarios_from_paths,
 )
+from tailkit.portfolio.loss_aversion import max_prospect_value
 from tailkit.portfolio.mean_variance import (
     efficient_return,
     efficient_risk,
@@ -47,6 +48,7 @@ __all__ = [
     "equilibrium_returns",
     "ewma_covariance",
     "ledoit_wolf_covariance",
+    "max_prospect_value",
     "max_sharpe",
     "mean_variance",
     "min_cvar",

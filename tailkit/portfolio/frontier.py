@@ -183,7 +183,7 @@ def pareto_frontier(
     -------
     ParetoResult
     """
-    from tailkit.behavioral.loss_aversion import max_prospect_value
+    from tailkit.portfolio.loss_aversion import max_prospect_value
 
     p = prospect or ProspectParams()
     scen = inputs.require_scenarios("pareto_frontier")

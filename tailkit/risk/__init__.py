@@ -50,7 +50,6 @@ from tailkit.risk.stress import (
     regime_monte_carlo_stress,
     stress_table,
 )
-from tailkit.risk.tearsheet import Tearsheet, chart_to_svg, tearsheet
 from tailkit.risk.var import (
     HistoricalVaRArrays,
     VaRResult,
@@ -76,14 +75,12 @@ __all__ = [
     "RevaluationResult",
     "StressResult",
     "StressWindow",
-    "Tearsheet",
     "VaRBacktest",
     "VaRResult",
     "VolRegimeSchedule",
     "backtest_var",
     "book_var_es",
     "bundled_factor_changes",
-    "chart_to_svg",
     "check_limits",
     "christoffersen_independence",
     "compare_var_es",
@@ -107,7 +104,6 @@ __all__ = [
     "rolling_var_forecast",
     "scenario_var_es",
     "stress_table",
-    "tearsheet",
     "var_es",
     "vol_target_leverage",
 ]

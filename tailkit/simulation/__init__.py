@@ -4,7 +4,7 @@ Every simulator takes a frozen parameter dataclass and ``seed`` and returns :cla
 with values of shape (n_paths, n_steps + 1, n_assets). Path ``i`` depends only on the seed
 and ``i`` (random streams are keyed by blocks of paths), so chunked studies reproduce the
 unchunked numbers exactly. Notebook 02's study (calibration to bundled data and scenarios)
-lives in :mod:`tailkit.simulation.study`.
+lives in :mod:`tailkit.studies.asymmetric_simulation`.
 """
 
 from tailkit.simulation.analytics import (

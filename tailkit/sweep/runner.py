@@ -136,6 +136,7 @@ def execute_notebook(
     *,
     parameters: Mapping[str, Any] | None = None,
     parameters_file: str | Path | None = None,
+    params_class: type | None = None,
     html: bool = True,
     timeout: float = 900.0,
     kernel_name: str = "python3",
@@ -151,7 +152,10 @@ def execute_notebook(
     parameters : mapping, optional
         Values injected into the ``parameters`` cell (override ``parameters_file``).
     parameters_file : path-like, optional
-        YAML parameter set; validated against the notebook's dataclass before running.
+        YAML parameter set; validated against ``params_class`` before running.
+    params_class : type, optional
+        The notebook's parameter dataclass (required with ``parameters_file``; the CLI looks
+        it up with :func:`tailkit.studies.parameter_class_for`).
     html : bool, default=True
         Also export standalone HTML next to ``output``.
     timeout : float, default=900.0
@@ -175,7 +179,16 @@ def execute_notebook(
     out_path.parent.mkdir(parents=True, exist_ok=True)
     values: dict[str, Any] = {}
     if parameters_file is not None:
-        values.update(parameters_to_dict(load_parameters(parameters_file)))
+        if params_class is None:
+            raise ParameterError(
+                describe_bad_value(
+                    "params_class",
+                    None,
+                    "the notebook's parameter dataclass when parameters_file is given "
+                    "(tailkit.studies.parameter_class_for(stem))",
+                )
+            )
+        values.update(parameters_to_dict(load_parameters(parameters_file, params_class)))
     values.update(parameters or {})
     html_path = out_path.with_suffix(".html") if html else None
     t0 = time.perf_counter()

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tailkit.data import write_option_chain
-from tailkit.data.synthetic import synthetic_option_chain
+from tailkit.synthetic.chain import synthetic_option_chain
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -7,14 +7,13 @@ from tailkit._numba import HAS_NUMBA
 from tailkit.behavioral import (
     ProspectParams,
     decision_weights,
-    max_prospect_value,
     probability_weight,
     prospect_value,
     value_function,
 )
 from tailkit.behavioral._kernels import cpt_value_grad, cpt_value_grad_python
 from tailkit.errors import ParameterError
-from tailkit.portfolio import Constraints, PortfolioInputs
+from tailkit.portfolio import Constraints, PortfolioInputs, max_prospect_value
 
 
 def test_tk1992_value_function() -> None:

@@ -22,7 +22,7 @@ import pytest
 
 from tailkit.book import Book, add_spread, import_chain, set_nav, spread_order
 from tailkit.data import write_option_chain
-from tailkit.data.synthetic import synthetic_option_chain
+from tailkit.synthetic.chain import synthetic_option_chain
 
 pytestmark = pytest.mark.slow
 

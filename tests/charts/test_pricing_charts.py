@@ -16,12 +16,8 @@ from tailkit.charts.pricing import (
     spread_pnl_chart,
 )
 from tailkit.errors import ParameterError
-from tailkit.pricing.study import (
-    OptionPricingParams,
-    SpreadExplorerParams,
-    option_pricing_study,
-    spread_explorer_view,
-)
+from tailkit.studies.option_pricing import OptionPricingParams, option_pricing_study
+from tailkit.studies.spread_explorer import SpreadExplorerParams, spread_explorer_view
 
 
 @pytest.fixture(scope="module")

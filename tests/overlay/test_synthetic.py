@@ -16,21 +16,12 @@ import pytest
 
 from tailkit.calibration import fit_vasicek
 from tailkit.data import CHAIN_COLUMNS, read_option_chain
-from tailkit.data.synthetic import (
-    DEFAULT_SEED,
-    SyntheticChainParams,
-    SyntheticHistoryParams,
-    load_synthetic_chain,
-    load_synthetic_history,
-    main,
-    monthly_expiries,
-    synthetic_file_texts,
-    synthetic_history,
-    synthetic_option_chain,
-    synthetic_paths,
-)
+from tailkit.data.synthetic import load_synthetic_chain, load_synthetic_history, synthetic_paths
 from tailkit.errors import DataError, ParameterError
 from tailkit.pricing import bs_price
+from tailkit.synthetic.chain import SyntheticChainParams, monthly_expiries, synthetic_option_chain
+from tailkit.synthetic.files import main, synthetic_file_texts
+from tailkit.synthetic.history import DEFAULT_SEED, SyntheticHistoryParams, synthetic_history
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,7 +65,7 @@ def test_files_are_small_csv_and_labelled_synthetic():
     prov = json.loads(paths.provenance.read_text(encoding="utf-8"))
     assert prov["synthetic"] is True
     assert "SYNTHETIC" in prov["description"]
-    assert prov["generator"] == "tailkit.data.synthetic"
+    assert prov["generator"] == "tailkit.synthetic"
     assert prov["history"]["seed"] == DEFAULT_SEED
     assert prov["history"]["params"] == asdict(SyntheticHistoryParams())
     assert prov["chain"]["params"] == asdict(SyntheticChainParams())
@@ -294,7 +285,7 @@ def test_chain_rejects_bad_inputs():
 @pytest.mark.slow
 def test_module_runs_as_a_script_with_check():
     out = subprocess.run(
-        [sys.executable, "-m", "tailkit.data.synthetic", "--check"],
+        [sys.executable, "-m", "tailkit.synthetic", "--check"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -2,7 +2,7 @@
 
 Reference values: every number a panel shows is compared with a direct call of the tailkit
 function it wraps (``tailkit.overlay.calibrate_overlay``, the study functions of
-``tailkit.overlay.study``); charts are checked for their data and the SYNTHETIC label.
+``tailkit.studies`` overlay modules); charts are checked for their data and the SYNTHETIC label.
 """
 
 from __future__ import annotations
@@ -35,15 +35,13 @@ from tailkit.overlay import (
     optimize_exits,
     spread_from_delta,
 )
-from tailkit.overlay.study import (
+from tailkit.studies.exit_optimization import ExitOptimizationParams, exit_optimization_study
+from tailkit.studies.overlay_calibration import OverlayCalibrationParams, overlay_calibration_study
+from tailkit.studies.overlay_inputs import load_calibration_input
+from tailkit.studies.spread_screening import (
     MARKET_SOURCE,
     MODEL_SOURCE,
-    ExitOptimizationParams,
-    OverlayCalibrationParams,
     SpreadScreeningParams,
-    exit_optimization_study,
-    load_calibration_input,
-    overlay_calibration_study,
     spread_screening_study,
 )
 from widgets.overlay import ExitOptimizationPanel, OverlayCalibrationPanel, SpreadScreeningPanel

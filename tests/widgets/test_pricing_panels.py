@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from tailkit.pricing import bs_greeks, credit_spread_metrics, merton_jump_price
-from tailkit.pricing.study import DAYS_PER_YEAR, OptionPricingParams, SpreadExplorerParams
+from tailkit.studies.option_pricing import DAYS_PER_YEAR, OptionPricingParams
+from tailkit.studies.spread_explorer import SpreadExplorerParams
 from widgets.pricing import OptionPricingPanel, SpreadExplorerPanel
 
 
@@ -142,7 +143,7 @@ def test_option_pricing_panel_keeps_uncontrolled_fields_and_reports_errors():
     assert panel.error == "" and panel.result.params.spot == 100.0
 
 
-# --- the study functions the panels display (tailkit.pricing.study) -------------------------
+# --- the study functions the panels display (tailkit.studies.option_pricing) -------------------------
 
 
 def test_spread_params_reject_strikes_in_the_wrong_order():
@@ -156,7 +157,7 @@ def test_spread_params_reject_strikes_in_the_wrong_order():
 
 def test_greeks_grid_satisfies_put_call_parity():
     # put-call parity C - P = S e^{-qT} - K e^{-rT} (Hull, Options, Futures and Other Derivatives, ch. 11)
-    from tailkit.pricing.study import greeks_grid
+    from tailkit.studies.option_pricing import greeks_grid
 
     strikes, days = np.array([80.0, 100.0, 125.0]), [7, 365]
     calls = greeks_grid("call", 100.0, strikes, days, 0.04, 0.25, 0.01)
@@ -169,7 +170,7 @@ def test_greeks_grid_satisfies_put_call_parity():
 
 def test_jump_premium_vanishes_without_jumps():
     # Merton (1976): with jump intensity 0 the price is the Black-Scholes price
-    from tailkit.pricing.study import jump_premium_table
+    from tailkit.studies.option_pricing import jump_premium_table
 
     table = jump_premium_table(100.0, [80.0, 90.0, 100.0], 0.25, 0.04, 0.2, 0.0, -0.1, 0.15)
     np.testing.assert_allclose(table["crash_premium"], 0.0, atol=1e-12)
@@ -179,7 +180,7 @@ def test_jump_premium_vanishes_without_jumps():
 
 
 def test_synthetic_chain_is_labelled_and_quotes_otm_options():
-    from tailkit.pricing.study import synthetic_chain
+    from tailkit.studies.option_pricing import synthetic_chain
 
     chain = synthetic_chain(100.0, np.linspace(80, 120, 9), 30 / 365, 0.04, 0.2, -0.8, 0.5)
     assert (chain["source"] == "synthetic").all()

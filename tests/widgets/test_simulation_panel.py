@@ -1,7 +1,7 @@
 """Headless tests of the simulation panel: set a control's value, read ``panel.result``.
 
 Reference values: every number the panel shows is compared with a direct call of
-``tailkit.simulation.study.run_simulation`` with the same parameters and calibration.
+``tailkit.studies.asymmetric_simulation.run_simulation`` with the same parameters and calibration.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import dataclasses
 
 import pytest
 
-from tailkit.simulation.study import SimulationStudyParams, calibrate, run_simulation
+from tailkit.studies.asymmetric_simulation import SimulationStudyParams, calibrate, run_simulation
 from widgets.simulation import PANEL_FIELDS, SimulationPanel
 
 SMALL = SimulationStudyParams(n_paths=300, horizon_days=63, put_expiry_days=21, rates_horizon_years=1.0)

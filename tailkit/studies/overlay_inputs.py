@@ -1,8 +1,8 @@
 """Inputs of the overlay studies: the bundled SYNTHETIC files or the user's, and simulation settings.
 
 ``history_file`` / ``chain_file`` / ``calibration_file`` take a path, or ``"synthetic"`` for the
-bundled SYNTHETIC files of :mod:`tailkit.data.synthetic` (then every table and chart title says
-so), or ``"none"`` where a file is optional.
+bundled SYNTHETIC files of :mod:`tailkit.data.synthetic` (made by :mod:`tailkit.synthetic`;
+then every table and chart title says so), or ``"none"`` where a file is optional.
 """
 
 from __future__ import annotations

@@ -17,7 +17,8 @@ from tailkit.overlay import (
     evaluate,
     evaluate_market,
 )
-from tailkit.overlay.study.inputs import (
+from tailkit.params import param, validate
+from tailkit.studies.overlay_inputs import (
     SYNTHETIC,
     data_label,
     load_calibration_input,
@@ -25,7 +26,6 @@ from tailkit.overlay.study.inputs import (
     simulation_settings,
     spread_kinds,
 )
-from tailkit.params import param, validate
 
 __all__ = [
     "MODEL_SOURCE",

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tailkit.charts.render import chart_to_svg
 from tailkit.errors import ParameterError, describe_bad_value
 from tailkit.params import atomic_write_text
 from tailkit.risk.metrics import PerformanceReport, performance_report, rolling_metrics
@@ -49,15 +50,6 @@ th:first-child, td:first-child { text-align: left; }
 .chart { margin: 12px 0; }
 .note { color: #666; font-size: 12px; }
 """
-
-
-def chart_to_svg(chart: Any) -> str:
-    """Render an altair chart to an SVG string with vl-convert (offline)."""
-    import altair as alt
-    import vl_convert as vlc
-
-    version = "_".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    return str(vlc.vegalite_to_svg(chart.to_dict(), vl_version=version))
 
 
 def _fmt(metric: str, value: float) -> str:

@@ -202,7 +202,8 @@ def portfolio_study(params: PortfolioStudyParams | None = None) -> PortfolioStud
     -------
     PortfolioStudy
     """
-    from tailkit.behavioral import ProspectParams, max_prospect_value
+    from tailkit.behavioral import ProspectParams
+    from tailkit.portfolio import max_prospect_value
 
     p = params or PortfolioStudyParams()
     px = load_study_prices(p)
@@ -274,7 +275,8 @@ def constrained_portfolios(
     -------
     dict of str to PortfolioResult
     """
-    from tailkit.behavioral import ProspectParams, max_prospect_value
+    from tailkit.behavioral import ProspectParams
+    from tailkit.portfolio import max_prospect_value
 
     inp = inputs if inputs is not None else study_inputs(params)
     cons = study_constraints(params)

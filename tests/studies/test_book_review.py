@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import pytest
 
 from tailkit.book import Book
-from tailkit.book.study import BookReviewParams, book_review, open_review_book
 from tailkit.errors import ParameterError
-from tailkit.params import load_parameters
+from tailkit.studies import load_notebook_parameters
+from tailkit.studies.book_review import BookReviewParams, book_review, open_review_book
 
-from .conftest import EXPIRY, chain_frame
+from book.conftest import EXPIRY, chain_frame  # tests/book/conftest.py (tests/ is on sys.path)
 
 pytest.importorskip("ipywidgets")
 
@@ -23,7 +23,7 @@ def test_params_validation_and_files():
     from pathlib import Path
 
     for f in sorted((Path(__file__).resolve().parents[2] / "parameters" / "book_review").glob("*.yaml")):
-        assert isinstance(load_parameters(f), BookReviewParams)
+        assert isinstance(load_notebook_parameters(f), BookReviewParams)
 
 
 def test_demo_review():

@@ -1,9 +1,8 @@
-"""Parameter sets and small pure study functions behind notebook 01 and the spread explorer.
+"""Parameter set and small pure study functions behind notebook 01 (option pricing).
 
-Notebook ``01_option_pricing`` and the ``spread_explorer`` app are thin: they build a
-parameter set (:class:`OptionPricingParams`, :class:`SpreadExplorerParams`), call the study
-functions below and hand the resulting frames to :mod:`tailkit.charts.pricing`. The widget
-panels in ``widgets.pricing`` call the same functions, so nothing numerical lives in a
+Notebook ``01_option_pricing`` is thin: it builds an :class:`OptionPricingParams`, calls the
+study functions below and hands the resulting frames to :mod:`tailkit.charts.pricing`. The
+widget panel in ``widgets.pricing`` calls the same functions, so nothing numerical lives in a
 notebook cell or a widget callback.
 
 Units: spot and strikes in price units, rates, dividend yields and vols as decimals per year
@@ -11,9 +10,9 @@ Units: spot and strikes in price units, rates, dividend yields and vols as decim
 
 Examples
 --------
->>> view = spread_explorer_view(SpreadExplorerParams())
->>> round(view.metrics.width, 2)
-5.0
+>>> study = option_pricing_study(OptionPricingParams())
+>>> study.max_iv_error < 1e-9
+True
 """
 
 from __future__ import annotations
@@ -30,27 +29,22 @@ from tailkit.params import param, validate
 from tailkit.pricing import (
     bs_greeks,
     bs_price,
-    credit_spread_metrics,
     implied_vol,
     merton_jump_price,
 )
+from tailkit.pricing.smile import quadratic_smile
 
 __all__ = [
     "DAYS_PER_YEAR",
     "CHAIN_STRIKES",
     "OptionPricingParams",
-    "SpreadExplorerParams",
     "OptionPricingStudy",
-    "SpreadExplorerView",
     "strike_grid",
     "greeks_grid",
     "jump_premium_table",
-    "skew_vol",
     "synthetic_chain",
     "implied_vol_roundtrip",
     "option_pricing_study",
-    "spread_pnl_curves",
-    "spread_explorer_view",
 ]
 
 #: calendar days per year used to turn "days to expiry" into ``T`` in years
@@ -102,41 +96,6 @@ class OptionPricingParams:
             raise ParameterError(
                 f"expiries_days={self.expiries_days!r} is not allowed: expected distinct expiries"
             )
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SpreadExplorerParams:
-    """Parameters of the ``spread_explorer`` app: one vertical credit spread.
-
-    ``kind="put"`` is a bull put spread (sell the higher strike put, buy the lower one);
-    ``kind="call"`` a bear call spread (sell the lower strike call, buy the higher one).
-    """
-
-    kind: str = param("put", choices=("put", "call"), doc="put credit spread (bull put) or call (bear call)")
-    spot: float = param(100.0, gt=0.0, le=1e6, doc="underlying price")
-    short_strike: float = param(95.0, gt=0.0, le=1e6, doc="strike of the option sold")
-    long_strike: float = param(90.0, gt=0.0, le=1e6, doc="strike of the option bought (the wing)")
-    days_to_expiry: int = param(30, ge=1, le=730, doc="calendar days to expiry")
-    iv: float = param(0.20, gt=0.0, le=3.0, doc="implied volatility, decimal (0.20 = 20%)")
-    rate: float = param(0.04, ge=-0.05, le=0.25, doc="risk-free rate, decimal, continuously compounded")
-
-    def __post_init__(self) -> None:
-        validate(self)
-        if self.kind == "put" and not self.short_strike > self.long_strike:
-            raise ParameterError(
-                f"short_strike={self.short_strike!r} is not allowed: a put credit spread sells the "
-                f"higher strike, so expected short_strike > long_strike={self.long_strike!r}"
-            )
-        if self.kind == "call" and not self.short_strike < self.long_strike:
-            raise ParameterError(
-                f"short_strike={self.short_strike!r} is not allowed: a call credit spread sells the "
-                f"lower strike, so expected short_strike < long_strike={self.long_strike!r}"
-            )
-
-    @property
-    def T(self) -> float:
-        """Time to expiry in years (``days_to_expiry / 365``)."""
-        return self.days_to_expiry / DAYS_PER_YEAR
 
 
 def strike_grid(spot: float, strike_low: float, strike_high: float, n_strikes: int) -> Float1D:
@@ -283,27 +242,6 @@ def jump_premium_table(
     )
 
 
-def skew_vol(log_moneyness: Any, atm_vol: float, slope: float, curvature: float) -> Float1D:
-    """Return the synthetic skew ``atm_vol + slope * k + curvature * k**2`` (floored at 1%).
-
-    Parameters
-    ----------
-    log_moneyness : array_like of shape (n,)
-        ``k = ln(K / F)`` with ``F`` the forward.
-    atm_vol : float
-        At-the-money vol, decimal.
-    slope, curvature : float
-        Linear and quadratic coefficients in ``k``.
-
-    Returns
-    -------
-    ndarray of shape (n,)
-        Implied vols, decimals.
-    """
-    k = np.asarray(log_moneyness, dtype=np.float64)
-    return np.maximum(atm_vol + slope * k + curvature * k * k, 0.01)
-
-
 def synthetic_chain(
     spot: float,
     strikes: Any,
@@ -314,7 +252,7 @@ def synthetic_chain(
     curvature: float,
     div: float = 0.0,
 ) -> pd.DataFrame:
-    """A SYNTHETIC option chain priced by Black-Scholes from the documented skew :func:`skew_vol`.
+    """A SYNTHETIC option chain priced by Black-Scholes from the quadratic smile :func:`tailkit.pricing.smile.quadratic_smile`.
 
     Out-of-the-money options only, as quoted in practice: puts below the forward, calls at
     and above it. Prices are exact model prices (no bid/ask, no rounding).
@@ -330,7 +268,7 @@ def synthetic_chain(
     rate, div : float
         Rate and dividend yield, decimals.
     atm_vol, slope, curvature : float
-        Skew coefficients (see :func:`skew_vol`).
+        Smile coefficients (see :func:`tailkit.pricing.smile.quadratic_smile`).
 
     Returns
     -------
@@ -340,7 +278,7 @@ def synthetic_chain(
     k = np.asarray(strikes, dtype=np.float64).ravel()
     forward = spot * np.exp((rate - div) * T)
     logm = np.log(k / forward)
-    iv = skew_vol(logm, atm_vol, slope, curvature)
+    iv = quadratic_smile(logm, atm_vol, slope, curvature)
     kinds = np.where(k < forward, "put", "call")
     price = np.asarray(bs_price(kinds, spot, k, T, rate, iv, div), dtype=np.float64)
     return pd.DataFrame(
@@ -461,144 +399,3 @@ def option_pricing_study(params: OptionPricingParams) -> OptionPricingStudy:
     )
     chain = implied_vol_roundtrip(chain, p.spot, T_chain, p.rate, p.div)
     return OptionPricingStudy(params=p, grid=grid, jumps=jumps, otm_put=otm_put, chain=chain)
-
-
-def spread_pnl_curves(
-    structure: Any,
-    entry_value: float,
-    spots: Any,
-    rate: float,
-    vol: float,
-    horizons_days: Any,
-    expiry_days: float,
-) -> pd.DataFrame:
-    """P&L of a structure across underlying prices at several horizons, as a tidy table.
-
-    Parameters
-    ----------
-    structure : tailkit.pricing.Structure
-        The position (legs with expiries in years).
-    entry_value : float
-        Value of the structure at entry (negative for a credit received).
-    spots : array_like of shape (n_spots,)
-        Underlying prices on the x axis.
-    rate, vol : float
-        Rate and volatility used to value the legs before expiry, decimals.
-    horizons_days : array_like of shape (n_horizons,)
-        Days after entry at which to value the position; a horizon equal to
-        ``expiry_days`` uses the payoff at expiry.
-    expiry_days : float
-        Days to expiry of the structure.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``n_horizons * n_spots`` rows: ``horizon_days, horizon, spot, pnl`` where ``horizon``
-        labels the curve ("today", "in N days", "at expiry").
-    """
-    s = np.asarray(spots, dtype=np.float64).ravel()
-    frames = []
-    for d in np.asarray(horizons_days, dtype=np.float64).ravel():
-        if d >= expiry_days:
-            pnl = np.asarray(structure.payoff(s), dtype=np.float64) - entry_value
-            label = "at expiry"
-        else:
-            t = d / DAYS_PER_YEAR
-            pnl = np.asarray(structure.pnl(s, entry_value, rate, vol, t=t), dtype=np.float64)
-            label = "today" if d == 0 else f"in {d:g} days"
-        frames.append(pd.DataFrame({"horizon_days": d, "horizon": label, "spot": s, "pnl": pnl}))
-    return pd.concat(frames, ignore_index=True)
-
-
-@dataclass(frozen=True, slots=True)
-class SpreadExplorerView:
-    """What the spread explorer shows for one :class:`SpreadExplorerParams`.
-
-    Attributes
-    ----------
-    params : SpreadExplorerParams
-        The inputs.
-    metrics : tailkit.pricing.CreditSpreadMetrics
-        Credit, max profit/loss, breakeven, probability of profit, Greeks.
-    curves : pandas.DataFrame
-        :func:`spread_pnl_curves` today, half way and at expiry (per share).
-    greeks : pandas.DataFrame
-        The spread's Greeks, one row per leg plus the net position.
-    """
-
-    params: SpreadExplorerParams
-    metrics: Any
-    curves: pd.DataFrame
-    greeks: pd.DataFrame
-
-    def to_dict(self) -> dict[str, float]:
-        """Headline metrics (credit, max profit/loss, breakeven, POP) as floats."""
-        m = self.metrics
-        return {
-            "credit": float(m.credit),
-            "width": float(m.width),
-            "max_profit": float(m.max_profit),
-            "max_loss": float(m.max_loss),
-            "breakeven": float(m.breakeven),
-            "pop": float(m.pop),
-        }
-
-
-def _spot_axis(p: SpreadExplorerParams, n: int = 201) -> Float1D:
-    """Underlying prices covering both strikes and +-3 standard deviations of the move."""
-    sd = p.iv * np.sqrt(p.T)
-    lo = min(p.spot * np.exp(-3.0 * sd), p.long_strike, p.short_strike)
-    hi = max(p.spot * np.exp(3.0 * sd), p.long_strike, p.short_strike)
-    width = abs(p.short_strike - p.long_strike)
-    lo = max(lo - width, 1e-6)
-    hi = hi + width
-    return np.linspace(lo, hi, n)
-
-
-def _greeks_rows(structure: Any, p: SpreadExplorerParams) -> pd.DataFrame:
-    rows = []
-    for leg in structure.legs:
-        g = bs_greeks(leg.kind, p.spot, leg.strike, p.T, p.rate, p.iv)
-        q = float(leg.quantity)
-        rows.append(
-            {
-                "position": f"{'short' if q < 0 else 'long'} {abs(q):g} {leg.kind} {leg.strike:g}",
-                "price": q * float(g.price),
-                "delta": q * float(g.delta),
-                "gamma": q * float(g.gamma),
-                "vega": q * float(g.vega_per_point()),
-                "theta": q * float(g.theta_per_day()),
-                "rho": q * float(g.rho) / 100.0,
-            }
-        )
-    frame = pd.DataFrame(rows).set_index("position")
-    frame.loc["net spread"] = frame.sum(axis=0)
-    return frame.astype(float)
-
-
-def spread_explorer_view(params: SpreadExplorerParams) -> SpreadExplorerView:
-    """Compute the spread explorer's metrics, P&L curves and Greeks table.
-
-    Parameters
-    ----------
-    params : SpreadExplorerParams
-        The spread and market inputs.
-
-    Returns
-    -------
-    SpreadExplorerView
-        Per-share figures (multiply by 100 for one listed contract). Greeks: vega per vol
-        point, theta per calendar day, rho per 1% of rate.
-    """
-    p = params
-    metrics = credit_spread_metrics(p.kind, p.short_strike, p.long_strike, p.spot, p.T, p.rate, p.iv)
-    structure = metrics.structure
-    entry_value = -float(metrics.credit)
-    half = float(int(p.days_to_expiry // 2))
-    horizons = (
-        [0.0, half, float(p.days_to_expiry)] if 0 < half < p.days_to_expiry else [0.0, p.days_to_expiry]
-    )
-    curves = spread_pnl_curves(
-        structure, entry_value, _spot_axis(p), p.rate, p.iv, horizons, float(p.days_to_expiry)
-    )
-    return SpreadExplorerView(params=p, metrics=metrics, curves=curves, greeks=_greeks_rows(structure, p))

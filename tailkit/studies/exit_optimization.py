@@ -20,13 +20,13 @@ from tailkit.overlay import (
     optimize_exits,
     spread_from_delta,
 )
-from tailkit.overlay.study.inputs import (
+from tailkit.params import atomic_write_text, param, validate
+from tailkit.studies.overlay_inputs import (
     SYNTHETIC,
     data_label,
     load_calibration_input,
     simulation_settings,
 )
-from tailkit.params import atomic_write_text, param, validate
 
 __all__ = [
     "ExitOptimizationParams",

@@ -1,7 +1,7 @@
 """The SYNTHETIC long-Treasury yield and TLT history: a bivariate Vasicek and a TLT-from-yield map.
 
-The model and the choice of its parameters are described in :mod:`tailkit.data.synthetic`,
-which bundles the files made with it. Everything made here is synthetic, not market data.
+The model and the choice of its parameters are described in :mod:`tailkit.synthetic.files`,
+which makes the bundled files with it. Everything made here is synthetic, not market data.
 """
 
 from __future__ import annotations

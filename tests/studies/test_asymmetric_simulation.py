@@ -18,9 +18,9 @@ from tailkit.charts.simulation import (
     return_histogram_chart,
 )
 from tailkit.errors import ParameterError
-from tailkit.params import load_parameters, parameter_class_for
+from tailkit.studies import load_notebook_parameters, parameter_class_for
 from tailkit.simulation import GBMParams, RegimeParams, simulate_gbm
-from tailkit.simulation.study import (
+from tailkit.studies.asymmetric_simulation import (
     MODELS,
     SimulationStudyParams,
     calibrate,
@@ -38,7 +38,7 @@ def test_registered_and_scenario_files_load() -> None:
     files = sorted((ROOT / "parameters" / "02_asymmetric_simulation").glob("*.yaml"))
     assert {f.stem for f in files} == {"calm", "gfc_2008", "covid_2020", "rates_shock"}
     for f in files:
-        p = load_parameters(f)
+        p = load_notebook_parameters(f)
         assert isinstance(p, SimulationStudyParams)
 
 

@@ -10,7 +10,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tailkit.data.synthetic import SyntheticHistoryParams
 from tailkit.errors import ParameterError, describe_bad_value
 from tailkit.overlay import (
     OverlayCalibration,
@@ -19,7 +18,8 @@ from tailkit.overlay import (
     simulate_overlay,
     write_calibration,
 )
-from tailkit.overlay.study.inputs import (
+from tailkit.params import param, validate
+from tailkit.studies.overlay_inputs import (
     NONE,
     SYNTHETIC,
     check_date,
@@ -27,7 +27,7 @@ from tailkit.overlay.study.inputs import (
     load_chain_input,
     load_history_input,
 )
-from tailkit.params import param, validate
+from tailkit.synthetic.history import SyntheticHistoryParams
 
 __all__ = [
     "OverlayCalibrationParams",

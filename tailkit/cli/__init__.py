@@ -1,8 +1,9 @@
 """The ``tailkit`` command.
 
-Each domain contributes its sub-commands through a ``register(subparsers)`` function in its
-``commands`` module, listed in :data:`COMMAND_MODULES`; the modules are imported only when
-the command line is built, so ``import tailkit`` stays light.
+The top layer of the library: each module of this package adds the sub-commands of one area
+through ``register(subparsers)`` (:data:`COMMAND_MODULES`). Command handlers call the same
+study and domain functions the notebooks call, imported inside the handler, so ``import
+tailkit`` and ``tailkit --help`` stay light.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ __all__ = ["main", "build_parser", "COMMAND_MODULES"]
 
 #: modules providing ``register(subparsers)``; each adds its sub-commands
 COMMAND_MODULES: tuple[str, ...] = (
-    "tailkit.sweep.commands",
-    "tailkit.book.commands",
-    "tailkit.overlay.commands",
+    "tailkit.cli.notebooks",
+    "tailkit.cli.book",
+    "tailkit.cli.overlay",
 )
 
 
@@ -53,7 +54,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"tailkit {args.command}: interrupted", file=sys.stderr)
         return 130
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

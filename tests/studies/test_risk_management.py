@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from tailkit.errors import DataError, ParameterError
-from tailkit.params import parameter_class_for
-from tailkit.risk.study import RiskReviewParams, RiskStudyParams, load_portfolio, run_risk_study
+from tailkit.studies import parameter_class_for
+from tailkit.studies.risk_management import RiskStudyParams, load_portfolio
+from tailkit.studies.risk_review import RiskReviewParams, run_risk_study
 
 
 def test_registered_and_validated() -> None:

@@ -5,15 +5,19 @@ from pathlib import Path
 import pytest
 
 from tailkit.errors import ParameterError
-from tailkit.params import load_parameters
-from tailkit.portfolio.study import PortfolioStudyParams, constrained_portfolios, study_inputs
+from tailkit.studies import load_notebook_parameters
+from tailkit.studies.portfolio_construction import (
+    PortfolioStudyParams,
+    constrained_portfolios,
+    study_inputs,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "parameters" / "03_portfolio_construction").glob("*.yaml")))
 def test_parameter_files_load(path: Path) -> None:
-    p = load_parameters(path)
+    p = load_notebook_parameters(path)
     assert isinstance(p, PortfolioStudyParams)
 
 

@@ -1,6 +1,6 @@
 """The SYNTHETIC TLT option chain: monthly expiries, a quadratic smile, Black-Scholes-Merton quotes.
 
-The model is described in :mod:`tailkit.data.synthetic`, which bundles the chain made with it.
+The model is described in :mod:`tailkit.synthetic.files`, which makes the bundled chain with it.
 Everything made here is synthetic, not market data.
 """
 
@@ -14,11 +14,12 @@ import pandas as pd
 
 from tailkit._typing import Float1D, SeedLike
 from tailkit.data.option_chain import CHAIN_COLUMNS
-from tailkit.data.synthetic_tlt import DEFAULT_SEED, as_day
 from tailkit.errors import DataError, ParameterError, describe_bad_value
 from tailkit.params import param, validate
 from tailkit.pricing import bs_greeks, bs_price
+from tailkit.pricing.smile import quadratic_smile
 from tailkit.rng import make_generator
+from tailkit.synthetic.history import DEFAULT_SEED, as_day
 
 __all__ = ["SyntheticChainParams", "monthly_expiries", "synthetic_option_chain"]
 
@@ -178,7 +179,7 @@ def synthetic_option_chain(
     T = dte_g / _DAYS_PER_YEAR
     forward = spot * np.exp((p.rate - p.div_yield) * T)
     k = np.log(strike_g.astype(np.float64) / forward)
-    iv = np.maximum(p.base_iv + p.skew * k + p.curvature * k * k, p.iv_floor)
+    iv = quadratic_smile(k, p.base_iv, p.skew, p.curvature, p.iv_floor)
     strike_f = strike_g.astype(np.float64)
     price = np.asarray(bs_price(kind_g, spot, strike_f, T, p.rate, iv, p.div_yield), dtype=np.float64)
     g = bs_greeks(kind_g, spot, strike_f, T, p.rate, iv, p.div_yield)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tailkit.risk import tearsheet
+from tailkit.studies.tearsheet import tearsheet
 
 
 @pytest.mark.slow

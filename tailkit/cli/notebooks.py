@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tailkit.params import load_parameters, parameters_to_dict
+from tailkit.params import parameters_to_dict
 
 __all__ = ["register"]
 
@@ -26,7 +26,12 @@ def _run(args: argparse.Namespace) -> int:
     nb = Path(args.notebook)
     tag = Path(args.parameters).stem if args.parameters else "defaults"
     out = Path(args.output) if args.output else Path(args.out) / f"{nb.stem}-{tag}.ipynb"
-    run = execute_notebook(nb, out, parameters_file=args.parameters, html=not args.no_html)
+    from tailkit.studies import parameter_class_for
+
+    params_class = parameter_class_for(nb.stem) if args.parameters else None
+    run = execute_notebook(
+        nb, out, parameters_file=args.parameters, params_class=params_class, html=not args.no_html
+    )
     print(f"{nb.name}: {'ok' if run.ok else 'FAILED'} in {run.seconds:.1f} s -> {run.output}")
     if run.error:
         print(f"  error: {run.error}")
@@ -36,8 +41,10 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _params(args: argparse.Namespace) -> int:
+    from tailkit.studies import load_notebook_parameters
+
     for path in args.files:
-        obj = load_parameters(path)
+        obj = load_notebook_parameters(path)
         print(f"{path}: ok ({type(obj).__name__}, {len(parameters_to_dict(obj))} fields)")
     return 0
 

@@ -1,19 +1,20 @@
-"""The risk-management study behind notebook 10 and the ``risk_review`` app.
+"""The risk-management study behind notebook 10 (and the ``risk_review`` app, which runs it).
 
-:class:`RiskStudyParams` (notebook ``10_risk_management``) and :class:`RiskReviewParams`
-(app ``risk_review``) are the parameter sets; :func:`load_portfolio` reads prices (a user
+:class:`RiskStudyParams` (notebook ``10_risk_management``) extends
+:class:`PortfolioRiskParams`, the fields every risk view shares; :func:`load_portfolio` reads prices (a user
 file through :func:`tailkit.data.read_prices`, or the bundled demo) and
 :func:`run_risk_study` computes everything the notebook and the app show: VaR/ES with
 contributions by every method, the full-revaluation VaR of stocks plus a protective put
 overlay, a VaR backtest, the stress table, the limit report and the performance report.
 
 The demo portfolio holds the bundled real stocks (AAPL, MSFT, IBM, GOOG, 2004-2013) and,
-optionally, S&P 500 puts whose implied vol is **synthetic** (trailing realised vol x 1.2;
+optionally, S&P 500 puts whose implied vol is **synthetic** (trailing realised vol x ``put_vol_multiplier``;
 no option data is bundled).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,8 +46,9 @@ from tailkit.risk.stress import (
 from tailkit.risk.var import VaRResult, compare_var_es, historical_var_es_arrays, var_es
 
 __all__ = [
+    "PortfolioRiskParams",
     "RiskStudyParams",
-    "RiskReviewParams",
+    "study_params",
     "Portfolio",
     "RiskStudy",
     "load_portfolio",
@@ -70,8 +72,13 @@ def _check_portfolio_fields(p: Any) -> None:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class RiskStudyParams:
-    """Parameters of notebook ``10_risk_management``."""
+class PortfolioRiskParams:
+    """The fields every risk view shares: the portfolio, the VaR set-up and the calm-regime limits.
+
+    :class:`RiskStudyParams` (notebook 10) and
+    :class:`tailkit.studies.risk_review.RiskReviewParams` (the app) both extend it, so each
+    field, its default and its allowed range are written once.
+    """
 
     prices_path: str = param("", doc="price file (CSV/Parquet, wide or long); empty = bundled demo stocks")
     tickers: tuple[str, ...] = param(_DEMO, doc="positions (columns of the price file)")
@@ -81,18 +88,9 @@ class RiskStudyParams:
     confidence: float = param(0.99, ge=0.8, le=0.999, doc="VaR/ES confidence level")
     horizon_days: int = param(1, ge=1, le=60, doc="VaR horizon, trading days")
     method: str = param("historical", choices=_METHOD_CHOICES, doc="headline VaR method")
-    n_sims: int = param(20_000, ge=1_000, le=1_000_000, doc="Monte Carlo draws")
-    seed: int = param(7, ge=0, doc="random seed")
     put_fraction: float = param(0.5, ge=0.0, le=2.0, doc="S&P 500 put notional, fraction of NAV (0 = none)")
-    put_moneyness: float = param(0.9, gt=0.5, le=1.2, doc="put strike / spot")
-    put_expiry_years: float = param(0.25, gt=0.0, le=2.0, doc="put expiry, years")
-    mc_horizon_days: int = param(21, ge=1, le=252, doc="crisis Monte Carlo horizon, trading days")
-    backtest_window: int = param(250, ge=50, le=2000, doc="rolling window of the VaR backtest, days")
     var_limit: float = param(0.03, gt=0.0, le=1.0, doc="calm-regime limit on 1-day VaR, fraction of NAV")
     es_limit: float = param(0.045, gt=0.0, le=1.0, doc="calm-regime limit on 1-day ES, fraction of NAV")
-    target_vol: float = param(0.12, gt=0.0, le=1.0, doc="volatility target, annualised")
-    drawdown_threshold: float = param(0.15, gt=0.0, lt=1.0, doc="drawdown that triggers de-risking")
-    tearsheet_path: str = param("", doc="where to write the standalone HTML tearsheet; empty = temp folder")
 
     def __post_init__(self) -> None:
         validate(self)
@@ -100,41 +98,34 @@ class RiskStudyParams:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class RiskReviewParams:
-    """Parameters of the ``risk_review`` Voila app."""
+class RiskStudyParams(PortfolioRiskParams):
+    """Parameters of notebook ``10_risk_management``: the shared fields plus the study's own."""
 
-    prices_path: str = param("", doc="price file (CSV/Parquet, wide or long); empty = bundled demo stocks")
-    tickers: tuple[str, ...] = param(_DEMO, doc="positions (columns of the price file)")
-    weights: tuple[float, ...] = param((0.3, 0.3, 0.2, 0.2), ge=-2.0, le=2.0, doc="weights, fractions of NAV")
-    nav: float = param(1_000_000.0, gt=0.0, le=1e12, doc="net asset value, currency")
-    confidence: float = param(0.99, ge=0.8, le=0.999, doc="VaR/ES confidence level")
-    horizon_days: int = param(1, ge=1, le=60, doc="VaR horizon, trading days")
-    method: str = param("historical", choices=_METHOD_CHOICES, doc="headline VaR method")
-    lookback_days: int = param(1000, ge=100, le=10_000, doc="scenario window for VaR, trading days")
-    put_fraction: float = param(0.5, ge=0.0, le=2.0, doc="S&P 500 put notional, fraction of NAV (0 = none)")
-    var_limit: float = param(0.03, gt=0.0, le=1.0, doc="calm-regime limit on 1-day VaR, fraction of NAV")
-    es_limit: float = param(0.045, gt=0.0, le=1.0, doc="calm-regime limit on 1-day ES, fraction of NAV")
+    n_sims: int = param(20_000, ge=1_000, le=1_000_000, doc="Monte Carlo draws")
+    seed: int = param(7, ge=0, doc="random seed")
+    put_moneyness: float = param(0.9, gt=0.5, le=1.2, doc="put strike / spot")
+    put_expiry_years: float = param(0.25, gt=0.0, le=2.0, doc="put expiry, years")
+    put_vol_multiplier: float = param(
+        1.2, gt=0.0, le=5.0, doc="synthetic put IV = trailing 63-day realised vol x this (+2 points OTM skew)"
+    )
+    rate: float = param(0.02, ge=-0.05, le=0.25, doc="risk-free rate for pricing the puts, decimal")
+    dividend: float = param(0.02, ge=0.0, le=0.2, doc="S&P 500 dividend yield for pricing the puts, decimal")
+    gross_limit: float = param(1.5, gt=0.0, le=20.0, doc="limit on gross exposure, multiple of NAV")
+    mc_horizon_days: int = param(21, ge=1, le=252, doc="crisis Monte Carlo horizon, trading days")
+    backtest_window: int = param(250, ge=50, le=2000, doc="rolling window of the VaR backtest, days")
+    target_vol: float = param(0.12, gt=0.0, le=1.0, doc="volatility target, annualised")
+    drawdown_threshold: float = param(0.15, gt=0.0, lt=1.0, doc="drawdown that triggers de-risking")
+    tearsheet_path: str = param("", doc="where to write the standalone HTML tearsheet; empty = temp folder")
 
-    def __post_init__(self) -> None:
-        validate(self)
-        _check_portfolio_fields(self)
 
-    def study_params(self) -> RiskStudyParams:
-        """The full study parameters with this app's values (other fields at their defaults)."""
-        return RiskStudyParams(
-            prices_path=self.prices_path,
-            tickers=self.tickers,
-            weights=self.weights,
-            nav=self.nav,
-            confidence=self.confidence,
-            horizon_days=self.horizon_days,
-            method=self.method,
-            lookback_days=self.lookback_days,
-            put_fraction=self.put_fraction,
-            var_limit=self.var_limit,
-            es_limit=self.es_limit,
-            n_sims=5_000,
-        )
+def study_params(params: PortfolioRiskParams) -> RiskStudyParams:
+    """The full study parameters for any risk view (fields it lacks take their defaults)."""
+    if isinstance(params, RiskStudyParams):
+        return params
+    names = {f.name for f in dataclasses.fields(RiskStudyParams)}
+    return RiskStudyParams(
+        **{f.name: getattr(params, f.name) for f in dataclasses.fields(params) if f.name in names}
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,12 +160,12 @@ class Portfolio:
         return pd.Timestamp(self.prices.index[-1])
 
 
-def load_portfolio(params: RiskStudyParams | RiskReviewParams) -> Portfolio:
+def load_portfolio(params: PortfolioRiskParams) -> Portfolio:
     """Read the prices named by ``params`` (or the bundled demo) and size the positions.
 
     Parameters
     ----------
-    params : RiskStudyParams or RiskReviewParams
+    params : PortfolioRiskParams
         ``prices_path``, ``tickers``, ``weights`` and ``nav`` are used.
 
     Returns
@@ -211,14 +202,24 @@ def load_portfolio(params: RiskStudyParams | RiskReviewParams) -> Portfolio:
 
 
 def demo_option_book(
-    spot: float, realized: float, *, nav: float, fraction: float, moneyness: float, expiry: float
+    spot: float,
+    realized: float,
+    *,
+    nav: float,
+    fraction: float,
+    moneyness: float,
+    expiry: float,
+    vol_multiplier: float = 1.2,
+    rate: float = 0.02,
+    dividend: float = 0.02,
 ) -> OptionBook:
     """Protective S&P 500 puts: notional ``fraction x nav``, strike ``moneyness x spot``.
 
-    The implied vol is **synthetic**: trailing realised vol x 1.2 plus a 2-point skew
-    premium for out-of-the-money strikes (no option data is bundled).
+    The implied vol is **synthetic**: trailing realised vol x ``vol_multiplier`` plus a
+    2-point skew premium for out-of-the-money strikes, floored at 5% (no option data is
+    bundled). ``rate`` and ``dividend`` are decimals, continuously compounded.
     """
-    vol = max(realized * 1.2 + (0.02 if moneyness < 1 else 0.0), 0.05)
+    vol = max(realized * vol_multiplier + (0.02 if moneyness < 1 else 0.0), 0.05)
     frame = pd.DataFrame(
         {
             "underlying": ["SPX"],
@@ -230,7 +231,7 @@ def demo_option_book(
             "name": [f"SPX put {moneyness:.0%} {expiry:.2f}y"],
         }
     )
-    return OptionBook.from_frame(frame, {"SPX": spot}, rate=0.02, dividend=0.02)
+    return OptionBook.from_frame(frame, {"SPX": spot}, rate=rate, dividend=dividend)
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,22 +316,20 @@ def _scenario_pnl(
     return np.ascontiguousarray(np.hstack([lin, rev.option_pnl])), names + rev.names
 
 
-def run_risk_study(params: RiskStudyParams | RiskReviewParams | None = None) -> RiskStudy:
+def run_risk_study(params: PortfolioRiskParams | None = None) -> RiskStudy:
     """Run the whole risk study for a parameter set.
 
     Parameters
     ----------
-    params : RiskStudyParams or RiskReviewParams, optional
-        Defaults to ``RiskStudyParams()``.
+    params : PortfolioRiskParams, optional
+        A :class:`RiskStudyParams` or an app's parameter set (fields it lacks take the
+        study's defaults, see :func:`study_params`). Defaults to ``RiskStudyParams()``.
 
     Returns
     -------
     RiskStudy
     """
-    if params is None:
-        params = RiskStudyParams()
-    if isinstance(params, RiskReviewParams):
-        params = params.study_params()
+    params = study_params(params if params is not None else RiskStudyParams())
     pf = load_portfolio(params)
     rets = pf.returns.dropna()
     window = rets.iloc[-params.lookback_days :]
@@ -368,6 +367,9 @@ def run_risk_study(params: RiskStudyParams | RiskReviewParams | None = None) -> 
             fraction=params.put_fraction,
             moneyness=params.put_moneyness,
             expiry=params.put_expiry_years,
+            vol_multiplier=params.put_vol_multiplier,
+            rate=params.rate,
+            dividend=params.dividend,
         )
     mat, names = _scenario_pnl(window, w, book, spx)
     arrays = historical_var_es_arrays(mat, np.ones(mat.shape[1]), params.confidence)
@@ -416,7 +418,7 @@ def run_risk_study(params: RiskStudyParams | RiskReviewParams | None = None) -> 
     gross = float(np.abs(w).sum() / pf.nav)
     limits = check_limits(
         {"var": one_day.var / pf.nav, "es": one_day.es / pf.nav, "gross": gross},
-        {"var": params.var_limit, "es": params.es_limit, "gross": 1.5},
+        {"var": params.var_limit, "es": params.es_limit, "gross": params.gross_limit},
         vol=vol_now,
     )
     lev = vol_target_leverage(port, target_vol=params.target_vol)
