@@ -18,8 +18,8 @@ from tailkit.charts.simulation import (
     return_histogram_chart,
 )
 from tailkit.errors import ParameterError
-from tailkit.studies import load_notebook_parameters, parameter_class_for
 from tailkit.simulation import GBMParams, RegimeParams, simulate_gbm
+from tailkit.studies import load_notebook_parameters, parameter_class_for
 from tailkit.studies.asymmetric_simulation import (
     MODELS,
     SimulationStudyParams,

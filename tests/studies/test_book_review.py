@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from book.conftest import EXPIRY, chain_frame  # tests/book/conftest.py (tests/ is on sys.path)
 
 from tailkit.book import Book
 from tailkit.errors import ParameterError
 from tailkit.studies import load_notebook_parameters
 from tailkit.studies.book_review import BookReviewParams, book_review, open_review_book
-
-from book.conftest import EXPIRY, chain_frame  # tests/book/conftest.py (tests/ is on sys.path)
 
 pytest.importorskip("ipywidgets")
 
