@@ -41,6 +41,7 @@ browser:
 lint: $(STAMP)
 	$(BIN)/ruff check tailkit widgets tests benchmarks notebooks
 	$(BIN)/ruff format --check tailkit widgets tests benchmarks notebooks
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix tailkit widgets tests benchmarks notebooks
