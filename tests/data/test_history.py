@@ -209,7 +209,7 @@ def test_blank_cells_are_announced_with_count_and_first_line(write_text):
     assert "column 'yield_20y': 1 blank cell, first on line 3" in message
     assert "column 'tlt_close': 2 blank cells, first on line 4" in message
     assert "yield_30y" not in message
-    assert "left out" in message
+    assert "stay NaN and the overlay calibration leaves them out" in message
     assert hist["yield_20y"].isna().sum() == 1 and hist["tlt_close"].isna().sum() == 2
 
 
