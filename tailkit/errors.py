@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 __all__ = [
     "TailkitError",
     "ParameterError",
@@ -38,6 +40,23 @@ class InfeasibleError(TailkitError, ValueError):
     """A constraint set admits no solution."""
 
 
+def _plain(value: Any) -> Any:
+    """``value`` with numpy scalars (also inside tuples, lists and dicts) turned into Python ones."""
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    if type(value) in (tuple, list):
+        return type(value)(_plain(v) for v in value)
+    if type(value) is dict:
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    return value
+
+
 def describe_bad_value(name: str, value: Any, allowed: str) -> str:
     """Return the house message for a bad value.
 
@@ -46,7 +65,9 @@ def describe_bad_value(name: str, value: Any, allowed: str) -> str:
     name : str
         Name of the argument, field or column.
     value : Any
-        The offending value (shown with ``repr``; long arrays are summarised).
+        The offending value, shown with ``repr`` after numpy scalars (alone or inside a tuple,
+        list or dict) are turned into plain Python numbers, so ``np.float64(-5.0)`` prints as
+        ``-5.0``; text longer than 80 characters is cut.
     allowed : str
         What is allowed, e.g. ``"a float > 0"`` or ``"one of 'call', 'put'"``.
 
@@ -59,8 +80,10 @@ def describe_bad_value(name: str, value: Any, allowed: str) -> str:
     --------
     >>> describe_bad_value("vol", -0.2, "a float >= 0")
     'vol=-0.2 is not allowed: expected a float >= 0'
+    >>> describe_bad_value("tlt_close", np.float64(-5.0), "a price > 0")
+    'tlt_close=-5.0 is not allowed: expected a price > 0'
     """
-    text = repr(value)
+    text = repr(_plain(value))
     if len(text) > 80:
         text = text[:77] + "..."
     return f"{name}={text} is not allowed: expected {allowed}"

@@ -9,6 +9,9 @@ and are re-exported here.
 
 from __future__ import annotations
 
+import warnings
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -38,6 +41,7 @@ __all__ = [
     "read_table",
     "require_columns",
     "to_decimal",
+    "warn_missing",
 ]
 
 #: Longest run of consecutive missing values a series may hold (leading/trailing excluded).
@@ -69,6 +73,11 @@ def require_columns(table: RawTable, columns: dict[str, str] | list[str]) -> Non
             f"{table.source}: missing required column(s) {', '.join(map(repr, missing))}; "
             f"the header has: {found}"
         )
+
+
+def _show(value: Any) -> str:
+    """A cell for a message: ``repr`` of the value, numpy scalars as plain numbers (``inf``, ``-5.0``)."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
 
 
 def _strip(values: pd.Series) -> pd.Series:
@@ -143,8 +152,8 @@ def parse_numbers(table: RawTable, column: str) -> Float1D:
     numbers, bad = coerce_numbers(table.frame[column])
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        value = table.frame[column].iloc[i]
-        raise table.error(column, i, f"{value!r} is not a number ({int(bad.sum())} such cell(s))")
+        value = _show(table.frame[column].iloc[i])
+        raise table.error(column, i, f"{value} is not a number ({int(bad.sum())} such cell(s))")
     return numbers
 
 
@@ -221,9 +230,9 @@ def parse_dates(table: RawTable, column: str, *, fmt: str | None = None) -> pd.D
     missing = np.asarray(dates.isna(), dtype=bool)
     if missing.any():
         i = int(np.flatnonzero(missing)[0])
-        value = table.frame[column].iloc[i]
+        value = _show(table.frame[column].iloc[i])
         what = "is not a date" if bad[i] else "is missing (every record needs a date)"
-        raise table.error(column, i, f"{value!r} {what} ({int(missing.sum())} such cell(s))")
+        raise table.error(column, i, f"{value} {what} ({int(missing.sum())} such cell(s))")
     return dates
 
 
@@ -270,7 +279,9 @@ def check_positive(table: RawTable, values: Float1D, column: str, *, what: str =
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise table.error(
-            column, i, f"{values[i]!r} is not allowed: {what} must be > 0 ({int(bad.sum())} such value(s))"
+            column,
+            i,
+            f"{float(values[i])!r} is not allowed: {what} must be > 0 ({int(bad.sum())} such value(s))",
         )
 
 
@@ -346,3 +357,43 @@ def check_nan_runs(
                 f"{length} consecutive missing values starting here (at most {max_run} allowed; "
                 "fill or drop them, or raise max_nan_run)",
             )
+
+
+def warn_missing(
+    table: RawTable, columns: dict[str, Float1D], *, consequence: str, stacklevel: int = 3
+) -> None:
+    """Announce blank cells with one :class:`DataQualityWarning` (nothing when there are none).
+
+    The message names the file, how many of its records have a missing value, and per column
+    the number of blank cells and the first line holding one, then ``consequence``, e.g.
+    ``"hist.csv: 1 of 3 rows have a missing value (column 'yield_20y': 1 blank cell, first on
+    line 3); ..."``.
+
+    Parameters
+    ----------
+    table : RawTable
+        The file (its records in file order).
+    columns : dict of str to ndarray of float64, shape (n_records,)
+        Column name as the user wrote it -> parsed values in file order (NaN = missing).
+    consequence : str
+        What happens to those rows, appended to the message.
+    stacklevel : int, default=3
+        Passed to :func:`warnings.warn` (3 points at the caller of the reader).
+    """
+    any_missing = np.zeros(len(table.frame), dtype=bool)
+    parts = []
+    for column, values in columns.items():
+        missing = np.isnan(values)
+        if missing.any():
+            n = int(missing.sum())
+            first = table.where(int(np.flatnonzero(missing)[0]))
+            parts.append(f"column {column!r}: {n} blank cell{'s' if n > 1 else ''}, first on {first}")
+            any_missing |= missing
+    if parts:
+        n_rows = int(any_missing.sum())
+        warnings.warn(
+            f"{table.source}: {n_rows} of {len(any_missing)} rows "
+            f"{'have' if n_rows > 1 else 'has'} a missing value ({'; '.join(parts)}); {consequence}",
+            DataQualityWarning,
+            stacklevel=stacklevel,
+        )

@@ -19,6 +19,7 @@ from tailkit.data._checks import (
     read_table,
     require_columns,
     to_decimal,
+    warn_missing,
 )
 from tailkit.errors import DataError, ParameterError, describe_bad_value
 
@@ -41,6 +42,13 @@ def as_date(name: str, value: Any, allowed: str = "a date such as '2019-01-01'")
 
 def _bound(name: str, value: str | pd.Timestamp | None) -> pd.Timestamp | None:
     return None if value is None else as_date(name, value, "a date such as '2019-01-01' or None")
+
+
+def _day(value: pd.Timestamp | None) -> str:
+    """A window bound for a message: ``2019-01-01`` (with the time only when it has one), or ``None``."""
+    if value is None:
+        return "None"
+    return value.date().isoformat() if value == value.normalize() else value.isoformat(sep=" ")
 
 
 def read_history(
@@ -96,6 +104,15 @@ def read_history(
         closes, long runs of missing values, or no rows in ``[start, end]``; the message names
         the file, the column and the first offending line.
 
+    Warns
+    -----
+    DataQualityWarning
+        Blank cells (within the window): how many rows hold one and, per column, the number
+        of blank cells and the first line; those rows stay NaN and the overlay calibration
+        leaves them out.
+    UnitConversionWarning
+        A yield column read as percent by ``yield_units="auto"``.
+
     Examples
     --------
     >>> hist = read_history("history.csv", start="2019-01-01")  # doctest: +SKIP
@@ -106,7 +123,7 @@ def read_history(
         raise ParameterError(describe_bad_value("yield_units", yield_units, "'auto', 'percent' or 'decimal'"))
     lo, hi = _bound("start", start), _bound("end", end)
     if lo is not None and hi is not None and lo > hi:
-        raise ParameterError(describe_bad_value("start", start, f"a date on or before end={end!r}"))
+        raise ParameterError(describe_bad_value("start", _day(lo), f"a date on or before end={_day(hi)}"))
     table = read_table(path)
     columns = {date_col: "date", yield_20y_col: "yield_20y", yield_30y_col: "yield_30y", tlt_col: "tlt_close"}
     require_columns(table, list(columns))
@@ -121,17 +138,19 @@ def read_history(
         window &= np.asarray(dates <= hi)
     if not window.any():
         raise DataError(
-            f"{table.source}: no rows between start={start!r} and end={end!r}; the file covers "
+            f"{table.source}: no rows between start={_day(lo)} and end={_day(hi)}; the file covers "
             f"{dates.min().date()} to {dates.max().date()}"
         )
     table = table.take(window)
     dates = dates[window]
     order = np.argsort(np.asarray(dates), kind="stable")
     out: dict[str, np.ndarray] = {}
+    parsed: dict[str, np.ndarray] = {}
     for src, dst in columns.items():
         if dst == "date":
             continue
         values = parse_numbers(table, src)
+        parsed[src] = values
         if dst == "tlt_close":
             check_positive(table, values, src, what="TLT closes")
         check_nan_runs(table, values[order], src, max_run=max_nan_run, order=order)
@@ -145,5 +164,11 @@ def read_history(
                 argument="yield_units",
             )
         out[dst] = values[order]
+    warn_missing(
+        table,
+        parsed,
+        consequence="such rows stay NaN and the overlay calibration leaves them out "
+        "(no daily change is taken across a blank)",
+    )
     index = pd.DatetimeIndex(dates[order], name="date")
     return pd.DataFrame({c: out[c] for c in HISTORY_COLUMNS}, index=index)

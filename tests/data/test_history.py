@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tailkit.data import UnitConversionWarning, read_history
+from tailkit.data import DataQualityWarning, UnitConversionWarning, read_history
 from tailkit.errors import DataError, ParameterError
 
 DECIMAL = """date,yield_20y,yield_30y,tlt_close
@@ -132,8 +132,10 @@ def test_nan_run_limit(write_text):
         and "line 5" in message
         and "6 consecutive" in message
     )
-    hist = read_history(path, max_nan_run=6)
+    with pytest.warns(DataQualityWarning, match="6 of 12 rows have a missing value") as record:
+        hist = read_history(path, max_nan_run=6)
     assert hist["yield_20y"].isna().sum() == 6
+    assert "column 'yield_20y': 6 blank cells, first on line 5" in str(record[0].message)
 
 
 def test_window_and_argument_errors(write_text):
@@ -151,3 +153,81 @@ def test_empty_and_missing_files(write_text, tmp_path):
     assert re.search("empty", _error(write_text("empty.csv", "")))
     assert "no data rows" in _error(write_text("header.csv", "date,yield_20y,yield_30y,tlt_close\n"))
     assert "not found" in _error(tmp_path / "nope.csv")
+
+
+def test_negative_price_message_names_the_users_column_and_prints_a_plain_number(write_text, tmp_path):
+    # the column is the one the user named (tlt_col="TLT"), the value prints as -5.0
+    text = DECIMAL.replace("tlt_close", "TLT").replace("98.10", "-5.0")
+    message = _error(write_text("neg.csv", text), tlt_col="TLT")
+    assert message == (
+        f"{tmp_path / 'neg.csv'}, column 'TLT', line 3: -5.0 is not allowed: TLT closes must be > 0 "
+        "(1 such value(s))"
+    )
+    assert "np." not in message
+    frame = pd.DataFrame(
+        {"yield_20y": [0.043, 0.044], "yield_30y": [0.045, 0.046], "tlt_close": [99.0, -5.0]},
+        index=pd.DatetimeIndex(["2024-01-02", "2024-01-03"], name="date"),
+    )
+    frame.to_parquet(tmp_path / "neg.parquet")
+    message = _error(tmp_path / "neg.parquet")
+    assert message.endswith("neg.parquet, column 'tlt_close', row 2: -5.0 is not allowed: TLT closes must be > 0 "
+                            "(1 such value(s))")  # fmt: skip
+
+
+def test_non_finite_parquet_cell_prints_a_plain_number(tmp_path):
+    frame = pd.DataFrame(
+        {"yield_20y": [0.043, np.inf], "yield_30y": [0.045, 0.046], "tlt_close": [99.0, 98.0]},
+        index=pd.DatetimeIndex(["2024-01-02", "2024-01-03"], name="date"),
+    )
+    frame.to_parquet(tmp_path / "inf.parquet")
+    message = _error(tmp_path / "inf.parquet")
+    assert "column 'yield_20y', row 2: inf is not a number" in message and "np." not in message
+
+
+def test_window_message_prints_dates_plainly(write_text):
+    message = _error(write_text("h.csv", DECIMAL), start=pd.Timestamp("2030-01-01"))
+    assert "no rows between start=2030-01-01 and end=None" in message and "Timestamp" not in message
+    assert "the file covers 2024-01-02 to 2024-01-04" in message
+
+
+def test_blank_cells_are_announced_with_count_and_first_line(write_text):
+    # a blank 20y yield on line 3 and blank TLT closes on lines 4 and 6 (line 1 is the header):
+    # 3 of 5 rows hold a missing value; they stay NaN and the calibration leaves them out
+    text = """date,yield_20y,yield_30y,tlt_close
+2024-01-02,0.0430,0.0435,99.00
+2024-01-03,,0.0440,98.10
+2024-01-04,0.0441,0.0445,
+2024-01-05,0.0442,0.0446,97.40
+2024-01-08,0.0443,0.0447,NA
+"""
+    path = write_text("blank.csv", text)
+    with pytest.warns(DataQualityWarning) as record:
+        hist = read_history(path)
+    assert len(record) == 1
+    message = str(record[0].message)
+    assert message.startswith(f"{path}: 3 of 5 rows have a missing value")
+    assert "column 'yield_20y': 1 blank cell, first on line 3" in message
+    assert "column 'tlt_close': 2 blank cells, first on line 4" in message
+    assert "yield_30y" not in message
+    assert "stay NaN and the overlay calibration leaves them out" in message
+    assert hist["yield_20y"].isna().sum() == 1 and hist["tlt_close"].isna().sum() == 2
+
+
+def test_blank_cell_message_names_the_users_column_and_counts_inside_the_window(write_text):
+    text = """Date,Y20,Y30,TLT
+2024-01-02,,4.35,99.0
+2024-01-03,4.38,4.40,98.1
+2024-01-04,4.41,,97.5
+2024-01-05,4.40,4.44,97.9
+"""
+    path = write_text("renamed_blank.csv", text)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        read_history(path, date_col="Date", yield_20y_col="Y20", yield_30y_col="Y30", tlt_col="TLT",
+                     start="2024-01-03")  # fmt: skip
+    quality = [str(w.message) for w in record if issubclass(w.category, DataQualityWarning)]
+    assert len(quality) == 1
+    # line 2 is outside the window: only the blank 30y yield on line 4 is counted
+    assert "1 of 3 rows has a missing value" in quality[0]
+    assert "column 'Y30': 1 blank cell, first on line 4" in quality[0]
+    assert "Y20" not in quality[0]

@@ -1,4 +1,8 @@
-"""Exit rules on hand-built paths: each rule, ties, expiry settlement, gaps; reference vs kernel."""
+"""Exit rules on hand-built paths: each rule, ties, expiry settlement, gaps; reference vs kernel.
+
+The exit grid (the fast path of exit optimization) is also checked against a plain-Python
+reference that computes its own entry terms, marks and exits (:mod:`tests.overlay._reference`).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,21 @@ import numpy as np
 import pytest
 
 from tailkit.errors import ParameterError
-from tailkit.overlay import EXIT_REASONS, ExitRules, apply_exit_rules, exit_signal
+from tailkit.overlay import (
+    EXIT_REASONS,
+    CreditSpread,
+    ExitGrid,
+    ExitRules,
+    FillModel,
+    SimulationSettings,
+    apply_exit_rules,
+    evaluate_exit_grid,
+    exit_signal,
+    simulate_overlay,
+)
 from tailkit.overlay import _kernels as K
+
+from . import _reference as ref
 
 CREDIT = 1.0
 
@@ -138,3 +155,55 @@ def test_bad_signal_inputs() -> None:
         exit_signal(1.0, float("nan"), 10, ExitRules())
     with pytest.raises(ParameterError, match="dte_threshold"):
         apply_exit_rules(np.ones((2, 5)), 1.0, ExitRules(dte_threshold=4))
+
+
+@pytest.mark.parametrize(
+    ("kind", "ks", "kl", "halves"),
+    [("put", 139.0, 136.0, (None, None)), ("call", 146.0, 148.0, (0.04, 0.01))],
+)
+def test_exit_grid_equals_a_reference_with_its_own_entry_terms(calibration, kind, ks, kl, halves) -> None:  # type: ignore[no-untyped-def]
+    # entry at model IV, each leg a half-spread from its Black-Scholes mid:
+    #   put:  half-spreads 0.03 (fill model) on both legs -> credit = mid - 0.03 - 0.03
+    #   call: quoted half-spreads 0.04 (short) and 0.01 (long) -> credit = mid - 0.04 - 0.01
+    # commissions 0.65 / 100 = 0.0065 per share per leg: entry 0.013, exit = both halves + 0.013
+    settings = SimulationSettings(
+        n_paths=400, seed=13, residual_noise=True, risk_free_rate=0.04, dividend_yield=0.01
+    )
+    fills = FillModel(half_spread=0.03, commission=0.65)
+    spread = CreditSpread(kind=kind, short_strike=ks, long_strike=kl, expiration_days=25, short_iv=0.11, long_iv=0.12,
+                          short_half_spread=halves[0], long_half_spread=halves[1])  # fmt: skip
+    grid = ExitGrid(profit_targets=(0.3, 0.6), loss_multiples=(1.5, 2.5), dte_thresholds=(0, 5))
+    res = evaluate_exit_grid(calibration, spread, grid, settings=settings, fills=fills)
+
+    s0 = calibration.current.tlt_price
+    hs, hl = (0.03, 0.03) if halves[0] is None else halves
+    T = 25 / 252
+    mid_s = ref.bsm(kind, s0, ks, T, 0.04, 0.01, 0.11)
+    mid_l = ref.bsm(kind, s0, kl, T, 0.04, 0.01, 0.12)
+    own = ref.entry_at_model(mid_s, mid_l, hs, hl, 0.65, 100)
+    assert own.exit_cost == pytest.approx(hs + hl + 0.013, abs=1e-15)
+    t = res.marked.terms
+    assert t.credit == pytest.approx(own.credit, rel=0, abs=1e-12)
+    assert (t.entry_cost, t.exit_cost) == pytest.approx((own.entry_cost, own.exit_cost), rel=0, abs=1e-15)
+
+    tlt = simulate_overlay(calibration, 25, settings=settings).tlt
+    vol = calibration.volatility
+    values = ref.marks(np.log(tlt / tlt[:, :1]), kind, s0, ks, kl, 0.11, 0.12, vol.price_sensitivity, vol.iv_floor,
+                       0.04, 0.01)  # fmt: skip
+    priced = np.isfinite(res.marked.values)
+    np.testing.assert_allclose(res.marked.values[priced], values[priced], rtol=0, atol=1e-12)
+    seen = set()
+    for i, rules in enumerate(res.rules):
+        pnl, day, reason = ref.exits(
+            values, own, rules.profit_target_pct, rules.loss_multiple, rules.dte_threshold
+        )
+        seen.update(reason.tolist())
+        out = res.marked.outcome(rules)
+        np.testing.assert_array_equal(out.exit_day, day)
+        np.testing.assert_array_equal(out.reason, reason)
+        np.testing.assert_allclose(out.pnl, pnl, rtol=0, atol=1e-12)
+        m = res.metrics(i)
+        assert m.expected_pnl == pytest.approx(float(pnl.mean()), rel=0, abs=1e-12)
+        assert m.pop == np.count_nonzero(pnl > 0) / pnl.size
+        assert m.avg_days_held == pytest.approx(float(day.mean()), rel=0, abs=1e-12)
+    assert seen == {ref.PROFIT, ref.LOSS, ref.DTE, ref.EXPIRY}  # every fill is exercised

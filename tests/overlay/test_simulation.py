@@ -28,6 +28,8 @@ from tailkit.overlay import _kernels as K
 from tailkit.overlay.simulation import _day_factors, _model_arrays, entry_terms, mark_spreads
 from tailkit.overlay.spreads import leg_delta
 
+from . import _reference as hand
+
 GRID = ExitGrid(profit_targets=(0.3, 0.5, 0.7), loss_multiples=(1.5, 2.5), dte_thresholds=(0, 3, 10))
 
 
@@ -37,6 +39,15 @@ def test_fast_grid_equals_reference(calibration, kind: str, noise: bool) -> None
     spread = spread_from_delta(calibration, kind, 0.25, 2.0, 30, risk_free_rate=0.05, dividend_yield=0.01)
     res = evaluate_exit_grid(calibration, spread, GRID, settings=settings)
     terms, values, deep = mark_spread_reference(calibration, spread, settings=settings)
+    # the reference shares entry_terms with the fast path: pin the entry on its own
+    # (default FillModel: credit = Black-Scholes mid - 0.02 - 0.02; exit 0.02 + 0.02 + 2 x 0.0065)
+    s0, T = calibration.current.tlt_price, 30 / 252
+    mid = hand.bsm(kind, s0, spread.short_strike, T, 0.05, 0.01, spread.short_iv) - hand.bsm(
+        kind, s0, spread.long_strike, T, 0.05, 0.01, spread.long_iv
+    )
+    assert terms.credit == pytest.approx(mid - 0.04, rel=0, abs=1e-12)
+    assert terms.exit_cost == pytest.approx(0.053, rel=0, abs=1e-15)
+    assert res.marked.terms == terms
     fast = res.marked.values
     priced = np.isfinite(fast)
     np.testing.assert_allclose(fast[priced], values[priced], rtol=0, atol=1e-12)
