@@ -1,6 +1,8 @@
 """Performance analytics with empyrical / pyfolio conventions.
 
-Returns are periodic simple returns (daily by default, annualised with 252). NaN handling
+Returns are periodic simple returns (daily by default, annualised with 252). VaR and CVaR
+follow tailkit's one tail convention (:mod:`tailkit._tail`) and are converted to returns at
+the edge (negative for a loss); the other metrics follow empyrical. NaN handling
 follows empyrical: compounding treats a NaN return as 0 (``cum_returns``), moments use
 NaN-aware means and standard deviations (``ddof=1``), and quantile metrics drop NaNs.
 
@@ -21,8 +23,9 @@ ulcer_index                 sqrt(mean(drawdown ** 2)) (decimal, not percent)
 time_under_water            fraction of periods with drawdown < 0
 tail_ratio                  abs(percentile(r, 95)) / abs(percentile(r, 5))
 skew, kurtosis              scipy.stats.skew / kurtosis (biased, excess kurtosis), as pyfolio
-value_at_risk               percentile(r, 5) (empyrical, a return: negative)
-cvar                        empyrical conditional_value_at_risk (mean of returns <= cutoff)
+value_at_risk               -VaR of the losses -r at 95% (tailkit.risk.tail_risk), a return:
+                            the ceil(0.05 n)-th worst return (negative for a loss)
+cvar                        -ES of the losses -r at 95% (Acerbi-Tasche), a return
 stability                   R^2 of cumsum(log1p(r)) on time (empyrical)
 alpha, beta                 empyrical: beta = cov/var of r - rf on b - rf on common non-NaN
                             periods; alpha annualised as (1 + mean(r - rf - beta (b - rf))) ** A - 1
@@ -51,6 +54,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from tailkit._tail import tail_risk
 from tailkit.errors import DataError, ParameterError, describe_bad_value
 
 __all__ = [
@@ -285,19 +289,27 @@ def kurtosis(returns: Any) -> float:
     return float(stats.kurtosis(r)) if r.size > 3 else np.nan
 
 
-def value_at_risk(returns: Any, cutoff: float = 0.05) -> float:
-    """Historical VaR as a return (the ``cutoff`` percentile, negative for a loss)."""
+def value_at_risk(returns: Any, confidence: float = 0.95) -> float:
+    """Historical VaR as a **return** (negative for a loss), in tailkit's one tail convention.
+
+    Minus :func:`tailkit.risk.tail_risk` VaR of the losses ``-r`` (NaNs dropped): the
+    ``ceil(n (1 - confidence))``-th worst return, converted to return space at this edge.
+    empyrical's ``value_at_risk(cutoff=0.05)`` interpolates ``np.percentile`` instead.
+    """
     r = _clean(returns)
-    return float(np.percentile(r, 100 * cutoff)) if r.size else np.nan
+    return -tail_risk(-r, confidence=confidence).var if r.size else np.nan
 
 
-def cvar(returns: Any, cutoff: float = 0.05) -> float:
-    """Conditional VaR as a return: mean of the ``int((n - 1) cutoff) + 1`` worst returns."""
+def cvar(returns: Any, confidence: float = 0.95) -> float:
+    """Expected shortfall as a **return** (negative for a loss), in tailkit's one tail convention.
+
+    Minus the Acerbi-Tasche ES of the losses ``-r`` (NaNs dropped): the mean of the
+    ``n (1 - confidence)`` worst returns, the last one weighted fractionally, converted to
+    return space at this edge. empyrical's ``conditional_value_at_risk`` averages the returns
+    at or below its interpolated percentile instead.
+    """
     r = _clean(returns)
-    if r.size == 0:
-        return np.nan
-    k = int((r.size - 1) * cutoff)
-    return float(np.mean(np.sort(r)[: k + 1]))
+    return -tail_risk(-r, confidence=confidence).es if r.size else np.nan
 
 
 def stability(returns: Any) -> float:
@@ -524,7 +536,10 @@ BENCHMARK_METRICS: dict[str, Callable[[np.ndarray, np.ndarray, int], float]] = {
 
 
 def default_benchmark() -> pd.Series:
-    """Daily returns of the bundled S&P 500 (adjusted close), 1999-2018."""
+    """Daily returns of the bundled S&P 500 (adjusted close), 1999-2018, named "S&P 500".
+
+    The one default benchmark of the risk package (performance reports and historical stress).
+    """
     from tailkit.data import load_sp500
 
     return load_sp500()["adj_close"].pct_change().dropna().rename("S&P 500")

@@ -41,9 +41,16 @@ def test_small_series_with_nans_by_hand() -> None:
     assert M.hit_rate(SMALL) == 0.5
     assert (M.best_period(SMALL), M.worst_period(SMALL)) == (0.03, -0.02)
     assert (M.avg_win(SMALL), M.avg_loss(SMALL)) == pytest.approx((0.02, -0.015))
-    # numpy's linear percentile of [-0.02, -0.01, 0.01, 0.03] at 5%: -0.02 + 0.15 * 0.01
-    assert M.value_at_risk(SMALL) == pytest.approx(-0.0185, rel=1e-12)
-    assert M.cvar(SMALL) == pytest.approx(-0.02)  # int(3 * 0.05) + 1 = 1 worst return
+    # 4 valid returns at 95%: a tail of 0.2 returns -> VaR and ES are the worst return (as returns)
+    assert M.value_at_risk(SMALL) == -0.02
+    assert M.cvar(SMALL) == -0.02
+    # 50 returns at 90%: a tail of 5 -> VaR the 5th worst, ES the mean of the 5 worst; at 95%:
+    # a tail of 2.5 -> VaR the 3rd worst, ES (worst + 2nd + half the 3rd) / 2.5 (Acerbi-Tasche 2002)
+    fifty = -np.arange(1.0, 51.0) / 100.0  # -0.01 .. -0.50, worst -0.50
+    assert M.value_at_risk(fifty, 0.9) == -0.46
+    assert M.cvar(fifty, 0.9) == pytest.approx(-0.48, rel=1e-14)
+    assert M.value_at_risk(fifty, 0.95) == -0.48
+    assert M.cvar(fifty, 0.95) == pytest.approx(-(0.50 + 0.49 + 0.5 * 0.48) / 2.5, rel=1e-14)
     assert M.tail_ratio(SMALL) == pytest.approx(abs(0.03 - 0.15 * 0.02) / 0.0185, rel=1e-12)
     b = np.array([0.02, 0.01, -0.01, 0.02, np.nan, -0.02])
     # beta on the 4 common periods (0, 2, 3, 5): population cov / var
@@ -77,15 +84,12 @@ def test_agrees_with_empyrical_on_bundled_returns(
         "max_drawdown": (M.max_drawdown(rn), ep.max_drawdown(rn)),
         "tail_ratio": (M.tail_ratio(rn), ep.tail_ratio(rn)),
         "stability": (M.stability(rn), ep.stability_of_timeseries(rn)),
-        "cvar": (M.cvar(rn), ep.conditional_value_at_risk(rn)),
         "alpha": (M.alpha(rn, bn), ep.alpha(rn, bn)),
         "beta": (M.beta(rn, bn), ep.beta(rn, bn)),
         "information_ratio": (M.information_ratio(rn, bn), ep.excess_sharpe(rn, bn) * math.sqrt(252)),
         "up_capture": (M.up_capture(rn, bn), ep.up_capture(rn, bn)),
         "down_capture": (M.down_capture(rn, bn), ep.down_capture(rn, bn)),
     }
-    clean = r.dropna().to_numpy()
-    pairs["value_at_risk"] = (M.value_at_risk(clean), ep.value_at_risk(clean))
     for name, (ours, theirs) in pairs.items():
         assert ours == pytest.approx(theirs, rel=1e-9), name
 
