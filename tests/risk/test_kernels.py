@@ -78,3 +78,19 @@ def test_drawdown_exposure_twins_agree() -> None:
     K.drawdown_exposure(r, 0.1, 0.03, 0.05, 0.3, 1.0, a)
     K.drawdown_exposure_python(r, 0.1, 0.03, 0.05, 0.3, 1.0, b)
     np.testing.assert_array_equal(a, b)
+
+
+def test_rolling_var_twins_agree_and_nan_windows_are_nan() -> None:
+    losses = np.round(np.random.default_rng(2).normal(0, 0.01, 120), 3)
+    losses[50] = np.nan
+    outs = []
+    for fn in (K.rolling_var, K.rolling_var_python):
+        outs.append(fn(losses, 30, 1, 0.5, np.empty(120)))  # a tail of 1.5: the 2nd largest loss
+    np.testing.assert_array_equal(outs[0], outs[1])
+    ref = np.full(120, np.nan)
+    for t in range(29, 120):
+        win = losses[t - 29 : t + 1]
+        if np.isfinite(win).all():
+            ref[t] = np.sort(win)[::-1][1]
+    np.testing.assert_array_equal(outs[0], ref)
+    assert np.isnan(outs[0][50:80]).all() and np.isfinite(outs[0][80])
