@@ -14,8 +14,9 @@ The fast path of exit optimization is two parallel kernels:
    days and its DTE day (:func:`exit_reason`), reads the mark there and accumulates every
    statistic in one pass (:func:`combo_sums`); the standard deviation is two-pass and CVaR
    is exact without a sort (:func:`cvar_tail_mean`: a threshold from a strided sample keeps
-   a few more than the k worst paths, then Wirth's selection on those; numba's
-   ``np.partition`` takes ~12 s to compile).
+   a few more than the worst paths, then the one tail kernel of :mod:`tailkit._tail`
+   (quickselect and the Acerbi-Tasche tail mean) on those; numba's ``np.partition`` takes
+   ~12 s to compile).
 
 Screening (:func:`mark_spreads`) marks many spreads of one expiry on the same paths, pricing
 each distinct leg once per path and day while a spread using it is open; its crossings feed
@@ -35,6 +36,7 @@ import math
 import numpy as np
 
 from tailkit._numba import jit, prange
+from tailkit._tail import select_descending, tail_es
 from tailkit.pricing._kernels import black_core
 
 # statistics columns written by evaluate_combos
@@ -57,56 +59,6 @@ def leg_price_python(sign: float, S: float, x: float, K: float, lnK: float, sq: 
 
 
 leg_price = jit(leg_price_python)
-
-
-def select_kth_python(a: np.ndarray, k: int) -> float:
-    # Wirth's selection: reorders a in place so that a[:k] <= a[k] <= a[k+1:]; returns a[k]
-    # (k is 0-based). Equal keys are swapped, so many ties stay O(n).
-    lo = 0
-    hi = a.shape[0] - 1
-    while lo < hi:
-        x = a[k]
-        i = lo
-        j = hi
-        while True:
-            while a[i] < x:
-                i += 1
-            while x < a[j]:
-                j -= 1
-            if i <= j:
-                t = a[i]
-                a[i] = a[j]
-                a[j] = t
-                i += 1
-                j -= 1
-            if i > j:
-                break
-        if j < k:
-            lo = i
-        if k < i:
-            hi = j
-    return a[k]
-
-
-select_kth = jit(select_kth_python)
-
-
-def tail_mean_python(a: np.ndarray, k: int) -> float:
-    # mean of the k smallest values of a (reorders a in place)
-    n = a.shape[0]
-    if k >= n:
-        s = 0.0
-        for i in range(n):
-            s += a[i]
-        return s / n
-    select_kth(a, k - 1)
-    s = 0.0
-    for i in range(k):
-        s += a[i]
-    return s / k
-
-
-tail_mean = jit(tail_mean_python)
 
 
 # --------------------------------------------------------------------------- paths
@@ -395,31 +347,35 @@ def combo_exits_python(first_profit, profit_value, first_loss, loss_value, dte_v
 combo_exits = jit(combo_exits_python)
 
 
-def cvar_tail_mean_python(x: np.ndarray, k: int, work: np.ndarray) -> float:
-    # Mean of the k smallest values of x (x is left unchanged; work has x's length). Exact:
-    # a threshold from a strided sample keeps (almost always) a few more than k candidates,
-    # collected without branches; the selection then runs on those only. When the sample's
-    # threshold keeps fewer than k values the selection runs on all of x.
+def cvar_tail_mean_python(x: np.ndarray, tail: float, work: np.ndarray) -> float:
+    # CVaR of the P&L x as a signed P&L: minus the Acerbi-Tasche ES (tailkit._tail, losses
+    # positive) of the losses -x over a tail of `tail` = n (1 - confidence) paths, the last one
+    # weighted fractionally. x is left unchanged; work has x's length. Exact: a threshold from
+    # a strided sample of the losses keeps (almost always) a few more than the needed
+    # candidates, collected without branches; the selection then runs on those only. When the
+    # sample's threshold keeps too few values the selection runs on all of x.
     n = x.shape[0]
-    if k >= n:
-        return tail_mean(x, k)  # the plain mean: nothing is reordered
+    m = math.floor(tail)
+    frac = tail - m
+    need = m + 1 if frac > 0.0 else m
     step = n // 512
     cnt = 0
     if step >= 4:
-        m = n // step
-        for i in range(m):
-            work[i] = x[i * step]
-        j = min(m - 1, (3 * k * m) // (2 * n) + 8)
-        tau = select_kth(work[:m], j)
+        s = n // step
+        for i in range(s):
+            work[i] = -x[i * step]
+        j = min(s - 1, (3 * need * s) // (2 * n) + 8)
+        select_descending(work, None, 0, s - 1, j)
+        tau = work[j]
         for i in range(n):
-            v = x[i]
+            v = -x[i]
             work[cnt] = v
-            cnt += 1 if v <= tau else 0
-    if cnt < k:
+            cnt += 1 if v >= tau else 0
+    if cnt < need:
         for i in range(n):
-            work[i] = x[i]
+            work[i] = -x[i]
         cnt = n
-    return tail_mean(work[:cnt], k)
+    return -tail_es(work[:cnt], m, frac)
 
 
 cvar_tail_mean = jit(cvar_tail_mean_python)
@@ -499,14 +455,15 @@ sum_sq_dev = jit(sum_sq_dev_python)
 
 
 def evaluate_combos_python(first_profit, profit_value, first_loss, loss_value, dte_value, first_deep,  # type: ignore[no-untyped-def]
-                           combos, dte_days, n_steps, max_profit, exit_cost, cvar_k, stats_out, reasons_out):  # fmt: skip
+                           combos, dte_days, n_steps, max_profit, exit_cost, cvar_tail, stats_out, reasons_out):  # fmt: skip
     # Statistics of every combination c: combos[c] = (profit level row, loss level row, DTE
     # column, trade row r), the trade row indexing first_deep[r] (shape (n_trades, n_paths)),
     # max_profit[r] and exit_cost[r] (one trade for a grid; one row per spread in screening).
     # Parallel over blocks of combinations (work buffers allocated once per block). Per
     # combination: one pass (combo_sums) computes each path's exit and P&L and the sums and
     # counts; the standard deviation takes a second pass over the P&L buffer (two-pass, like
-    # numpy) and CVaR a threshold-and-select (cvar_tail_mean).
+    # numpy) and CVaR a threshold-and-select (cvar_tail_mean) over a tail of cvar_tail =
+    # n (1 - confidence) paths (tailkit._tail.tail_size).
     n = first_profit.shape[1]
     n_combos = combos.shape[0]
     n_blocks = min(n_combos, 32)
@@ -557,7 +514,7 @@ def evaluate_combos_python(first_profit, profit_value, first_loss, loss_value, d
             stats_out[c, S_MEAN] = mean
             stats_out[c, S_STD] = std
             stats_out[c, S_POP] = pop
-            stats_out[c, S_CVAR] = cvar_tail_mean(pnl, cvar_k, work)
+            stats_out[c, S_CVAR] = cvar_tail_mean(pnl, cvar_tail, work)
             stats_out[c, S_PF] = pf
             stats_out[c, S_WL] = wl
             stats_out[c, S_SORTINO] = sortino

@@ -27,7 +27,7 @@ from tailkit.overlay import _kernels as K
 from tailkit.overlay._progress import progress_bar
 from tailkit.overlay.exits import EXIT_REASONS, ExitRules
 from tailkit.overlay.fills import FillModel
-from tailkit.overlay.metrics import StrategyMetrics, cvar_count
+from tailkit.overlay.metrics import StrategyMetrics, cvar_tail_size
 from tailkit.overlay.model import OverlayCalibration
 from tailkit.overlay.simulation import (
     EntryTerms,
@@ -217,7 +217,7 @@ def _screen(
         max_profit = np.array([terms[i].max_profit for i in rows])  # type: ignore[union-attr]
         exit_cost = np.array([terms[i].exit_cost for i in rows])  # type: ignore[union-attr]
         K.evaluate_combos(*marked.crossing_arrays(), marked.first_deep, combos, np.full(n_sp, marked.dte_day),
-                          marked.n_steps, max_profit, exit_cost, cvar_count(n), stats, counts)  # fmt: skip
+                          marked.n_steps, max_profit, exit_cost, cvar_tail_size(n), stats, counts)  # fmt: skip
         for s, i in enumerate(rows):
             metrics[i] = StrategyMetrics.from_arrays(stats[s], counts[s], n)
         bar.update(len(rows))

@@ -24,7 +24,7 @@ from tailkit.errors import ParameterError, describe_bad_value
 from tailkit.overlay import _kernels as K
 from tailkit.overlay.exits import EXIT_REASONS, ExitRules
 from tailkit.overlay.fills import FillModel
-from tailkit.overlay.metrics import StrategyMetrics, cvar_count
+from tailkit.overlay.metrics import StrategyMetrics, cvar_tail_size
 from tailkit.overlay.model import OverlayCalibration
 from tailkit.overlay.simulation import MarkedPaths, Shocks, SimulationSettings, mark_paths
 from tailkit.overlay.spreads import CreditSpread
@@ -219,5 +219,5 @@ def evaluate_marked(marked: MarkedPaths, rules: list[ExitRules] | tuple[ExitRule
     t = marked.terms
     K.evaluate_combos(*marked.crossing_arrays(), marked.first_deep.reshape(1, -1), combos, marked.dte_days,
                       marked.n_steps, np.array([t.max_profit]), np.array([t.exit_cost]),
-                      cvar_count(marked.values.shape[0]), stats, counts)  # fmt: skip
+                      cvar_tail_size(marked.values.shape[0]), stats, counts)  # fmt: skip
     return ExitGridResult(marked, rules, stats, counts)

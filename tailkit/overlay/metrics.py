@@ -5,7 +5,10 @@ the contract multiplier (100) for dollars per spread. Definitions (``n`` paths):
 
 * ``pop``: probability of profit, the share of paths with P&L > 0.
 * ``expected_pnl``: mean P&L; ``std_pnl`` its sample standard deviation (``ddof=1``).
-* ``cvar_95``: mean of the worst ``ceil(0.05 n)`` P&Ls (a signed P&L; negative = a loss).
+* ``cvar_95``: the 95% expected shortfall of :mod:`tailkit._tail` (Acerbi-Tasche: the mean of
+  the worst ``0.05 n`` P&Ls, the last one weighted fractionally when ``0.05 n`` is not an
+  integer), reported as a **signed P&L** (negative = a loss): minus the ES of the losses
+  ``-pnl``, converted at this edge.
 * ``risk_adjusted_return``: ``expected_pnl / |cvar_95|``.
 * ``profit_factor``: gross wins / gross losses; ``win_loss_ratio`` ``b``: average win /
   average loss (both ``inf`` with no losing path).
@@ -34,6 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tailkit._tail import tail_risk, tail_size
 from tailkit._typing import Float1D
 from tailkit.errors import ParameterError, describe_bad_value
 from tailkit.overlay import _kernels as K
@@ -42,7 +46,7 @@ from tailkit.overlay.exits import EXIT_REASONS
 __all__ = [
     "StrategyMetrics",
     "strategy_metrics",
-    "cvar_count",
+    "cvar_tail_size",
     "kelly_fraction",
     "PairedDifference",
     "paired_difference",
@@ -50,12 +54,18 @@ __all__ = [
 ]
 
 Z_95 = 1.959963984540054
-CVAR_LEVEL = 0.95
+CVAR_CONFIDENCE = 0.95
 
 
-def cvar_count(n_paths: int, level: float = CVAR_LEVEL) -> int:
-    """Number of worst paths averaged by CVaR: ``ceil((1 - level) n)``, at least 1."""
-    return max(1, math.ceil((1.0 - level) * n_paths - 1e-9))
+def cvar_tail_size(n_paths: int, confidence: float = CVAR_CONFIDENCE) -> float:
+    """Paths in the CVaR tail, ``n (1 - confidence)`` (:func:`tailkit._tail.tail_size`).
+
+    Examples
+    --------
+    >>> cvar_tail_size(10_000), cvar_tail_size(40)
+    (500.0, 2.0)
+    """
+    return tail_size(n_paths, confidence)
 
 
 def kelly_fraction(pop: float, win_loss_ratio: float) -> float:
@@ -223,13 +233,12 @@ def strategy_metrics(
     mean = float(x.mean())
     downside = math.sqrt(float(np.sum(losses * losses)) / n)
     sortino = mean / downside if downside > 0 else (math.inf if mean > 0 else math.nan)
-    k = cvar_count(n)
     counts = np.bincount(reasons, minlength=len(EXIT_REASONS)) / n
     return StrategyMetrics(
         expected_pnl=mean,
         std_pnl=float(np.std(x, ddof=1)) if n > 1 else 0.0,
         pop=pop,
-        cvar_95=float(np.sort(x)[:k].mean()),
+        cvar_95=-tail_risk(-x, confidence=CVAR_CONFIDENCE).es,
         profit_factor=pf,
         win_loss_ratio=wl,
         sortino=sortino,

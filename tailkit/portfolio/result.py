@@ -8,43 +8,35 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tailkit._tail import tail_risk
 from tailkit._typing import Float1D, Float2D
-from tailkit.errors import ParameterError, describe_bad_value
 from tailkit.portfolio._solvers import SolverOutput
 from tailkit.portfolio.inputs import PortfolioInputs
 
 __all__ = ["PortfolioResult", "FrontierResult", "scenario_cvar", "risk_contributions", "build_result"]
 
 
-def scenario_cvar(losses: Float1D, alpha: float) -> float:
+def scenario_cvar(losses: Float1D, confidence: float) -> float:
     """Conditional value at risk of equally likely losses (Rockafellar-Uryasev).
 
-    ``CVaR_α = min_z z + E[(L - z)⁺] / (1 - α)``, which for ``S`` scenarios and
-    ``k = (1 - α) S`` equals the mean of the ``k`` largest losses, the ``⌊k⌋ + 1``-th counted
-    with weight ``k - ⌊k⌋`` — the optimum of the minimum-CVaR linear program.
+    ``CVaR_c = min_z z + E[(L - z)⁺] / (1 - c)``, which for ``S`` scenarios and
+    ``t = (1 - c) S`` equals the mean of the ``t`` largest losses, the ``⌊t⌋ + 1``-th counted
+    with weight ``t - ⌊t⌋`` — the optimum of the minimum-CVaR linear program. This is the ES of
+    tailkit's one tail kernel (:func:`tailkit._tail.tail_risk`, Acerbi-Tasche).
 
     Parameters
     ----------
     losses : ndarray of shape (n_scenarios,)
         Losses (negative returns), decimals.
-    alpha : float
-        Confidence level in (0, 1), e.g. 0.95.
+    confidence : float
+        VaR level in (0, 1), e.g. 0.95.
 
     Returns
     -------
     float
         CVaR, a loss (positive is bad).
     """
-    if not 0.0 < alpha < 1.0:
-        raise ParameterError(describe_bad_value("alpha", alpha, "a float in (0, 1)"))
-    x = np.sort(np.asarray(losses, dtype=np.float64))[::-1]
-    s = x.size
-    k = (1.0 - alpha) * s
-    kf = int(np.floor(k + 1e-9))
-    total = float(x[:kf].sum())
-    if kf < s and k - kf > 1e-9:
-        total += (k - kf) * float(x[kf])
-    return total / k
+    return tail_risk(losses, confidence=confidence).es
 
 
 def risk_contributions(weights: Float1D, cov: Float2D) -> Float1D:

@@ -1,12 +1,16 @@
 """Risk engine: VaR/ES with contributions, backtests, stress tests, limits, performance analytics.
 
 Losses (VaR, ES, stress P&L) are in the units of the position values you pass; VaR and ES
-are positive numbers, stress P&L is signed. Performance metrics follow empyrical's
+are positive numbers, stress P&L is signed. Every VaR and ES in tailkit follows one
+convention and one kernel, :mod:`tailkit._tail` (re-exported here as :func:`tail_risk` and
+:class:`TailRisk`): losses positive, ``confidence`` the VaR level, VaR the
+``ceil(n (1 - confidence))``-th largest loss, ES the Acerbi-Tasche tail mean. Performance metrics follow empyrical's
 conventions (see :mod:`tailkit.risk.metrics`).
 """
 
 from __future__ import annotations
 
+from tailkit._tail import TailRisk, tail_risk
 from tailkit.risk.backtest import (
     VaRBacktest,
     backtest_var,
@@ -75,6 +79,7 @@ __all__ = [
     "RevaluationResult",
     "StressResult",
     "StressWindow",
+    "TailRisk",
     "VaRBacktest",
     "VaRResult",
     "VolRegimeSchedule",
@@ -104,6 +109,7 @@ __all__ = [
     "rolling_var_forecast",
     "scenario_var_es",
     "stress_table",
+    "tail_risk",
     "var_es",
     "vol_target_leverage",
 ]

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tailkit._tail import tail_split
 from tailkit._typing import Float1D, Float2D
 from tailkit._validation import as_float_array, check_finite, check_range
 from tailkit.errors import DataError, ParameterError, describe_bad_value
@@ -83,18 +84,3 @@ def check_horizon(horizon: Any) -> int:
     if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer) or horizon < 1:
         raise ParameterError(describe_bad_value("horizon", horizon, "an int >= 1 (trading days)"))
     return int(horizon)
-
-
-def tail_split(n: int, confidence: Float1D) -> tuple[np.ndarray, Float1D]:
-    """Split the tail size ``n * (1 - confidence)`` into integer and fractional parts.
-
-    A fractional part within 1e-9 of an integer is rounded (so 1,000 scenarios at 95% give
-    exactly 50 tail scenarios, not 50.000000000000004).
-    """
-    tail = n * (1.0 - confidence)
-    near = np.round(tail)
-    tail = np.where(np.abs(tail - near) < 1e-9, near, tail)
-    m = np.floor(tail).astype(np.int64)
-    frac = tail - m
-    m = np.minimum(m, n - 1)
-    return m, frac

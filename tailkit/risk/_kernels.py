@@ -1,7 +1,8 @@
 """Numba kernels of the risk engine: arrays in, arrays out, no pandas, no I/O.
 
 Each kernel is a plain-Python function ``foo_python`` with its jitted twin ``foo``;
-``tests/risk/test_kernels.py`` checks that both agree.
+``tests/risk/test_kernels.py`` checks that both agree. The tail selection and the VaR/ES of
+one level are the base module :mod:`tailkit._tail` (one convention for the whole package).
 """
 
 from __future__ import annotations
@@ -11,105 +12,8 @@ import math
 import numpy as np
 
 from tailkit._numba import jit, prange
+from tailkit._tail import select_descending, tail_stats
 from tailkit.pricing._kernels import black_core, bs_price_scalar
-
-
-def select_descending_python(a, idx, lo, hi, kth):
-    """Partially order ``a[lo:hi + 1]`` (and ``idx`` alongside) in place, descending.
-
-    Afterwards ``a[kth]`` holds the value a full descending sort would put there,
-    ``a[lo:kth] >= a[kth] >= a[kth + 1:hi + 1]``. Hoare partition with a median-of-three
-    pivot (quickselect), expected O(n).
-    """
-    while hi > lo:
-        mid = (lo + hi) // 2
-        x = a[lo]
-        y = a[mid]
-        z = a[hi]
-        if x < y:
-            x, y = y, x
-        if y < z:
-            y = z
-            if x < y:
-                y = x
-        pivot = y
-        i = lo
-        j = hi
-        while i <= j:
-            while a[i] > pivot:
-                i += 1
-            while a[j] < pivot:
-                j -= 1
-            if i <= j:
-                t = a[i]
-                a[i] = a[j]
-                a[j] = t
-                ti = idx[i]
-                idx[i] = idx[j]
-                idx[j] = ti
-                i += 1
-                j -= 1
-        if kth <= j:
-            hi = j
-        elif kth >= i:
-            lo = i
-        else:
-            return
-
-
-select_descending = jit(select_descending_python)
-
-
-def level_stats_python(losses, idx, m_max, mm, fr):
-    """VaR, ES and VaR-scenario index of one level, given ``losses`` already selected at ``m_max``.
-
-    Re-selects the prefix ``losses[:m_max + 1]`` (the ``m_max + 1`` largest losses) at ``mm``.
-    The tail holds the ``mm`` largest losses with weight 1 and the next one with weight ``fr``
-    (Acerbi-Tasche); VaR is the ``ceil(mm + fr)``-th largest loss.
-    """
-    select_descending(losses, idx, 0, m_max, mm)
-    total = 0.0
-    for i in range(mm):
-        total += losses[i]
-    if fr > 0.0 or mm == 0:
-        var = losses[mm]
-        scen = idx[mm]
-    else:
-        best = 0
-        for i in range(1, mm):
-            if losses[i] < losses[best]:
-                best = i
-        var = losses[best]
-        scen = idx[best]
-    if fr > 0.0:
-        total += fr * losses[mm]
-    return var, total / (mm + fr), scen
-
-
-level_stats = jit(level_stats_python)
-
-
-def tail_var_es_python(losses, m, frac, var_out, es_out, scen_out):
-    """VaR and ES of ``losses`` (n,) for every level, one full selection for all levels.
-
-    ``losses`` is copied; ``m`` (n_levels,) int64 and ``frac`` (n_levels,) float64 split the
-    tail size ``n * (1 - confidence)``; ``scen_out`` receives each VaR scenario's index.
-    """
-    n = losses.shape[0]
-    work = losses.copy()
-    idx = np.arange(n)
-    m_max = 0
-    for lev in range(m.shape[0]):
-        m_max = max(m_max, m[lev])
-    select_descending(work, idx, 0, n - 1, m_max)
-    for lev in range(m.shape[0]):
-        var, es, scen = level_stats(work, idx, m_max, m[lev], frac[lev])
-        var_out[lev] = var
-        es_out[lev] = es
-        scen_out[lev] = scen
-
-
-tail_var_es = jit(tail_var_es_python)
 
 
 def historical_var_es_python(returns, weights, m, frac, var_out, es_out, marg_var_out, marg_es_out):
@@ -120,7 +24,7 @@ def historical_var_es_python(returns, weights, m, frac, var_out, es_out, marg_va
     returns : (n_scenarios, n_positions) C-contiguous float64, scenario returns.
     weights : (n_positions,) float64, position values (currency).
     m, frac : (n_levels,) int64 and float64, tail sizes ``n * (1 - confidence)`` split
-        into integer and fractional parts.
+        into integer and fractional parts (:func:`tailkit._tail.tail_split`).
     var_out, es_out : (n_levels,) outputs, losses as positive numbers.
     marg_var_out, marg_es_out : (n_levels, n_positions) outputs, marginal VaR/ES per unit
         of position value (VaR: minus each position's return in the VaR scenario; ES: minus
@@ -150,7 +54,7 @@ def historical_var_es_python(returns, weights, m, frac, var_out, es_out, marg_va
     for lev in range(m.shape[0]):
         mm = m[lev]
         fr = frac[lev]
-        var, es, srow = level_stats(losses, idx, m_max, mm, fr)
+        var, es, srow = tail_stats(losses, idx, m_max, mm, fr)
         var_out[lev] = var
         es_out[lev] = es
         for j in range(p):
@@ -171,6 +75,34 @@ def historical_var_es_python(returns, weights, m, frac, var_out, es_out, marg_va
 
 
 historical_var_es = jit(historical_var_es_python)
+
+
+def rolling_var_python(losses, window, m, frac, out):
+    """Historical VaR of every trailing window of ``losses`` (n,), by integer order statistic.
+
+    ``out[t]`` is the VaR (:func:`tailkit._tail.tail_stats`: the ``ceil(m + frac)``-th largest
+    loss) of ``losses[t - window + 1:t + 1]``; NaN for ``t < window - 1`` and for windows
+    holding a non-finite loss. One work buffer, one quickselect per window.
+    """
+    n = losses.shape[0]
+    work = np.empty(window)
+    for t in range(n):
+        out[t] = np.nan
+    for t in range(window - 1, n):
+        ok = True
+        for i in range(window):
+            v = losses[t - window + 1 + i]
+            if not math.isfinite(v):
+                ok = False
+                break
+            work[i] = v
+        if ok:
+            select_descending(work, None, 0, window - 1, m)
+            out[t] = tail_stats(work, None, m, m, frac)[0]
+    return out
+
+
+rolling_var = jit(rolling_var_python)
 
 
 def revalue_options_python(

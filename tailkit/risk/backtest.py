@@ -26,8 +26,10 @@ import pandas as pd
 from scipy import stats
 from scipy.special import xlogy
 
+from tailkit._tail import tail_split
 from tailkit._validation import as_float_array
 from tailkit.errors import DataError, ParameterError, describe_bad_value
+from tailkit.risk import _kernels
 from tailkit.risk._inputs import check_confidence
 
 __all__ = ["VaRBacktest", "kupiec_pof", "christoffersen_independence", "backtest_var", "rolling_var_forecast"]
@@ -240,8 +242,10 @@ def rolling_var_forecast(
     confidence : float, default=0.99
         VaR level.
     method : {"historical", "parametric"}, default="historical"
-        Historical: the ``ceil(window (1 - c))``-th largest loss in the window (as in
-        :func:`tailkit.risk.var_es`); parametric: normal with the window's mean and std.
+        Historical: the ``ceil(window (1 - c))``-th largest loss in the window, selected by
+        integer order statistic with the kernel :func:`tailkit.risk.var_es` uses (window 250
+        at 99%: the 3rd largest); a window holding a missing return gives NaN. Parametric:
+        normal with the window's mean and std.
 
     Returns
     -------
@@ -255,9 +259,13 @@ def rolling_var_forecast(
         raise ParameterError(describe_bad_value("method", method, "'historical' or 'parametric'"))
     s = pd.Series(returns, dtype=float)
     if method == "historical":
-        k = max(int(np.ceil(round(window * (1.0 - c), 9))), 1)
-        # the k-th smallest return: 'lower' interpolation at the order statistic k - 1
-        est = -s.rolling(window, min_periods=window).quantile((k - 1) / (window - 1), interpolation="lower")
+        # the ceil(window (1 - c))-th largest loss, selected by integer index (tailkit._tail)
+        m, frac = tail_split(window, np.array([c]))
+        losses = np.ascontiguousarray(-s.to_numpy(dtype=np.float64))
+        est = pd.Series(
+            _kernels.rolling_var(losses, window, int(m[0]), float(frac[0]), np.empty(losses.size)),
+            index=s.index,
+        )
     else:
         z = stats.norm.ppf(c)
         roll = s.rolling(window, min_periods=window)

@@ -1,6 +1,8 @@
 """Performance analytics with empyrical / pyfolio conventions.
 
-Returns are periodic simple returns (daily by default, annualised with 252). NaN handling
+Returns are periodic simple returns (daily by default, annualised with 252). VaR and CVaR
+follow tailkit's one tail convention (:mod:`tailkit._tail`) and are converted to returns at
+the edge (negative for a loss); the other metrics follow empyrical. NaN handling
 follows empyrical: compounding treats a NaN return as 0 (``cum_returns``), moments use
 NaN-aware means and standard deviations (``ddof=1``), and quantile metrics drop NaNs.
 
@@ -10,7 +12,7 @@ Definitions (``r`` returns, ``b`` benchmark, ``A = periods_per_year``):
 total_return                prod(1 + r) - 1
 annual_return, cagr         (1 + total_return) ** (A / n) - 1 (empyrical: cagr == annual_return)
 annual_volatility           std(r, ddof=1) * sqrt(A)
-sharpe_ratio                mean(r - rf) / std(r - rf, ddof=1) * sqrt(A)
+sharpe_ratio                mean(r - rf) / std(r - rf, ddof=1) * sqrt(A); rf a float or a series
 downside_risk               sqrt(mean(min(r - mar, 0) ** 2)) * sqrt(A)
 sortino_ratio               mean(r - mar) * A / downside_risk
 calmar_ratio                annual_return / abs(max_drawdown)
@@ -21,16 +23,19 @@ ulcer_index                 sqrt(mean(drawdown ** 2)) (decimal, not percent)
 time_under_water            fraction of periods with drawdown < 0
 tail_ratio                  abs(percentile(r, 95)) / abs(percentile(r, 5))
 skew, kurtosis              scipy.stats.skew / kurtosis (biased, excess kurtosis), as pyfolio
-value_at_risk               percentile(r, 5) (empyrical, a return: negative)
-cvar                        empyrical conditional_value_at_risk (mean of returns <= cutoff)
+value_at_risk               -VaR of the losses -r at 95% (tailkit.risk.tail_risk), a return:
+                            the ceil(0.05 n)-th worst return (negative for a loss)
+cvar                        -ES of the losses -r at 95% (Acerbi-Tasche), a return
 stability                   R^2 of cumsum(log1p(r)) on time (empyrical)
-alpha, beta                 empyrical: beta = cov/var on common non-NaN periods; alpha
-                            annualised as (1 + mean(r - beta b)) ** A - 1
+alpha, beta                 empyrical: beta = cov/var of r - rf on b - rf on common non-NaN
+                            periods; alpha annualised as (1 + mean(r - rf - beta (b - rf))) ** A - 1
 tracking_error              std(r - b, ddof=1) * sqrt(A)
 information_ratio           mean(r - b) / std(r - b, ddof=1) * sqrt(A) (empyrical excess_sharpe
                             annualised)
+capture                     annual_return(r) / annual_return(b) (empyrical ``capture``)
 up_capture, down_capture    annual_return(r | b > 0) / annual_return(b | b > 0) (resp. b < 0), on
                             periods where both are present
+up/down_alpha_beta          (alpha, beta) on the periods with b > 0 (resp. b < 0) (empyrical)
 up_down_capture             up_capture / down_capture
 hit_rate                    fraction of non-NaN periods with r > 0
 profit_factor               sum(r+) / sum(r-) (equals omega_ratio at threshold 0)
@@ -43,12 +48,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from tailkit._tail import tail_risk
 from tailkit.errors import DataError, ParameterError, describe_bad_value
 
 __all__ = [
@@ -79,9 +85,13 @@ __all__ = [
     "beta",
     "tracking_error",
     "information_ratio",
+    "capture",
     "up_capture",
     "down_capture",
     "up_down_capture",
+    "AlphaBeta",
+    "up_alpha_beta",
+    "down_alpha_beta",
     "hit_rate",
     "profit_factor",
     "best_period",
@@ -103,6 +113,25 @@ def _arr(returns: Any) -> np.ndarray:
 def _clean(returns: Any) -> np.ndarray:
     r = _arr(returns)
     return r[~np.isnan(r)]
+
+
+def _less(returns: Any, rate: Any, name: str) -> np.ndarray:
+    """``returns - rate`` with ``rate`` a per-period scalar or a series of the returns' length.
+
+    Subtracted before NaNs are dropped (empyrical's ``_adjust_returns``); two Series are
+    aligned on the returns' index first. A NaN in either gives a NaN period.
+    """
+    if isinstance(rate, pd.Series) and isinstance(returns, pd.Series):
+        rate = rate.reindex(returns.index)
+    r = _arr(returns)
+    x = np.asarray(rate, dtype=float)
+    if x.ndim == 0:
+        return r - float(x)
+    x = x.ravel()
+    if x.shape != r.shape:
+        allowed = f"a per-period float or a series of {r.size} values, one per return"
+        raise ParameterError(describe_bad_value(name, f"a series of {x.size} values", allowed))
+    return r - x
 
 
 def total_return(returns: Any) -> float:
@@ -140,9 +169,9 @@ def _std_or_zero(r: np.ndarray) -> float:
     return float(np.std(r, ddof=1))
 
 
-def sharpe_ratio(returns: Any, risk_free: float = 0.0, periods_per_year: int = _A) -> float:
-    """Annualised Sharpe ratio with a constant per-period risk-free return."""
-    r = _clean(returns) - risk_free
+def sharpe_ratio(returns: Any, risk_free: Any = 0.0, periods_per_year: int = _A) -> float:
+    """Annualised Sharpe ratio; ``risk_free`` a per-period float or series (one per return)."""
+    r = _clean(_less(returns, risk_free, "risk_free"))
     sd = _std_or_zero(r)
     if not np.isfinite(sd):
         return np.nan
@@ -150,21 +179,24 @@ def sharpe_ratio(returns: Any, risk_free: float = 0.0, periods_per_year: int = _
         return float(np.divide(np.mean(r), sd) * np.sqrt(periods_per_year))
 
 
-def downside_risk(returns: Any, required_return: float = 0.0, periods_per_year: int = _A) -> float:
-    """Annualised downside deviation below ``required_return`` (per period)."""
-    r = _clean(returns) - required_return
+def downside_risk(returns: Any, required_return: Any = 0.0, periods_per_year: int = _A) -> float:
+    """Annualised downside deviation below ``required_return`` (per-period float or series)."""
+    r = _clean(_less(returns, required_return, "required_return"))
     if r.size < 1:
         return np.nan
     return float(np.sqrt(np.mean(np.minimum(r, 0.0) ** 2)) * np.sqrt(periods_per_year))
 
 
-def sortino_ratio(returns: Any, required_return: float = 0.0, periods_per_year: int = _A) -> float:
-    """Annualised mean excess return over annualised downside risk."""
-    r = _clean(returns)
-    if r.size < 2:
+def sortino_ratio(returns: Any, required_return: Any = 0.0, periods_per_year: int = _A) -> float:
+    """Annualised mean excess return over annualised downside risk.
+
+    ``required_return`` is a per-period float or series (one per return, e.g. a T-bill rate).
+    """
+    x = _clean(_less(returns, required_return, "required_return"))
+    if x.size < 2:
         return np.nan
-    dr = downside_risk(r, required_return, periods_per_year)
-    mean = np.mean(r - required_return) * periods_per_year
+    dr = downside_risk(x, 0.0, periods_per_year)
+    mean = np.mean(x) * periods_per_year
     with np.errstate(divide="ignore", invalid="ignore"):
         return float(np.divide(mean, dr))
 
@@ -220,9 +252,14 @@ def calmar_ratio(returns: Any, periods_per_year: int = _A) -> float:
     return float(out) if np.isfinite(out) else np.nan
 
 
-def omega_ratio(returns: Any, required_return: float = 0.0, periods_per_year: int = _A) -> float:
-    """Gains over losses around the per-period equivalent of an annual ``required_return``."""
-    r = _arr(returns)
+def omega_ratio(
+    returns: Any, required_return: float = 0.0, periods_per_year: int = _A, risk_free: Any = 0.0
+) -> float:
+    """Gains over losses of ``r - risk_free`` around the per-period ``required_return`` (annual).
+
+    As empyrical ``omega_ratio``; ``risk_free`` is a per-period float or series.
+    """
+    r = _less(returns, risk_free, "risk_free")
     if r.size < 2 or required_return <= -1:
         return np.nan
     thr = (1.0 + required_return) ** (1.0 / periods_per_year) - 1.0
@@ -252,19 +289,27 @@ def kurtosis(returns: Any) -> float:
     return float(stats.kurtosis(r)) if r.size > 3 else np.nan
 
 
-def value_at_risk(returns: Any, cutoff: float = 0.05) -> float:
-    """Historical VaR as a return (the ``cutoff`` percentile, negative for a loss)."""
+def value_at_risk(returns: Any, confidence: float = 0.95) -> float:
+    """Historical VaR as a **return** (negative for a loss), in tailkit's one tail convention.
+
+    Minus :func:`tailkit.risk.tail_risk` VaR of the losses ``-r`` (NaNs dropped): the
+    ``ceil(n (1 - confidence))``-th worst return, converted to return space at this edge.
+    empyrical's ``value_at_risk(cutoff=0.05)`` interpolates ``np.percentile`` instead.
+    """
     r = _clean(returns)
-    return float(np.percentile(r, 100 * cutoff)) if r.size else np.nan
+    return -tail_risk(-r, confidence=confidence).var if r.size else np.nan
 
 
-def cvar(returns: Any, cutoff: float = 0.05) -> float:
-    """Conditional VaR as a return: mean of the ``int((n - 1) cutoff) + 1`` worst returns."""
+def cvar(returns: Any, confidence: float = 0.95) -> float:
+    """Expected shortfall as a **return** (negative for a loss), in tailkit's one tail convention.
+
+    Minus the Acerbi-Tasche ES of the losses ``-r`` (NaNs dropped): the mean of the
+    ``n (1 - confidence)`` worst returns, the last one weighted fractionally, converted to
+    return space at this edge. empyrical's ``conditional_value_at_risk`` averages the returns
+    at or below its interpolated percentile instead.
+    """
     r = _clean(returns)
-    if r.size == 0:
-        return np.nan
-    k = int((r.size - 1) * cutoff)
-    return float(np.mean(np.sort(r)[: k + 1]))
+    return -tail_risk(-r, confidence=confidence).es if r.size else np.nan
 
 
 def stability(returns: Any) -> float:
@@ -277,17 +322,36 @@ def stability(returns: Any) -> float:
 
 
 def _pair(returns: Any, benchmark: Any) -> tuple[np.ndarray, np.ndarray]:
-    if isinstance(returns, pd.Series) and isinstance(benchmark, pd.Series):
-        returns, benchmark = returns.align(benchmark, join="inner")
-    r, b = _arr(returns), _arr(benchmark)
-    if r.shape != b.shape:
-        raise DataError(f"returns ({r.size}) and benchmark ({b.size}) have different lengths")
+    r, b, _ = _triple(returns, benchmark, 0.0)
     return r, b
 
 
-def beta(returns: Any, benchmark: Any) -> float:
-    """Beta on the periods where both are present (empyrical ``beta``)."""
-    r, b = _pair(returns, benchmark)
+def _triple(returns: Any, benchmark: Any, risk_free: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Returns, benchmark and excess-return rate as arrays of one length (rate: 0-d if constant).
+
+    Two Series are aligned on their common index, and a risk-free Series on that index.
+    """
+    if isinstance(returns, pd.Series) and isinstance(benchmark, pd.Series):
+        returns, benchmark = returns.align(benchmark, join="inner")
+    if isinstance(risk_free, pd.Series) and isinstance(returns, pd.Series):
+        risk_free = risk_free.reindex(returns.index)
+    r, b = _arr(returns), _arr(benchmark)
+    if r.shape != b.shape:
+        raise DataError(f"returns ({r.size}) and benchmark ({b.size}) have different lengths")
+    rf = np.asarray(risk_free, dtype=float)
+    if rf.ndim:
+        rf = r - _less(r, rf, "risk_free")  # validated length, as a plain array
+    return r, b, rf
+
+
+def beta(returns: Any, benchmark: Any, risk_free: Any = 0.0) -> float:
+    """Beta of ``r - rf`` on ``b - rf`` on the periods where both are present (empyrical ``beta``).
+
+    ``risk_free`` is a per-period float or series; a constant leaves beta unchanged (empyrical
+    ignores it), a series makes this the CAPM beta of excess returns.
+    """
+    r, b, rf = _triple(returns, benchmark, risk_free)
+    r, b = r - rf, b - rf
     ok = ~np.isnan(r) & ~np.isnan(b)
     if ok.sum() < 2:
         return np.nan
@@ -296,13 +360,48 @@ def beta(returns: Any, benchmark: Any) -> float:
     return float(np.mean(x * r[ok]) / var) if var >= 1e-30 else np.nan
 
 
-def alpha(returns: Any, benchmark: Any, periods_per_year: int = _A) -> float:
-    """Annualised Jensen's alpha, ``(1 + mean(r - beta b)) ** A - 1`` (empyrical)."""
-    r, b = _pair(returns, benchmark)
+def alpha(returns: Any, benchmark: Any, risk_free: Any = 0.0, periods_per_year: int = _A) -> float:
+    """Annualised Jensen's alpha, ``(1 + mean(r - rf - beta (b - rf))) ** A - 1`` (empyrical).
+
+    ``risk_free`` is a per-period float or series (see :func:`beta`).
+    """
+    r, b, rf = _triple(returns, benchmark, risk_free)
     if r.size < 2:
         return np.nan
-    bt = beta(r, b)
-    return float((1.0 + np.nanmean(r - bt * b)) ** periods_per_year - 1.0)
+    bt = beta(r, b, rf)
+    return float((1.0 + np.nanmean((r - rf) - bt * (b - rf))) ** periods_per_year - 1.0)
+
+
+class AlphaBeta(NamedTuple):
+    """Annualised alpha and beta of one regression (empyrical ``alpha_beta``)."""
+
+    alpha: float
+    beta: float
+
+
+def _market(
+    returns: Any, benchmark: Any, risk_free: Any, up: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    # empyrical's up()/down(): keep periods where both are present and the benchmark is > 0 (< 0)
+    r, b, rf = _triple(returns, benchmark, risk_free)
+    mask = ~np.isnan(r) & ~np.isnan(b) & ((b > 0) if up else (b < 0))
+    return r[mask], b[mask], (rf[mask] if rf.ndim else rf)
+
+
+def up_alpha_beta(
+    returns: Any, benchmark: Any, risk_free: Any = 0.0, periods_per_year: int = _A
+) -> AlphaBeta:
+    """Alpha and beta on the periods when the benchmark return is positive (empyrical)."""
+    r, b, rf = _market(returns, benchmark, risk_free, up=True)
+    return AlphaBeta(alpha(r, b, rf, periods_per_year), beta(r, b, rf))
+
+
+def down_alpha_beta(
+    returns: Any, benchmark: Any, risk_free: Any = 0.0, periods_per_year: int = _A
+) -> AlphaBeta:
+    """Alpha and beta on the periods when the benchmark return is negative (empyrical)."""
+    r, b, rf = _market(returns, benchmark, risk_free, up=False)
+    return AlphaBeta(alpha(r, b, rf, periods_per_year), beta(r, b, rf))
 
 
 def tracking_error(returns: Any, benchmark: Any, periods_per_year: int = _A) -> float:
@@ -327,6 +426,15 @@ def _capture(r: np.ndarray, b: np.ndarray, mask: np.ndarray, periods_per_year: i
         return np.nan
     den = annual_return(b[mask], periods_per_year)
     return float(annual_return(r[mask], periods_per_year) / den) if den != 0 else np.nan
+
+
+def capture(returns: Any, benchmark: Any, periods_per_year: int = _A) -> float:
+    """Annual return over the benchmark's annual return, all periods (empyrical ``capture``)."""
+    r, b = _pair(returns, benchmark)
+    if r.size < 1:
+        return np.nan
+    den = annual_return(b, periods_per_year)
+    return float(annual_return(r, periods_per_year) / den) if den != 0 else np.nan
 
 
 def up_capture(returns: Any, benchmark: Any, periods_per_year: int = _A) -> float:
@@ -416,8 +524,9 @@ METRICS: dict[str, Callable[[np.ndarray, int, float], float]] = {
 
 #: name -> function of (returns, benchmark, periods_per_year)
 BENCHMARK_METRICS: dict[str, Callable[[np.ndarray, np.ndarray, int], float]] = {
-    "alpha": lambda r, b, a: alpha(r, b, a),
+    "alpha": lambda r, b, a: alpha(r, b, 0.0, a),
     "beta": lambda r, b, a: beta(r, b),
+    "capture": lambda r, b, a: capture(r, b, a),
     "tracking_error": lambda r, b, a: tracking_error(r, b, a),
     "information_ratio": lambda r, b, a: information_ratio(r, b, a),
     "up_capture": lambda r, b, a: up_capture(r, b, a),
@@ -427,7 +536,10 @@ BENCHMARK_METRICS: dict[str, Callable[[np.ndarray, np.ndarray, int], float]] = {
 
 
 def default_benchmark() -> pd.Series:
-    """Daily returns of the bundled S&P 500 (adjusted close), 1999-2018."""
+    """Daily returns of the bundled S&P 500 (adjusted close), 1999-2018, named "S&P 500".
+
+    The one default benchmark of the risk package (performance reports and historical stress).
+    """
     from tailkit.data import load_sp500
 
     return load_sp500()["adj_close"].pct_change().dropna().rename("S&P 500")
@@ -586,7 +698,9 @@ def rolling_metrics(
     Returns
     -------
     DataFrame
-        One column per metric; NaN for the first ``window - 1`` periods.
+        One column per metric; NaN for the first ``window - 1`` periods. Each value is the
+        metric of the window's values with the metric's own NaN handling (empyrical's
+        ``roll_*``): a missing return inside a window does not make the window NaN.
     """
     if isinstance(window, bool) or not isinstance(window, int) or window < 5:
         raise ParameterError(describe_bad_value("window", window, "an int >= 5"))
@@ -595,31 +709,25 @@ def rolling_metrics(
     if unknown:
         allowed = ", ".join([*METRICS, *BENCHMARK_METRICS])
         raise ParameterError(describe_bad_value("metrics", unknown, f"names among {allowed}"))
-    out = {}
-    roll = s.rolling(window, min_periods=window)
     b = None
     if any(m in BENCHMARK_METRICS for m in metrics):
         if benchmark is None:
             raise ParameterError("benchmark metrics in rolling_metrics need a benchmark series")
-        b = pd.Series(benchmark, dtype=float).reindex(s.index)
+        b = pd.Series(benchmark, dtype=float).reindex(s.index).to_numpy()
+    rv = s.to_numpy()
+    out = {}
+    # each window's metric is the metric of the window's values, NaNs handled by the metric
+    # itself as in empyrical's roll_* functions (pandas' min_periods would count valid values
+    # only and give NaN for any window holding one missing return)
     for m in metrics:
-        if m == "annual_volatility":
-            out[m] = roll.std(ddof=1) * np.sqrt(periods_per_year)
-        elif m == "sharpe_ratio":
-            out[m] = roll.mean() / roll.std(ddof=1) * np.sqrt(periods_per_year)
-        elif m == "beta" and b is not None:
-            both = pd.concat([s, b], axis=1).where(lambda x: x.notna().all(axis=1))
-            cov = both.iloc[:, 0].rolling(window, min_periods=window).cov(both.iloc[:, 1], ddof=0)
-            var = both.iloc[:, 1].rolling(window, min_periods=window).var(ddof=0)
-            out[m] = cov / var
-        elif m in METRICS:
+        vals = np.full(len(s), np.nan)
+        if m in METRICS:
             f = METRICS[m]
-            out[m] = roll.apply(lambda x, f=f: f(x, periods_per_year, 0.0), raw=True)
+            for t in range(window - 1, len(s)):
+                vals[t] = f(rv[t - window + 1 : t + 1], periods_per_year, 0.0)
         else:
             f2 = BENCHMARK_METRICS[m]
-            vals = np.full(len(s), np.nan)
-            rv, bv = s.to_numpy(), b.to_numpy()  # type: ignore[union-attr]
             for t in range(window - 1, len(s)):
-                vals[t] = f2(rv[t - window + 1 : t + 1], bv[t - window + 1 : t + 1], periods_per_year)
-            out[m] = pd.Series(vals, index=s.index)
+                vals[t] = f2(rv[t - window + 1 : t + 1], b[t - window + 1 : t + 1], periods_per_year)  # type: ignore[index]
+        out[m] = vals
     return pd.DataFrame(out, index=s.index)

@@ -14,7 +14,6 @@ from tailkit.simulation.analytics import (
     path_summary,
     stylized_facts,
     stylized_facts_table,
-    var_es,
 )
 from tailkit.simulation.correlation import check_correlation, nearest_correlation
 from tailkit.simulation.garch import GJRGARCHParams, simulate_gjr_garch
@@ -71,7 +70,6 @@ __all__ = [
     "HorizonReturnReducer",
     "DrawdownStats",
     "drawdown_stats",
-    "var_es",
     "PathSummary",
     "path_summary",
     "stylized_facts",

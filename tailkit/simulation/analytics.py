@@ -1,4 +1,9 @@
-"""Path analytics: drawdowns, horizon VaR/ES, tail statistics and a stylized-facts table."""
+"""Path analytics: drawdowns, horizon VaR/ES, tail statistics and a stylized-facts table.
+
+Horizon VaR/ES use tailkit's one tail convention (:mod:`tailkit._tail`, re-exported as
+:func:`tailkit.risk.tail_risk`): losses positive, ``confidence`` the VaR level, ES the
+Acerbi-Tasche tail mean.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from tailkit._tail import tail_risk
 from tailkit._typing import Float1D, Float2D
 from tailkit.errors import ParameterError, describe_bad_value
 from tailkit.simulation import _kernels as K
@@ -18,7 +24,6 @@ from tailkit.simulation.paths import Paths
 __all__ = [
     "DrawdownStats",
     "drawdown_stats",
-    "var_es",
     "PathSummary",
     "path_summary",
     "stylized_facts",
@@ -70,33 +75,6 @@ def drawdown_stats(paths: Paths | np.ndarray) -> DrawdownStats:
     return DrawdownStats(mdd, tuw)
 
 
-def var_es(returns: Any, level: float = 0.95) -> tuple[float, float]:
-    """Value at risk and expected shortfall of a sample of returns, as positive losses.
-
-    ``VaR`` is the empirical ``1 - level`` quantile of the returns with the sign flipped;
-    ``ES`` the mean of the worst ``ceil(n (1 - level))`` returns, sign flipped.
-
-    Parameters
-    ----------
-    returns : array_like of shape (n,)
-        Horizon returns (decimals).
-    level : float, default=0.95
-        Confidence level in (0, 1).
-
-    Returns
-    -------
-    var : float
-    es : float
-    """
-    r = np.sort(np.asarray(returns, dtype=np.float64).ravel())
-    if not 0.0 < level < 1.0:
-        raise ParameterError(describe_bad_value("level", level, "a float in (0, 1)"))
-    if r.size == 0:
-        raise ParameterError(describe_bad_value("returns", returns, "a non-empty sample"))
-    k = max(1, int(np.ceil(r.size * (1.0 - level) - 1e-9)))
-    return float(-np.quantile(r, 1.0 - level)), float(-r[:k].mean())
-
-
 @dataclass(frozen=True, slots=True)
 class PathSummary:
     """Tail summary of simulated paths, one row per asset (see :func:`path_summary`)."""
@@ -126,7 +104,7 @@ def path_summary(
     paths : Paths
         Price paths.
     level : float, default=0.95
-        VaR/ES confidence level for the horizon (whole path) return.
+        VaR level (confidence) of the horizon (whole path) return's VaR and ES.
     drawdown_thresholds : sequence of float, default=(0.1, 0.2, 0.3)
         Report ``P(max drawdown > X)`` for each X.
     crash_threshold : float, default=-0.05
@@ -136,7 +114,9 @@ def path_summary(
     -------
     PathSummary
         Columns: ``mdd_mean, mdd_median, mdd_p95, p_dd_gt_<X>, time_under_water, horizon_mean,
-        horizon_var, horizon_es, skew, excess_kurtosis, crashes_per_year``.
+        horizon_var, horizon_es, skew, excess_kurtosis, crashes_per_year``. ``horizon_var`` and
+        ``horizon_es`` are losses (positive) of the horizon return over the paths: the
+        ``ceil(n (1 - level))``-th largest loss and the Acerbi-Tasche ES (:mod:`tailkit._tail`).
     """
     dd = drawdown_stats(paths)
     rets = paths.returns()
@@ -145,7 +125,7 @@ def path_summary(
     rows = {}
     for a, name in enumerate(paths.names):
         m = dd.max_drawdown[:, a]
-        v, e = var_es(horizon[:, a], level)
+        tail = tail_risk(-horizon[:, a], confidence=level)
         r = rets[:, :, a].ravel()
         row = {
             "mdd_mean": float(m.mean()),
@@ -158,8 +138,8 @@ def path_summary(
             {
                 "time_under_water": float(dd.time_under_water[:, a].mean()),
                 "horizon_mean": float(horizon[:, a].mean()),
-                "horizon_var": v,
-                "horizon_es": e,
+                "horizon_var": tail.var,
+                "horizon_es": tail.es,
                 "skew": float(stats.skew(r)),
                 "excess_kurtosis": float(stats.kurtosis(r)),
                 "crashes_per_year": float(np.mean(rets[:, :, a] < crash_threshold) * rets.shape[1] / years),

@@ -15,7 +15,7 @@ from tailkit.overlay import (
     strategy_metrics,
 )
 from tailkit.overlay import _kernels as K
-from tailkit.overlay.metrics import cvar_count
+from tailkit.overlay.metrics import cvar_tail_size
 
 
 def test_metrics_by_hand() -> None:
@@ -26,7 +26,7 @@ def test_metrics_by_hand() -> None:
     # hand: 8 wins summing 3.75, 2 losses summing -1.5
     assert m.pop == 0.8
     assert m.expected_pnl == pytest.approx(0.225)
-    assert m.cvar_95 == -1.0  # ceil(5% of 10) = 1 worst path
+    assert m.cvar_95 == -1.0  # tail 0.5 paths: half the worst path over 0.5 = the worst path
     assert m.profit_factor == pytest.approx(3.75 / 1.5)
     assert m.win_loss_ratio == pytest.approx((3.75 / 8) / 0.75)
     b = (3.75 / 8) / 0.75
@@ -47,8 +47,17 @@ def test_metrics_by_hand() -> None:
 def test_cvar_is_the_mean_of_the_worst_five_percent() -> None:
     pnl = np.arange(1, 201, dtype=float) - 50.0  # 200 paths -> worst 10
     m = strategy_metrics(pnl, np.ones(200, int), np.zeros(200, int))
-    assert cvar_count(200) == 10
+    assert cvar_tail_size(200) == 10.0
     assert m.cvar_95 == pytest.approx(np.mean(np.arange(1, 11) - 50.0))
+
+
+def test_cvar_weights_the_last_path_fractionally() -> None:
+    # Acerbi-Tasche (2002, eq. 3.3): 30 paths at 95% -> tail 1.5 paths: the worst path with
+    # weight 1 and the second worst with weight 0.5, over 1.5
+    pnl = np.arange(30, dtype=float) - 3.0  # worst -3, then -2
+    m = strategy_metrics(pnl, np.ones(30, int), np.zeros(30, int))
+    assert cvar_tail_size(30) == pytest.approx(1.5)
+    assert m.cvar_95 == pytest.approx((-3.0 + 0.5 * -2.0) / 1.5, abs=1e-15)
 
 
 def test_no_losses_and_no_wins() -> None:
@@ -69,16 +78,25 @@ def test_kelly_closed_form(p: float, b: float) -> None:
         assert grid[np.argmax(growth)] == pytest.approx(f, abs=1e-4)
 
 
-def test_selection_kernel_and_twin_match_sort() -> None:
+def _acerbi_tasche_cvar(pnl: np.ndarray, tail: float) -> float:
+    # sort-based reference, written plainly: the floor(tail) worst P&Ls, the next one weighted
+    # by the fractional part, over tail (signed P&L)
+    x = np.sort(pnl)
+    m = int(np.floor(tail))
+    return float((x[:m].sum() + (tail - m) * (x[m] if tail > m else 0.0)) / tail)
+
+
+@pytest.mark.parametrize(
+    ("n", "tail"), [(1, 0.05), (10, 3.0), (1000, 50.0), (5000, 250.0), (4999, 249.95), (3001, 150.05)]
+)
+def test_cvar_kernel_and_twin_match_sort(n: int, tail: float) -> None:
     rng = np.random.default_rng(1)
-    for n, k in [(1, 1), (10, 3), (1000, 50), (5000, 250)]:
-        x = np.round(rng.normal(size=n), 1)  # many ties
-        expect = np.sort(x)[:k].mean()
-        assert K.tail_mean(x.copy(), k) == pytest.approx(expect, abs=1e-12)
-        assert K.tail_mean_python(x.copy(), k) == pytest.approx(expect, abs=1e-12)
+    x = np.round(rng.normal(size=n), 1)  # many ties
+    expect = _acerbi_tasche_cvar(x, tail)
+    for fn in (K.cvar_tail_mean, K.cvar_tail_mean_python):
         y = x.copy()
-        assert K.select_kth(y, k - 1) == np.sort(x)[k - 1]
-        assert np.all(y[: k - 1] <= y[k - 1]) and np.all(y[k:] >= y[k - 1])
+        assert fn(y, tail, np.empty(n)) == pytest.approx(expect, abs=1e-12)
+        np.testing.assert_array_equal(y, x)  # the P&L buffer is left unchanged
 
 
 def test_paired_difference_uses_common_paths() -> None:

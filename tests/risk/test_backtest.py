@@ -95,3 +95,40 @@ def test_rolling_forecast_is_out_of_sample(sp500_returns: pd.Series) -> None:
     assert fc2.iloc[401] > fc.iloc[401]
     bt = backtest_var(r, fc, confidence=0.99)
     assert bt.n == 350
+
+
+def _kth_largest_loss_reference(returns: np.ndarray, window: int, confidence: float) -> np.ndarray:
+    # sort-based reference, written plainly: the k-th largest loss of the trailing window,
+    # k = ceil(window (1 - c)) (3 for 250 days at 99%), shifted one day (out of sample)
+    k = math.ceil(round(window * (1.0 - confidence), 9))
+    out = np.full(returns.size, np.nan)
+    for t in range(window, returns.size):
+        losses = np.sort(-returns[t - window : t])[::-1]
+        out[t] = losses[k - 1]
+    return out
+
+
+def test_rolling_historical_var_is_the_documented_order_statistic_with_ties() -> None:
+    # 250 days at 99%: the 3rd largest loss. pandas' quantile at 2/249 with "lower"
+    # interpolation took the 2nd (2/249 * 249 = 1.9999999999999998 in floating point).
+    rng = np.random.default_rng(8)
+    r = np.round(rng.normal(0.0, 0.01, 400), 3)  # many ties
+    r[100:110] = -0.05  # a run of tied worst losses
+    fc = rolling_var_forecast(pd.Series(r), window=250, confidence=0.99)
+    np.testing.assert_array_equal(fc.to_numpy(), _kth_largest_loss_reference(r, 250, 0.99))
+    # distinct losses: the 3rd largest, not the 2nd
+    x = -np.arange(1.0, 251.0) / 1000.0  # losses 0.001 .. 0.250
+    y = np.concatenate([rng.permutation(x), [0.0]])
+    assert rolling_var_forecast(pd.Series(y), window=250, confidence=0.99).iloc[-1] == 0.248
+
+
+@pytest.mark.parametrize(("window", "confidence"), [(250, 0.99), (250, 0.95), (500, 0.99), (100, 0.975)])
+def test_rolling_historical_var_matches_sort_on_sp500(
+    sp500_returns: pd.Series, window: int, confidence: float
+) -> None:
+    r = sp500_returns.iloc[:1500]
+    fc = rolling_var_forecast(r, window=window, confidence=confidence)
+    np.testing.assert_array_equal(
+        fc.to_numpy(), _kth_largest_loss_reference(r.to_numpy(), window, confidence)
+    )
+    assert fc.index.equals(r.index)

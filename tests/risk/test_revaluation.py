@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from tailkit.errors import DataError, ParameterError
+from tailkit.pricing import bs_price
 from tailkit.risk import OptionBook, book_var_es, full_revaluation
 
 
@@ -25,7 +26,6 @@ def _book() -> OptionBook:
 
 
 def test_full_revaluation_matches_bs_price() -> None:
-    bs_price = pytest.importorskip("tailkit.pricing").bs_price
     book = _book()
     rng = np.random.default_rng(1)
     sr = pd.DataFrame(rng.normal(0, 0.03, (200, 2)), columns=["NDX", "SPX"])  # column order is by name

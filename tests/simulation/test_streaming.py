@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
+import numba
 import numpy as np
 import pandas as pd
 import pytest
@@ -25,7 +26,6 @@ from tailkit.simulation import (
     simulate_regimes,
     stylized_facts,
     stylized_facts_table,
-    var_es,
 )
 
 JUMPS = JumpParams(market_intensity=5.0, market_mean=(-0.05,), market_vol=(0.03,), idio_intensity=(3.0,))
@@ -91,13 +91,25 @@ def test_drawdown_on_hand_built_path() -> None:
     assert dd.time_under_water[0, 0] == pytest.approx(3 / 5)
 
 
-def test_var_es_hand_computed() -> None:
-    r = np.arange(1, 101) / 100.0 - 0.5  # -0.49 .. 0.50
-    v, e = var_es(r, 0.95)
-    assert v == pytest.approx(-np.quantile(r, 0.05))
-    assert e == pytest.approx(-np.mean(r[:5]))
-    with pytest.raises(ParameterError, match="level"):
-        var_es(r, 1.5)
+def test_path_summary_horizon_var_es_against_sorted_reference() -> None:
+    # independent reference, written plainly (Acerbi and Tasche 2002, eq. 3.3): 210 paths at 95%
+    # -> a tail of 10.5 paths; VaR = the 11th largest horizon loss, ES = (10 largest + half the
+    # 11th) / 10.5
+    g = simulate_gbm(GBMParams(mu=(0.05, 0.0), sigma=(0.2, 0.35), correlation=((1, 0.3), (0.3, 1))),
+                     n_paths=210, n_steps=21, seed=11)  # fmt: skip
+    table = path_summary(g, level=0.95).to_frame()
+    for a, name in enumerate(g.names):
+        worst = np.sort(-(g.values[:, -1, a] / g.values[:, 0, a] - 1.0))[::-1]
+        assert table.loc[name, "horizon_var"] == worst[10]
+        assert table.loc[name, "horizon_es"] == pytest.approx(
+            (worst[:10].sum() + 0.5 * worst[10]) / 10.5, rel=1e-13
+        )
+    # 200 paths: an integer tail of 10; VaR is the 10th largest loss, ES the mean of the 10
+    g = simulate_gbm(GBMParams(), n_paths=200, n_steps=21, seed=12)
+    row = path_summary(g, level=0.95).to_frame().iloc[0]
+    worst = np.sort(-(g.values[:, -1, 0] / g.values[:, 0, 0] - 1.0))[::-1]
+    assert row["horizon_var"] == worst[9]
+    assert row["horizon_es"] == pytest.approx(worst[:10].mean(), rel=1e-13)
 
 
 def test_path_summary_and_stylized_facts() -> None:
@@ -118,7 +130,6 @@ def test_path_summary_and_stylized_facts() -> None:
 
 
 def test_same_paths_whatever_the_thread_count() -> None:
-    numba = pytest.importorskip("numba")
     sim = SIMULATORS["garch"]
     before = numba.get_num_threads()
     try:

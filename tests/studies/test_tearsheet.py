@@ -14,7 +14,6 @@ from tailkit.studies.tearsheet import tearsheet
 
 @pytest.mark.slow
 def test_tearsheet_html_is_standalone(tmp_path: Path, stock_returns: pd.DataFrame) -> None:
-    pytest.importorskip("vl_convert")
     r = stock_returns[["IBM", "MSFT"]].dropna().iloc[-500:]
     ts = tearsheet(r, title="IBM and MSFT")
     assert list(ts.to_frame().columns) == ["IBM", "MSFT", "S&P 500"]

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from tailkit.errors import DataError
+from tailkit.risk.metrics import default_benchmark
 from tailkit.risk.stress.scenarios import (
     HISTORICAL_WINDOWS,
     StressResult,
@@ -20,13 +21,6 @@ from tailkit.risk.stress.scenarios import (
 __all__ = [
     "historical_stress",
 ]
-
-
-def _default_benchmark() -> pd.Series:
-    from tailkit.data import load_sp500
-
-    px = load_sp500()["adj_close"]
-    return px.pct_change().dropna().rename("S&P 500")
 
 
 def historical_stress(
@@ -70,7 +64,7 @@ def historical_stress(
     rets = returns.copy()
     rets.columns = rets.columns.map(str)
     rets = rets[list(w.index)]
-    bench = _default_benchmark() if benchmark is None else pd.Series(benchmark, dtype=float).dropna()
+    bench = default_benchmark() if benchmark is None else pd.Series(benchmark, dtype=float).dropna()
     betas = {}
     for name in w.index:
         both = pd.concat([rets[name], bench], axis=1, join="inner").dropna()

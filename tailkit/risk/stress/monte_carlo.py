@@ -15,6 +15,7 @@ from tailkit.risk.stress.scenarios import (
     nav_of,
     weights_series,
 )
+from tailkit.risk.var import historical_var_es_arrays
 from tailkit.rng import make_generator
 
 __all__ = [
@@ -98,7 +99,9 @@ def monte_carlo_stress(
     -------
     StressResult
         Rows ``<label> <h>d: mean``, ``median``, ``VaR <c>``, ``ES <c>``, ``worst`` of the P&L
-        distribution.
+        distribution (signed P&L: VaR and ES of :func:`tailkit.risk.var_es`'s convention, the
+        ``ceil(n (1 - c))``-th largest loss and the Acerbi-Tasche ES, with their signs flipped;
+        position columns are the Euler components, also signed).
     """
     c = float(check_confidence(confidence)[0])
     if scenarios is not None:
@@ -135,24 +138,20 @@ def monte_carlo_stress(
     pos = sims * w.to_numpy()[None, :]
     pnl = pos.sum(axis=1)
     nav = nav_of(w)
-    losses = -pnl
-    order = np.sort(losses)[::-1]
-    k = max(int(np.ceil(round(len(pnl) * (1 - c), 9))), 1)
-    var = float(order[k - 1])
-    es = float(order[:k].mean())
+    # VaR/ES and each position's share by the one tail kernel (losses positive), signed here
+    tail = historical_var_es_arrays(np.ascontiguousarray(sims), w.to_numpy(dtype=float), c)
     stats_rows = {
         "mean": float(pnl.mean()),
         "median": float(np.median(pnl)),
-        f"VaR {c:.0%}": -var,
-        f"ES {c:.0%}": -es,
+        f"VaR {c:.0%}": -float(tail.var[0]),
+        f"ES {c:.0%}": -float(tail.es[0]),
         "worst": float(pnl.min()),
     }
-    worst_k = np.argsort(pnl)[:k]
     pos_rows = {
         "mean": pos.mean(axis=0),
         "median": np.median(pos, axis=0),
-        f"VaR {c:.0%}": pos[np.argsort(pnl)[k - 1]],
-        f"ES {c:.0%}": pos[worst_k].mean(axis=0),
+        f"VaR {c:.0%}": -tail.component_var[0],
+        f"ES {c:.0%}": -tail.component_es[0],
         "worst": pos[np.argmin(pnl)],
     }
     index = pd.Index([f"{label} {horizon}d: {k}" for k in stats_rows], name="scenario")
