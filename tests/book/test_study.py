@@ -13,8 +13,6 @@ from tailkit.params import load_parameters
 
 from .conftest import EXPIRY, chain_frame
 
-pytest.importorskip("ipywidgets")
-
 
 def test_params_validation_and_files():
     assert BookReviewParams().db_path == ""
