@@ -303,15 +303,40 @@ def load_parameters(path: str | os.PathLike[str], cls: type[T]) -> T:
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` atomically (temp file in the same folder, then rename)."""
+    """Write ``text`` to ``path`` atomically (temp file in the same folder, then rename).
+
+    The file gets the permissions a plain ``open(path, "w")`` would give it: an existing
+    file keeps its mode, a new one gets ``0o666`` minus the process umask (the temporary
+    file's private ``0o600`` does not survive the rename).
+    """
+
+    def current_umask() -> int:
+        # /proc/self/status reports the umask without changing it (Linux >= 4.7); elsewhere
+        # read it by setting and restoring it straight away
+        try:
+            with open("/proc/self/status", encoding="ascii") as status:
+                for line in status:
+                    if line.startswith("Umask:"):
+                        return int(line.split()[1], 8)
+        except (OSError, ValueError):
+            pass
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return mask
+
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = p.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o666 & ~current_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, p)
     except BaseException:
         if os.path.exists(tmp):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from tailkit.errors import ParameterError
 from tailkit.params import (
+    atomic_write_text,
     load_parameters,
     param,
     parameters_from_dict,
@@ -112,3 +114,26 @@ def test_every_parameter_file_loads_into_its_dataclass(path):
     # keys are exactly the fields: the file names no field the class lacks (checked by the
     # loader) and writing the object back gives the same values
     assert parameters_from_dict(cls, parameters_to_dict(obj)) == obj
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_atomic_write_gives_the_mode_a_plain_open_gives(tmp_path, umask: int) -> None:
+    # reference: the mode open(path, "w") creates a file with under the same umask (0o666 & ~umask),
+    # and keeps for an existing file; mkstemp's private 0o600 must not survive the rename
+    old = os.umask(umask)
+    try:
+        plain = tmp_path / "plain.html"
+        with open(plain, "w") as fh:
+            fh.write("x")
+        atomic = tmp_path / "atomic.html"
+        atomic_write_text(atomic, "x")
+        assert oct(atomic.stat().st_mode & 0o7777) == oct(plain.stat().st_mode & 0o7777)
+        assert atomic.stat().st_mode & 0o7777 == 0o666 & ~umask
+        atomic.chmod(0o640)
+        atomic_write_text(atomic, "y")  # an existing file keeps its mode, as with open(..., "w")
+        assert atomic.stat().st_mode & 0o7777 == 0o640
+        assert atomic.read_text() == "y"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["atomic.html", "plain.html"]
+    finally:
+        os.umask(old)

@@ -23,12 +23,15 @@ tk_weight = jit(tk_weight_python)
 _w = tk_weight
 
 
-def cpt_value_grad_python(outcomes, alpha, beta, lam, gamma, delta):
-    # Cumulative prospect theory value of equally likely outcomes (relative to the reference)
-    # and the per-outcome coefficients d(value)/d(outcome_s) (rank-dependent weights held fixed).
+def cpt_value_grad_python(outcomes, probs, alpha, beta, lam, gamma, delta):
+    # Cumulative prospect theory value of outcomes (relative to the reference) with probabilities
+    # probs (>= 0, summing to 1), and the per-outcome coefficients d(value)/d(outcome_s)
+    # (rank-dependent weights held fixed). Losses are ranked from the worst, gains from the best;
+    # the decision weight of a loss is w-(F_i) - w-(F_{i-1}) with F_i the probability of an
+    # outcome at most as good, of a gain w+(G_j) - w+(G_{j-1}) with G_j the probability of an
+    # outcome at least as good (Tversky & Kahneman 1992, eq. 2).
     s = outcomes.shape[0]
     order = np.argsort(outcomes)
-    p = 1.0 / s
     n_loss = 0
     for i in range(s):
         if outcomes[order[i]] < 0.0:
@@ -37,25 +40,30 @@ def cpt_value_grad_python(outcomes, alpha, beta, lam, gamma, delta):
             break
     value = 0.0
     coef = np.zeros(s)
-    # losses: ranks 0..n_loss-1 from the worst; π_i = w⁻(F_i) - w⁻(F_{i-1})
+    # losses: ranks 0..n_loss-1 from the worst
     prev = 0.0
+    cum = 0.0
     for i in range(n_loss):
-        cur = _w((i + 1) * p, delta)
+        k = order[i]
+        cum = min(cum + probs[k], 1.0)
+        cur = _w(cum, delta)
         pi = cur - prev
         prev = cur
-        x = -outcomes[order[i]]
+        x = -outcomes[k]
         value -= pi * lam * x**beta
-        coef[order[i]] = pi * lam * beta * max(x, 1e-12) ** (beta - 1.0)
-    # gains: ranks from the best; π_i = w⁺(1 - F_{i-1}) - w⁺(1 - F_i)
+        coef[k] = pi * lam * beta * max(x, 1e-12) ** (beta - 1.0)
+    # gains: ranks from the best
     prev = 0.0
+    cum = 0.0
     for j in range(s - n_loss):
-        i = s - 1 - j
-        cur = _w((j + 1) * p, gamma)
+        k = order[s - 1 - j]
+        cum = min(cum + probs[k], 1.0)
+        cur = _w(cum, gamma)
         pi = cur - prev
         prev = cur
-        x = outcomes[order[i]]
+        x = outcomes[k]
         value += pi * x**alpha
-        coef[order[i]] = pi * alpha * max(x, 1e-12) ** (alpha - 1.0)
+        coef[k] = pi * alpha * max(x, 1e-12) ** (alpha - 1.0)
     return value, coef
 
 

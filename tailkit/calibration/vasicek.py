@@ -25,7 +25,7 @@ import pandas as pd
 from tailkit._typing import Float1D, Float2D
 from tailkit.calibration._inputs import as_panel
 from tailkit.calibration.diagnostics import FitDiagnostics, ParameterTable, make_diagnostics
-from tailkit.errors import ConvergenceError, ParameterError, describe_bad_value
+from tailkit.errors import ConvergenceError, DataError, ParameterError, describe_bad_value
 from tailkit.simulation.correlation import nearest_correlation
 from tailkit.simulation.vasicek import VasicekParams
 
@@ -51,8 +51,9 @@ class VasicekFit:
         Sampling interval in years.
     last : ndarray of shape (n_tenors,)
         Last observed yields (the natural ``r0`` of a simulation).
-    residuals : ndarray of shape (n_obs - 1, n_tenors)
-        One-step innovations ``r_{t+1} - E[r_{t+1} | r_t]``.
+    residuals : ndarray of shape (n_pairs, n_tenors)
+        One-step innovations ``r_{t+1} - E[r_{t+1} | r_t]``, one row per transition used
+        (``n_obs - 1`` unless ``transitions`` left pairs out).
     """
 
     params: VasicekParams
@@ -98,7 +99,26 @@ def _jacobian(x: np.ndarray, dt: float) -> np.ndarray:
     return jac
 
 
-def fit_vasicek(yields: Any, dt: float = 1.0 / 252.0, *, names: Any = None) -> VasicekFit:
+def _transition_mask(transitions: Any, n_pairs: int) -> np.ndarray:
+    ok = np.asarray(transitions)
+    if ok.dtype != np.bool_ or ok.shape != (n_pairs,):
+        raise ParameterError(
+            describe_bad_value(
+                "transitions",
+                f"array of dtype {ok.dtype} and shape {ok.shape}",
+                f"a boolean array of shape ({n_pairs},) (one flag per consecutive pair of observations)",
+            )
+        )
+    if int(ok.sum()) < 10:
+        raise DataError(
+            f"transitions: {int(ok.sum())} one-step pairs are marked usable; at least 10 are needed"
+        )
+    return ok
+
+
+def fit_vasicek(
+    yields: Any, dt: float = 1.0 / 252.0, *, names: Any = None, transitions: Any = None
+) -> VasicekFit:
     """Fit one or several correlated Vasicek yields by exact-likelihood MLE (closed form).
 
     Parameters
@@ -109,6 +129,11 @@ def fit_vasicek(yields: Any, dt: float = 1.0 / 252.0, *, names: Any = None) -> V
         Sampling interval in years (1/252 for daily data).
     names : sequence of str, optional
         Tenor names (default: the DataFrame's columns).
+    transitions : array_like of bool of shape (n_obs - 1,), optional
+        ``transitions[t]`` is True when observations ``t`` and ``t + 1`` are one step ``dt``
+        apart (default: every consecutive pair is). Pairs marked False (a gap left by an
+        excluded window or missing days) are left out of the likelihood, so a gap never counts
+        as a one-step move; at least 10 pairs must remain.
 
     Returns
     -------
@@ -117,7 +142,9 @@ def fit_vasicek(yields: Any, dt: float = 1.0 / 252.0, *, names: Any = None) -> V
     Raises
     ------
     DataError
-        Missing/non-finite values or fewer than 10 observations.
+        Missing/non-finite values, fewer than 10 observations or 10 transitions.
+    ParameterError
+        ``transitions`` is not a boolean array of shape (n_obs - 1,).
     ConvergenceError
         A tenor shows no mean reversion (AR(1) coefficient outside (0, 1)), so no
         Vasicek parameters exist for it.
@@ -142,6 +169,9 @@ def fit_vasicek(yields: Any, dt: float = 1.0 / 252.0, *, names: Any = None) -> V
             )
         )
     x, z = y[:-1], y[1:]
+    if transitions is not None:
+        ok = _transition_mask(transitions, x.shape[0])
+        x, z = x[ok], z[ok]
     m, n = z.shape
     kappa = np.empty(n)
     theta = np.empty(n)

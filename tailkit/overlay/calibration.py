@@ -3,12 +3,11 @@
 Three pieces, fitted on daily data (``dt = 1/252``) in ``[start, end]``, by default leaving
 out 2020-03-01 … 2021-12-31 (the COVID-era policy regime):
 
-1. **Bivariate Vasicek** for the 20y and 30y yields by exact-likelihood MLE, the closed form
-   of :func:`tailkit.calibration.fit_vasicek` (OLS of the exact AR(1) transition, residual
+1. **Bivariate Vasicek** for the 20y and 30y yields by exact-likelihood MLE,
+   :func:`tailkit.calibration.fit_vasicek` (OLS of the exact AR(1) transition, residual
    variance, delta-method standard errors, shock correlation mapped to continuous time),
-   applied to the *pairs of consecutive trading days that are both in the sample*, so that the
-   excluded window and missing days never create a fake one-day jump. On a sample without
-   gaps the numbers equal :func:`~tailkit.calibration.fit_vasicek`'s (used directly then).
+   given ``transitions=`` the *pairs of consecutive trading days that are both in the
+   sample*, so that the excluded window and missing days never create a fake one-day jump.
 2. **TLT regression** ``log(TLT) = alpha + beta * ybar + gamma * ybar**2`` with ``ybar`` the
    mean of the 20y and 30y yields (OLS; R², residual vol, and the residual's AR(1)
    persistence, used when simulating with residual noise). A
@@ -40,7 +39,7 @@ import pandas as pd
 
 from tailkit.calibration import fit_vasicek
 from tailkit.calibration.diagnostics import ParameterTable
-from tailkit.errors import DataError, ParameterError, describe_bad_value
+from tailkit.errors import ConvergenceError, DataError, ParameterError, describe_bad_value
 from tailkit.overlay.model import (
     DT,
     REQUIRED_KEYS,
@@ -92,89 +91,18 @@ def _history_frame(history: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _fit_pairs(x: np.ndarray, z: np.ndarray, dt: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Exact AR(1) MLE of one tenor from (r_t, r_{t+1}) pairs: estimates, std errors, residuals."""
-    m = x.size
-    xm, zm = x.mean(), z.mean()
-    sxx = float(np.sum((x - xm) ** 2))
-    if sxx <= 0:
-        raise DataError("calibrate_overlay: a yield series is constant; no Vasicek parameters to estimate")
-    b = float(np.sum((x - xm) * (z - zm)) / sxx)
-    a = float(zm - b * xm)
-    if not 0.0 < b < 1.0:
-        raise DataError(
-            f"calibrate_overlay: a yield shows no mean reversion in the sample (AR(1) coefficient {b:.6f}, "
-            "need 0 < b < 1); use a longer sample"
-        )
-    e = z - a - b * x
-    s2 = float(np.mean(e * e))
-
-    def to_params(v: np.ndarray) -> np.ndarray:
-        aa, bb, ss = v
-        kappa = -math.log(bb) / dt
-        return np.array([kappa, aa / (1.0 - bb), math.sqrt(ss * 2.0 * kappa / (1.0 - bb * bb))])
-
-    est = to_params(np.array([a, b, s2]))
-    cov = np.zeros((3, 3))
-    cov[:2, :2] = s2 * np.linalg.inv(np.array([[m, x.sum()], [x.sum(), x @ x]]))
-    cov[2, 2] = 2.0 * s2 * s2 / m
-    base = np.array([a, b, s2])
-    jac = np.empty((3, 3))
-    for j in range(3):
-        h = 1e-6 * max(abs(base[j]), 1e-8)
-        up, dn = base.copy(), base.copy()
-        up[j] += h
-        dn[j] -= h
-        jac[:, j] = (to_params(up) - to_params(dn)) / (2 * h)
-    se = np.sqrt(np.clip(np.diag(jac @ cov @ jac.T), 0.0, None))
-    return est, se, e
-
-
 def _fit_vasicek_pairs(y: np.ndarray, pair_ok: np.ndarray, dt: float) -> tuple[VasicekParams, ParameterTable]:
+    """Bivariate Vasicek fit on the usable one-day pairs, as the overlay's named seven-row table."""
+    try:
+        fit = fit_vasicek(y, dt, names=("20", "30"), transitions=pair_ok)
+    except ConvergenceError as exc:
+        raise DataError(f"calibrate_overlay: {exc}") from None
+    params, table = fit.params, fit.table
+    labels = list(table.names)
+    order = [labels.index(f"{p}[{t}]") for t in ("20", "30") for p in ("kappa", "theta", "sigma")]
+    order.append(labels.index("rho[20,30]"))
     names = REQUIRED_KEYS["vasicek_params"]
-    if pair_ok.all():
-        fit = fit_vasicek(y, dt, names=("20", "30"))
-        params = fit.params
-        se = fit.table.std_errors
-        rho = float(params.correlation[0][1])
-        est = np.array(
-            [
-                params.kappa[0],
-                params.theta[0],
-                params.sigma[0],
-                params.kappa[1],
-                params.theta[1],
-                params.sigma[1],
-                rho,
-            ]
-        )
-        labels = list(fit.table.names)
-        order = [labels.index(f"{p}[{t}]") for t in ("20", "30") for p in ("kappa", "theta", "sigma")]
-        std = np.array([*(se[i] for i in order), se[labels.index("rho[20,30]")]])
-        return params, ParameterTable(tuple(names), est, std)
-    x, z = y[:-1][pair_ok], y[1:][pair_ok]
-    m = x.shape[0]
-    est = np.empty((2, 3))
-    se = np.empty((2, 3))
-    resid = np.empty((m, 2))
-    for i in range(2):
-        est[i], se[i], resid[:, i] = _fit_pairs(x[:, i], z[:, i], dt)
-    kappa = est[:, 0]
-    sig = resid.T @ resid / m
-    r_dt = sig[0, 1] / math.sqrt(sig[0, 0] * sig[1, 1])
-    v = -np.expm1(-2.0 * kappa * dt) / (2.0 * kappa)
-    ks = kappa[0] + kappa[1]
-    c = -math.expm1(-ks * dt) / ks
-    rho = float(np.clip(r_dt * math.sqrt(v[0] * v[1]) / c, -0.999999, 0.999999))
-    params = VasicekParams(
-        kappa=tuple(est[:, 0]),
-        theta=tuple(est[:, 1]),
-        sigma=tuple(est[:, 2]),
-        correlation=((1.0, rho), (rho, 1.0)),
-    )
-    values = np.array([*est[0], *est[1], rho])
-    std = np.array([*se[0], *se[1], (1.0 - rho * rho) / math.sqrt(m)])
-    return params, ParameterTable(tuple(names), values, std)
+    return params, ParameterTable(tuple(names), table.estimates[order], table.std_errors[order])
 
 
 def _fit_regression(ybar: np.ndarray, log_tlt: np.ndarray, pair_ok: np.ndarray) -> TLTRegression:

@@ -79,9 +79,10 @@ def max_prospect_value(
         return rx @ x[:n] + rf_p - float(model.cost @ x) - p.reference
 
     scale = max(float(np.mean(np.abs(rx))) ** p.alpha, 1e-12)
+    prob = np.full(rx.shape[0], 1.0 / rx.shape[0])  # scenarios are equally likely
 
     def fun(x: np.ndarray) -> tuple[float, np.ndarray]:
-        v, coef = cpt_value_grad(outcomes(x), p.alpha, p.beta, p.loss_aversion, p.gamma, p.delta)
+        v, coef = cpt_value_grad(outcomes(x), prob, p.alpha, p.beta, p.loss_aversion, p.gamma, p.delta)
         g = np.zeros(nv)
         g[:n] = rx.T @ coef
         g -= model.cost * coef.sum()
@@ -165,7 +166,7 @@ def max_prospect_value(
     _, x, nit = best
     x = x.copy()
     x[:n] = np.clip(x[:n], model.lower[:n], model.upper[:n])
-    value, _ = cpt_value_grad(outcomes(x), p.alpha, p.beta, p.loss_aversion, p.gamma, p.delta)
+    value, _ = cpt_value_grad(outcomes(x), prob, p.alpha, p.beta, p.loss_aversion, p.gamma, p.delta)
     return build_result(
         inputs,
         x,

@@ -21,6 +21,9 @@ Reuse them from any test in ``tests/apps``::
 * ``open_app`` (function): ``open_app(name, ready=css_selector)`` loads an app, waits until
   Voila has finished executing it and ``ready`` is visible, and returns the page.
 
+A missing voila, Chromium or playwright skips the browser tests on a workstation and fails
+them when the ``CI`` environment variable is set, so a CI run never passes without them.
+
 Every test item marked ``browser`` in this folder is put in the xdist group ``"voila"`` so that
 ``pytest -n 2 --dist loadgroup`` can run them on one worker against one server. With the pinned
 pytest 9 + pytest-xdist 3.8 the grouping has no effect (xdist tags ``item._nodeid``, which
@@ -42,6 +45,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import urlparse
 
 import pytest
@@ -166,11 +170,18 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=5)
 
 
+def _missing_tool(reason: str) -> NoReturn:
+    """Skip a browser test whose tool is missing, or fail it when ``CI`` is set (CI must run them)."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI is set, so the browser tests must run", pytrace=False)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
     """Start ``voila notebooks/apps`` on a free 127.0.0.1 port; stop its process group at teardown."""
     if not VOILA.exists():
-        pytest.skip(f"voila is not installed at {VOILA}")
+        _missing_tool(f"voila is not installed at {VOILA}")
     root = tmp_path_factory.mktemp("voila")
     home = root / "home"
     home.mkdir()
@@ -206,8 +217,11 @@ def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServ
 def chromium_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """A headless Chromium (the system ``/usr/bin/chromium``) in a fresh user-data-dir."""
     if not CHROMIUM.exists():
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (make test installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
+        _missing_tool(f"Chromium is not installed at {CHROMIUM} (make test installs it)")
+    try:
+        from playwright import sync_api
+    except ImportError as exc:
+        _missing_tool(f"playwright is not importable ({exc}); it is in the test extra")
     user_data_dir = tmp_path_factory.mktemp("chromium-profile")
     with sync_api.sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(

@@ -95,8 +95,9 @@ def test_stocks_ohlcv_long():
     assert fb["FB"].notna().sum() == 196
 
 
-def test_stocks_match_bokeh_sampledata_when_installed():
-    stocks = pytest.importorskip("bokeh_sampledata.stocks")
+def test_stocks_match_bokeh_sampledata():
+    import bokeh_sampledata.stocks as stocks
+
     ours = load_stocks(field="adj_close")
     for ticker in ("AAPL", "GOOG", "IBM", "MSFT"):
         src = getattr(stocks, ticker)
@@ -131,8 +132,9 @@ def test_sp500():
     assert (spx["close"] == spx["adj_close"]).all()
 
 
-def test_sp500_matches_arch_when_installed():
-    arch_sp500 = pytest.importorskip("arch.data.sp500")
+def test_sp500_matches_arch():
+    import arch.data.sp500 as arch_sp500
+
     src = arch_sp500.load()
     ours = load_sp500()
     np.testing.assert_array_equal(ours["close"].to_numpy(), src["Close"].to_numpy(dtype=float))
@@ -174,8 +176,9 @@ def test_credit_yields_in_decimals():
     assert (ylds["baa"] >= ylds["aaa"]).all()
 
 
-def test_credit_yields_match_arch_when_installed():
-    arch_default = pytest.importorskip("arch.data.default")
+def test_credit_yields_match_arch():
+    import arch.data.default as arch_default
+
     src = arch_default.load()
     np.testing.assert_allclose(
         load_credit_yields()["baa"].to_numpy(), src["BAA"].to_numpy() / 100, rtol=1e-15
@@ -204,8 +207,9 @@ def test_fama_french_dates_and_units():
     assert ff.abs().to_numpy().max() < 1.0
 
 
-def test_fama_french_values_match_arch_when_installed():
-    arch_ff = pytest.importorskip("arch.data.frenchdata")
+def test_fama_french_values_match_arch():
+    import arch.data.frenchdata as arch_ff
+
     src = arch_ff.load()  # its dates are wrong under pandas 3; compare the values in order
     np.testing.assert_allclose(
         load_fama_french()["mkt_rf"].to_numpy(), src["Mkt-RF"].to_numpy() / 100, rtol=1e-15

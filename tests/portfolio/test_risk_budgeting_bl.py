@@ -24,7 +24,8 @@ def test_risk_budgets_met(inputs: PortfolioInputs) -> None:
 
 def test_risk_parity_against_skfolio(inputs: PortfolioInputs) -> None:
     # peer reference: skfolio RiskBudgeting (variance, equal budgets)
-    opt = pytest.importorskip("skfolio.optimization")
+    import skfolio.optimization as opt
+
     m = opt.RiskBudgeting(solver="CLARABEL")
     m.fit(inputs.scenarios)
     ours = risk_parity(inputs)

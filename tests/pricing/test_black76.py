@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 
 import pytest
 
@@ -35,7 +36,37 @@ def test_greeks_wrt_forward_match_differences(kind):
     assert g.rho == pytest.approx(-T * g.price, rel=1e-14)
     assert g.theta == pytest.approx(-(f(T=T + h) - f(T=T - h)) / (2 * h), rel=1e-6)
     assert g.div_rho == 0.0
-    assert abs(g.delta) == pytest.approx(math.exp(-r * T) * abs(g.delta) / math.exp(-r * T))
+
+
+@pytest.mark.parametrize("kind", ["call", "put"])
+def test_delta_and_vega_closed_form_by_hand(kind):
+    # reference: Black (1976) / Haug (2007) section 1.1.2 Greeks, written out here with the standard
+    # normal of the stdlib: call delta = e^{-rT} N(d1), put delta = e^{-rT} (N(d1) - 1),
+    # vega = F e^{-rT} n(d1) sqrt(T)
+    F, K, T, r, v = 105.0, 100.0, 0.5, 0.04, 0.3
+    n01 = NormalDist()
+    d1 = (math.log(F / K) + 0.5 * v * v * T) / (v * math.sqrt(T))
+    disc = math.exp(-r * T)
+    delta = disc * (n01.cdf(d1) - (0.0 if kind == "call" else 1.0))
+    g = black76_greeks(kind, F, K, T, r, v)
+    assert g.delta == pytest.approx(delta, rel=1e-13)
+    assert g.vega == pytest.approx(F * disc * n01.pdf(d1) * math.sqrt(T), rel=1e-13)
+
+
+@pytest.mark.parametrize("kind", ["call", "put"])
+@pytest.mark.parametrize(
+    ("F", "K", "T", "r", "v"), [(105.0, 100.0, 0.5, 0.04, 0.3), (19.0, 19.0, 0.75, 0.10, 0.28)]
+)
+def test_price_delta_vega_against_quantlib(kind, F, K, T, r, v):
+    # peer reference: QuantLib BlackCalculator (value, deltaForward, vega) on the same inputs
+    import QuantLib as ql
+
+    payoff = ql.PlainVanillaPayoff(ql.Option.Call if kind == "call" else ql.Option.Put, K)
+    ref = ql.BlackCalculator(payoff, F, v * math.sqrt(T), math.exp(-r * T))
+    g = black76_greeks(kind, F, K, T, r, v)
+    assert g.price == pytest.approx(ref.value(), rel=1e-12)
+    assert g.delta == pytest.approx(ref.deltaForward(), rel=1e-12)
+    assert g.vega == pytest.approx(ref.vega(T), rel=1e-12)
 
 
 def test_bad_forward():

@@ -101,3 +101,45 @@ def test_max_iter_one_reports_not_converged():
     p = bs_price("call", 100.0, 250.0, 0.1, 0.0, 1.5)
     res = implied_vol(p, "call", 100.0, 250.0, 0.1, 0.0, max_iter=1)
     assert int(res.status) == 3 and np.isnan(res.vol)
+
+
+@pytest.mark.parametrize("kind", ["call", "put"])
+@pytest.mark.parametrize(("rate", "div"), [(0.0, 0.0), (0.05, 0.02), (-0.01, 0.03)])
+def test_against_lets_be_rational_on_prices_from_no_model(kind, rate, div):
+    # peer reference: Jaeckel's "Let's Be Rational" (py_lets_be_rational, machine-precision inversion
+    # of the undiscounted Black price on the forward F = S e^{(r-q)T}). The prices are placed between
+    # the no-arbitrage bounds by fractions of the time-value range, so no pricing formula (tailkit's or
+    # anyone's) produced them; both inversions must agree wherever vega is above the documented floor.
+    import py_lets_be_rational as lbr
+
+    S = 100.0
+    K, T, f = (
+        a.ravel()
+        for a in np.meshgrid(
+            S * np.array([0.5, 0.8, 0.95, 1.0, 1.05, 1.25, 2.0]),
+            np.array([7, 30, 91, 365, 5 * 365]) / 365.0,
+            np.array([1e-4, 1e-3, 0.01, 0.05, 0.15, 0.3, 0.5]),
+            indexing="ij",
+        )
+    )
+    fwd_s, disc_k = S * np.exp(-div * T), K * np.exp(-rate * T)
+    lower = np.maximum(fwd_s - disc_k, 0.0) if kind == "call" else np.maximum(disc_k - fwd_s, 0.0)
+    upper = fwd_s if kind == "call" else disc_k
+    price = lower + f * (upper - lower)
+    q = 1.0 if kind == "call" else -1.0
+    ref = np.array(
+        [
+            lbr.implied_volatility_from_a_transformed_rational_guess(
+                p * np.exp(r_t), S * np.exp(r_t - d_t), k, t, q
+            )
+            for p, k, t, r_t, d_t in zip(price, K, T, rate * T, div * T, strict=True)
+        ]
+    )
+    # vega at the reference vol, by hand: S e^{-qT} n(d1) sqrt(T)
+    d1 = (np.log(S / K) + (rate - div + 0.5 * ref**2) * T) / (ref * np.sqrt(T))
+    vega = fwd_s * np.exp(-0.5 * d1 * d1) / np.sqrt(2.0 * np.pi) * np.sqrt(T)
+    good = np.isfinite(ref) & (vega >= VEGA_FLOOR * S)
+    assert good.sum() > 0.8 * good.size
+    res = implied_vol(price, kind, S, K, T, rate, div)
+    assert np.all(res.status[good] == 0)
+    np.testing.assert_allclose(res.vol[good], ref[good], rtol=0.0, atol=1e-9)

@@ -79,9 +79,12 @@ def test_regime_occupancy_matches_stationary_distribution() -> None:
     paths = simulate_regimes(p, n_paths=400, n_steps=1000, seed=3)
     pi = stationary_distribution(p.transition)
     np.testing.assert_allclose(pi @ np.asarray(p.transition), pi, atol=1e-12)
-    occ = np.bincount(paths.regimes.ravel(), minlength=3) / paths.regimes.size
-    # paths start in the stationary distribution; 400 independent chains, loose band
-    assert np.all(np.abs(occ - pi) < 0.02)
+    # paths start in the stationary distribution, so each chain's occupation frequency has mean pi;
+    # the 400 chains are independent, so the standard error comes from their spread (the steps
+    # within a chain are autocorrelated, the chains are not)
+    for s in range(3):
+        per_chain = (paths.regimes == s).mean(axis=1)
+        assert abs(_z(per_chain, pi[s])) < 4
     # per-regime vols of the log returns
     ret = paths.returns()[:, :, 0]
     st = paths.regimes[:, :-1]
@@ -128,12 +131,15 @@ def test_vol_index_tracks_variance_target() -> None:
     var = np.full((2000, 253), 0.04)
     var[:, 126:] = 0.25  # equity vol jumps from 20% to 50%
     v = simulate_vol_index(p, var, seed=6).values[:, :, 0]
-    # reference: log V = log(premium * vol) + u, u stationary OU with sd xi / sqrt(2 kappa)
+    # reference: log V = log(premium * vol) + u with u an OU started at 0 and stepped exactly, so
+    # u_T ~ N(0, xi^2 (1 - e^{-2 kappa T}) / (2 kappa)) at T = 1 year; for normal samples the
+    # mean has standard error sd / sqrt(n) and the standard deviation sd / sqrt(2 (n - 1))
     x_end = np.log(v[:, -1])
     target = np.log(1.2 * 0.5)
-    sd = 0.5 / np.sqrt(2 * 50.0)
-    assert abs(x_end.mean() - target) < 4 * sd / np.sqrt(x_end.size) + 1e-3
-    assert abs(x_end.std() - sd) < 0.1 * sd
+    sd = 0.5 * np.sqrt(-np.expm1(-2 * 50.0 * 1.0) / (2 * 50.0))
+    n = x_end.size
+    assert abs(x_end.mean() - target) < 4 * sd / np.sqrt(n)
+    assert abs(x_end.std(ddof=1) - sd) < 4 * sd / np.sqrt(2 * (n - 1))
     # the index jumps with the variance the same day
     assert np.median(v[:, 125]) < 0.3 < np.median(v[:, 126])
     np.testing.assert_allclose(v[:, 0], 1.2 * 0.2)  # starts on its target

@@ -12,8 +12,6 @@ from tailkit.errors import ParameterError
 from tailkit.studies import load_notebook_parameters
 from tailkit.studies.book_review import BookReviewParams, book_review, open_review_book
 
-pytest.importorskip("ipywidgets")
-
 
 def test_params_validation_and_files():
     assert BookReviewParams().db_path == ""

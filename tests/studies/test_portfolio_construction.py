@@ -46,7 +46,6 @@ def test_constrained_portfolios_respect_params() -> None:
 
 
 def test_panel_headless() -> None:
-    pytest.importorskip("ipywidgets")
     from widgets.portfolio import PortfolioPanel
 
     panel = PortfolioPanel(PortfolioStudyParams(start="2011-01-01", end="2012-12-31"))

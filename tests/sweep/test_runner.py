@@ -110,3 +110,22 @@ def test_objective_notebook_skeleton_is_checked(tmp_path):
     )
     with pytest.raises(DataError, match="no cell tagged 'summary'"):
         read_summary(path)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_html_export_is_readable_like_any_file_written_under_the_umask(tmp_path):
+    # make demo serves runs/: the export must get 0o666 & ~umask (what open(path, "w") gives),
+    # not the 0600 of the temporary file it is renamed from
+    import nbformat
+
+    from tailkit.sweep.runner import export_html
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# export")])
+    executed = tmp_path / "nb.ipynb"
+    nbformat.write(nb, str(executed))
+    old = os.umask(0o022)
+    try:
+        export_html(executed, tmp_path / "runs" / "nb.html")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "runs" / "nb.html").stat().st_mode & 0o777 == 0o644
