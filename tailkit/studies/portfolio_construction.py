@@ -86,7 +86,9 @@ class PortfolioStudyParams:
     view_outperformance: float = param(0.03, ge=-0.5, le=0.5, doc="view: first ticker minus last, per year")
     view_confidence: float = param(0.5, gt=0.0, le=1.0, doc="Idzorek confidence of the view")
     loss_aversion: float = param(2.25, gt=0.0, le=10.0, doc="prospect theory λ")
-    curvature: float = param(0.88, gt=0.0, le=1.0, doc="prospect theory α = β")
+    curvature: float = param(
+        0.88, gt=0.0, lt=2.0, doc="prospect theory α = β (above 1: risk seeking in gains)"
+    )
     reference: float = param(0.0, ge=-0.05, le=0.05, doc="reference return per day")
     rebalance_band: float = param(0.05, gt=0.0, le=0.5, doc="drift band for rebalancing")
 
