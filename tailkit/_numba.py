@@ -19,7 +19,7 @@ import os
 import types
 import warnings
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 __all__ = ["HAS_NUMBA", "jit", "prange", "get_num_threads"]
 
@@ -27,17 +27,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 _DISABLED = os.environ.get("TAILKIT_DISABLE_JIT", "") not in ("", "0")
 
+#: the numba module, or None when it is missing or disabled (typed ``Any``: it is one or the other)
+_numba: Any = None
+#: numba's parallel range inside jitted code, the builtin ``range`` without numba
+prange: Any = range
 try:  # pragma: no cover - exercised by the environment, not by a test
     if _DISABLED:
         raise ImportError("disabled by TAILKIT_DISABLE_JIT")
-    import numba as _numba
+    import numba
 
+    _numba = numba
     HAS_NUMBA = True
-    prange = _numba.prange
+    prange = numba.prange
 except ImportError:  # pragma: no cover
-    _numba = None
     HAS_NUMBA = False
-    prange = range
 
 _warned = False
 
@@ -60,7 +63,7 @@ def jit(
     parallel: bool = False,
     fastmath: bool = False,
     cache: bool = True,
-    inline: str = "never",
+    inline: Literal["never", "always"] = "never",
 ) -> Any:
     """Compile ``func`` with numba (nopython, cached) or return it unchanged.
 
@@ -89,9 +92,7 @@ def jit(
             _warn_once()
             return f
         target = _variant(f, parallel=parallel, fastmath=fastmath)
-        return _numba.njit(  # type: ignore[union-attr]
-            parallel=parallel, fastmath=fastmath, cache=cache, inline=inline
-        )(target)
+        return _numba.njit(parallel=parallel, fastmath=fastmath, cache=cache, inline=inline)(target)
 
     if func is None:
         return wrap
@@ -122,4 +123,4 @@ def get_num_threads() -> int:
     """Number of threads numba's parallel loops use (1 without numba)."""
     if not HAS_NUMBA:
         return 1
-    return int(_numba.get_num_threads())  # type: ignore[union-attr]
+    return int(_numba.get_num_threads())

@@ -58,7 +58,8 @@ def iter_notebooks(root: str | Path) -> Iterator[Path]:
 
 def _load(path: Path) -> dict[str, Any]:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+        doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return doc
     except (OSError, json.JSONDecodeError) as exc:
         raise DataError(f"{path}: not a readable notebook JSON file ({exc})") from None
 

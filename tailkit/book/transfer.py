@@ -141,7 +141,7 @@ def _load(path: Path) -> tuple[str, dict[str, list[dict[str, Any]]]]:
             raise DataError(f"{path}: not a book export folder (no manifest.json)")
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         _check_manifest(path, manifest)
-        tables = {}
+        tables: dict[str, Any] = {}
         for t in EXPORT_TABLES:
             f = path / f"{t}.csv"
             if not f.is_file():
@@ -163,10 +163,10 @@ def _load(path: Path) -> tuple[str, dict[str, list[dict[str, Any]]]]:
     if not isinstance(doc, dict):
         raise DataError(f"{path}: not a book export (expected a JSON object)")
     _check_manifest(path, doc)
-    tables = doc.get("tables")
-    if not isinstance(tables, dict):
+    json_tables = doc.get("tables")
+    if not isinstance(json_tables, dict):
         raise DataError(f"{path}: not a book export (no 'tables')")
-    return "json", {t: list(tables.get(t, [])) for t in EXPORT_TABLES}
+    return "json", {t: list(json_tables.get(t, [])) for t in EXPORT_TABLES}
 
 
 def _check_manifest(path: Path, doc: dict[str, Any]) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 from tailkit._numba import jit
 
 
-def hamilton_filter_python(logdens, trans, p0, filtered, predicted):  # type: ignore[no-untyped-def]
+def hamilton_filter_python(logdens, trans, p0, filtered, predicted):
     # logdens (T, K): log density of obs t under each regime; trans (K, K) per step;
     # p0 (K,) distribution of s_0. Writes predicted P(s_t | y_<t) and filtered P(s_t | y_<=t),
     # returns the log-likelihood (scaled with the max log density per step).
@@ -44,7 +44,7 @@ def hamilton_filter_python(logdens, trans, p0, filtered, predicted):  # type: ig
 hamilton_filter = jit(hamilton_filter_python)
 
 
-def kim_smoother_python(filtered, predicted, trans, smoothed, xi_sum):  # type: ignore[no-untyped-def]
+def kim_smoother_python(filtered, predicted, trans, smoothed, xi_sum):
     # Backward pass: smoothed P(s_t | all data) and the sum over t of the joint smoothed
     # transition probabilities P(s_t = i, s_{t+1} = j | all data) into xi_sum (K, K).
     n_t, k = filtered.shape

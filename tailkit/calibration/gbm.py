@@ -200,7 +200,8 @@ def fit_merton(returns: Any, dt: float = 1.0 / 252.0, *, max_intensity: float = 
     n_max = int(max(3, stats.poisson.isf(1e-14, max_intensity * dt) + 1))
 
     def nll(theta: np.ndarray) -> float:
-        val = -np.sum(merton_logpdf(x, *theta, dt, n_max=n_max))
+        mu, sigma, lam, jump_mean, jump_vol = theta
+        val = -np.sum(merton_logpdf(x, mu, sigma, lam, jump_mean, jump_vol, dt, n_max=n_max))
         return float(val) if np.isfinite(val) else 1e300
 
     if not (isinstance(max_intensity, int | float) and 1e-2 < max_intensity <= 252.0):

@@ -276,9 +276,9 @@ def fit_regimes(
         for a, c in enumerate(cols):
             labels += [f"mu[{name},{c}]", f"sigma[{name},{c}]"]
             est += [mu[s, a], sigma[s, a]]
-    for i, a in enumerate(names):
-        for j, b in enumerate(names):
-            labels.append(f"P[{a}->{b}]")
+    for i, src in enumerate(names):
+        for j, dst in enumerate(names):
+            labels.append(f"P[{src}->{dst}]")
             est.append(trans[i, j])
     n_params = kk * (k_assets + k_assets * (k_assets + 1) // 2) + kk * (kk - 1)
     diag = make_diagnostics(

@@ -95,7 +95,7 @@ def _jacobian(x: np.ndarray, dt: float) -> np.ndarray:
         dn = x.copy()
         up[j] += h
         dn[j] -= h
-        jac[:, j] = (_map(*up, dt) - _map(*dn, dt)) / (2 * h)
+        jac[:, j] = (_map(up[0], up[1], up[2], dt) - _map(dn[0], dn[1], dn[2], dt)) / (2 * h)
     return jac
 
 

@@ -64,7 +64,7 @@ leg_price = jit(leg_price_python)
 # --------------------------------------------------------------------------- paths
 
 
-def path_step_python(z, eps, p, t, theta, decay, chol, reg, phi, resid_sd, fit0, y_a, y_b, u):  # type: ignore[no-untyped-def]
+def path_step_python(z, eps, p, t, theta, decay, chol, reg, phi, resid_sd, fit0, y_a, y_b, u):
     # One day of path p from shocks column t: the exact Vasicek step of both yields
     # (y' = theta + (y - theta) decay + chol @ z), the AR(1) residual (its conditional mean
     # without eps columns) and rel = log(S / S_0). Returns (y_a, y_b, u, rel).
@@ -85,7 +85,7 @@ path_step = jit(path_step_python)
 
 def tlt_paths_python(
     z, eps, n_steps, y0, theta, decay, chol, reg, u0, phi, resid_sd, spot0, yields_out, spot_out
-):  # type: ignore[no-untyped-def]
+):
     # Yields by the exact Vasicek step y' = theta + (y - theta) decay + chol @ z; TLT by
     # log S = alpha + beta ybar + gamma ybar^2 + u, u' = phi u + resid_sd eps (u = u0 phi^t
     # without eps), rescaled so that S_0 = spot0.
@@ -110,7 +110,7 @@ def tlt_paths_python(
 tlt_paths = jit(tlt_paths_python, parallel=True)
 
 
-def mark_spread_paths_python(z, eps, n_steps, y0, theta, decay, chol, reg, u0, phi, resid_sd, spot0,  # type: ignore[no-untyped-def]
+def mark_spread_paths_python(z, eps, n_steps, y0, theta, decay, chol, reg, u0, phi, resid_sd, spot0,
                              legs, day, profit_levels, loss_levels, dte_days, tv_level, last_day,
                              values_out, first_profit_out, profit_value_out, first_loss_out, loss_value_out,
                              dte_value_out, first_deep_out):  # fmt: skip
@@ -207,7 +207,7 @@ def mark_spread_paths_python(z, eps, n_steps, y0, theta, decay, chol, reg, u0, p
 mark_spread_paths = jit(mark_spread_paths_python, parallel=True)
 
 
-def mark_spreads_python(z, eps, n_steps, y0, theta, decay, chol, reg, u0, phi, resid_sd, spot0, day,  # type: ignore[no-untyped-def]
+def mark_spreads_python(z, eps, n_steps, y0, theta, decay, chol, reg, u0, phi, resid_sd, spot0, day,
                         leg_sign, leg_strike, leg_iv, sens, floor, short_leg, long_leg, profit_level, loss_level,
                         dte_day, tv_level, first_profit_out, profit_value_out, first_loss_out, loss_value_out,
                         dte_value_out, first_deep_out):  # fmt: skip
@@ -321,7 +321,7 @@ def exit_reason_python(fp: int, fl: int, dte_day: int, n_steps: int) -> int:
 exit_reason = jit(exit_reason_python)
 
 
-def combo_exits_python(first_profit, profit_value, first_loss, loss_value, dte_value, ip, il, kd, dte_day, n_steps,  # type: ignore[no-untyped-def]
+def combo_exits_python(first_profit, profit_value, first_loss, loss_value, dte_value, ip, il, kd, dte_day, n_steps,
                        max_profit, exit_cost, pnl_out, day_out, reason_out):  # fmt: skip
     # Per-path exit day, reason and P&L of one combination: profit level ip, loss level il,
     # DTE column kd whose exit day is dte_day (n_steps when the DTE rule is off).
@@ -381,7 +381,7 @@ def cvar_tail_mean_python(x: np.ndarray, tail: float, work: np.ndarray) -> float
 cvar_tail_mean = jit(cvar_tail_mean_python)
 
 
-def combo_sums_python(first_profit, profit_value, first_loss, loss_value, dte_value, first_deep, dte_day, n_steps,  # type: ignore[no-untyped-def]
+def combo_sums_python(first_profit, profit_value, first_loss, loss_value, dte_value, first_deep, dte_day, n_steps,
                       max_profit, exit_cost, pnl_out):  # fmt: skip
     # One pass over the paths of one combination (1-D rows of its profit level, loss level,
     # DTE column and trade): P&L into pnl_out and the sums and counts of its statistics.
@@ -454,7 +454,7 @@ def sum_sq_dev_python(x: np.ndarray, mean: float) -> float:
 sum_sq_dev = jit(sum_sq_dev_python)
 
 
-def evaluate_combos_python(first_profit, profit_value, first_loss, loss_value, dte_value, first_deep,  # type: ignore[no-untyped-def]
+def evaluate_combos_python(first_profit, profit_value, first_loss, loss_value, dte_value, first_deep,
                            combos, dte_days, n_steps, max_profit, exit_cost, cvar_tail, stats_out, reasons_out):  # fmt: skip
     # Statistics of every combination c: combos[c] = (profit level row, loss level row, DTE
     # column, trade row r), the trade row indexing first_deep[r] (shape (n_trades, n_paths)),
@@ -528,7 +528,7 @@ def evaluate_combos_python(first_profit, profit_value, first_loss, loss_value, d
 evaluate_combos = jit(evaluate_combos_python, parallel=True)
 
 
-def combo_row_python(first_profit, profit_value, first_loss, loss_value, dte_value, combos, dte_days, c, n_steps,  # type: ignore[no-untyped-def]
+def combo_row_python(first_profit, profit_value, first_loss, loss_value, dte_value, combos, dte_days, c, n_steps,
                      max_profit, exit_cost, pnl_out, day_out, reason_out):  # fmt: skip
     # combo_exits of row c of the combination table
     kd = combos[c, 2]
@@ -539,7 +539,7 @@ def combo_row_python(first_profit, profit_value, first_loss, loss_value, dte_val
 combo_row = jit(combo_row_python)
 
 
-def paired_differences_python(first_profit, profit_value, first_loss, loss_value, dte_value, combos, dte_days,  # type: ignore[no-untyped-def]
+def paired_differences_python(first_profit, profit_value, first_loss, loss_value, dte_value, combos, dte_days,
                               n_steps, max_profit, exit_cost, ref, mean_out, se_out):  # fmt: skip
     # Mean and standard error of the per-path P&L difference (combo c minus combo ref):
     # common random numbers make the paired SE much smaller than the unpaired one. Parallel

@@ -39,7 +39,7 @@ def pad(mat: sp.spmatrix, n_cols: int) -> sp.csr_matrix:
 def factor(cov: Float2D) -> Float2D:
     """``F`` with ``FᵀF = Σ`` (upper Cholesky factor; eigen square root if Σ is singular)."""
     try:
-        return np.linalg.cholesky(cov).T
+        return np.asarray(np.linalg.cholesky(cov).T, dtype=np.float64)
     except np.linalg.LinAlgError:
         vals, vecs = np.linalg.eigh(cov)
         vals = np.clip(vals, 0.0, None)

@@ -15,7 +15,7 @@ import scipy.sparse as sp
 
 from tailkit.errors import ConvergenceError, InfeasibleError, ParameterError, describe_bad_value
 from tailkit.portfolio._build import conic_rows, factor, guarded, model_for, pad, return_row
-from tailkit.portfolio._solvers import solve_conic
+from tailkit.portfolio._solvers import SolverOutput, solve_conic
 from tailkit.portfolio.constraints import Constraints, LinearModel
 from tailkit.portfolio.inputs import PortfolioInputs
 from tailkit.portfolio.result import PortfolioResult, build_result
@@ -44,7 +44,7 @@ def _qp(
     q: np.ndarray,
     extra: tuple[sp.spmatrix, np.ndarray, list[str]] | None,
     what: str,
-) -> tuple[np.ndarray, object]:
+) -> tuple[np.ndarray, SolverOutput]:
     nv = model.n_vars
     a_eq, b_eq, a_ub, b_ub = conic_rows(model, nv)
     if extra is not None:
@@ -93,7 +93,7 @@ def min_variance(inputs: PortfolioInputs, constraints: Constraints | None = None
     w = x[: inputs.n_assets]
     return build_result(
         inputs, x, model=model, objective="min_variance", objective_value=float(w @ inputs.cov @ w), out=out
-    )  # type: ignore[arg-type]
+    )
 
 
 def mean_variance(
@@ -135,7 +135,7 @@ def mean_variance(
         objective="mean_variance",
         objective_value=util,
         out=out,
-        risk_free=risk_free,  # type: ignore[arg-type]
+        risk_free=risk_free,
     )
 
 
@@ -181,7 +181,7 @@ def efficient_return(
         model=model,
         objective="efficient_return",
         objective_value=float(w @ inputs.cov @ w),
-        out=out,  # type: ignore[arg-type]
+        out=out,
         risk_free=risk_free,
     )
 

@@ -238,7 +238,7 @@ def build_result(
     cost = float(cost_rate @ trade)
     cash = 1.0 - float(w.sum())
     er = float(inputs.mu @ w) + risk_free * cash - cost
-    vol = float(np.sqrt(max(w @ inputs.cov @ w, 0.0)))
+    vol = float(np.sqrt(max(float(w @ inputs.cov @ w), 0.0)))
     cvar = float("nan")
     if inputs.scenarios is not None:
         per_period_rf = risk_free / inputs.periods_per_year

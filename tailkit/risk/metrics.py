@@ -568,7 +568,7 @@ class PerformanceReport:
         """Metrics x strategies."""
         return self.table.copy()
 
-    def to_dict(self) -> dict[str, dict[str, float]]:
+    def to_dict(self) -> dict[str, dict[str, float | None]]:
         """Strategy -> metric -> value (NaN as None)."""
         return {
             str(col): {str(k): (None if pd.isna(v) else float(v)) for k, v in self.table[col].items()}

@@ -153,7 +153,7 @@ class HistoricalVaRArrays:
 
 
 def historical_var_es_arrays(
-    returns: Float2D, weights: Float1D, confidence: float | Sequence[float] = (0.95, 0.99)
+    returns: Float2D, weights: Float1D, confidence: float | Sequence[float] | Float1D = (0.95, 0.99)
 ) -> HistoricalVaRArrays:
     """Historical VaR/ES with component VaR/ES for several levels in one pass (fast path).
 

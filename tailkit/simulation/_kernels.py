@@ -30,7 +30,7 @@ from tailkit._numba import jit, prange
 N_JUMP_ROWS = 7
 
 
-def jump_init_python(gen, table, arrival):  # type: ignore[no-untyped-def]
+def jump_init_python(gen, table, arrival):
     # Next arrival times (in steps) of the market process (arrival[0]) and of each asset's
     # idiosyncratic process (arrival[1 + a]): exponential waiting times, so the cost is per
     # jump, not per step. Draw order: market, then assets in order (only active processes).
@@ -43,7 +43,7 @@ def jump_init_python(gen, table, arrival):  # type: ignore[no-untyped-def]
 jump_init = jit(jump_init_python)
 
 
-def jump_step_python(gen, table, arrival, t, jump):  # type: ignore[no-untyped-def]
+def jump_step_python(gen, table, arrival, t, jump):
     # Log-jumps of step t (covering [t, t + 1) in step units) into jump (n,). Counts the
     # arrivals in the step, drawing the next waiting time after each; then one normal per
     # asset hit for its total jump size (a sum of normals is normal). Returns the market count.
@@ -72,7 +72,7 @@ jump_step = jit(jump_step_python)
 # --------------------------------------------------------------------------- Vasicek
 
 
-def vasicek_block_python(gen, skip, count, r0, theta, decay, chol, out, out_start):  # type: ignore[no-untyped-def]
+def vasicek_block_python(gen, skip, count, r0, theta, decay, chol, out, out_start):
     # Exact OU transition per step: r' = theta + (r - theta) * decay + chol @ z.
     # Draw order: per path, per step, one standard normal per tenor.
     n = r0.shape[0]
@@ -101,7 +101,7 @@ def vasicek_block_python(gen, skip, count, r0, theta, decay, chol, out, out_star
 vasicek_block = jit(vasicek_block_python)
 
 
-def vasicek_paths_python(gens, skips, counts, starts, r0, theta, decay, chol, out):  # type: ignore[no-untyped-def]
+def vasicek_paths_python(gens, skips, counts, starts, r0, theta, decay, chol, out):
     for i in prange(len(gens)):
         b = np.int64(i)
         vasicek_block(gens[b], skips[b], counts[b], r0, theta, decay, chol, out, starts[b])
@@ -113,7 +113,7 @@ vasicek_paths = jit(vasicek_paths_python, parallel=True)
 # --------------------------------------------------------------------------- GBM (+ jumps)
 
 
-def gbm_block_python(gen, skip, count, log_s0, drift, chol, has_jumps, table, out, out_start):  # type: ignore[no-untyped-def]
+def gbm_block_python(gen, skip, count, log_s0, drift, chol, has_jumps, table, out, out_start):
     # log S' = log S + drift + chol @ z (+ jump). Draw order: per path the jump arrival times (if any), per step n normals, then jumps.
     n = log_s0.shape[0]
     n_steps = out.shape[1] - 1
@@ -147,7 +147,7 @@ def gbm_block_python(gen, skip, count, log_s0, drift, chol, has_jumps, table, ou
 gbm_block = jit(gbm_block_python)
 
 
-def gbm_paths_python(gens, skips, counts, starts, log_s0, drift, chol, has_jumps, table, out):  # type: ignore[no-untyped-def]
+def gbm_paths_python(gens, skips, counts, starts, log_s0, drift, chol, has_jumps, table, out):
     for i in prange(len(gens)):
         b = np.int64(i)
         gbm_block(gens[b], skips[b], counts[b], log_s0, drift, chol, has_jumps, table, out, starts[b])
@@ -159,7 +159,7 @@ gbm_paths = jit(gbm_paths_python, parallel=True)
 # --------------------------------------------------------------------------- regimes
 
 
-def regime_block_python(  # type: ignore[no-untyped-def]
+def regime_block_python(
     gen, skip, count, log_s0, drift, chol, trans_cum, init_cum, has_jumps, table, out, states, out_start
 ):
     # Regime s_t governs the step t -> t+1. Draw order per path: one uniform for s_0; per
@@ -212,7 +212,7 @@ regime_block = jit(regime_block_python)
 
 def regime_paths_python(
     gens, skips, counts, starts, log_s0, drift, chol, trans_cum, init_cum, has_jumps, table, out, states
-):  # type: ignore[no-untyped-def]
+):
     for i in prange(len(gens)):
         b = np.int64(i)
         regime_block(
@@ -238,7 +238,7 @@ regime_paths = jit(regime_paths_python, parallel=True)
 # --------------------------------------------------------------------------- GJR-GARCH CCC
 
 
-def gjr_block_python(  # type: ignore[no-untyped-def]
+def gjr_block_python(
     gen,
     skip,
     count,
@@ -329,7 +329,7 @@ def gjr_paths_python(
     store_var,
     out,
     var_out,
-):  # type: ignore[no-untyped-def]
+):
     for i in prange(len(gens)):
         b = np.int64(i)
         gjr_block(
@@ -362,7 +362,7 @@ gjr_paths = jit(gjr_paths_python, parallel=True)
 
 def vol_index_block_python(
     gen, skip, count, u0, level, elasticity, decay, noise_sd, variance, out, out_start
-):  # type: ignore[no-untyped-def]
+):
     # log V_t = m_t + u_t with target m_t = level + elasticity * 0.5 log(variance_t)
     # (variance annualised, of the next step, known at t) and the deviation u an exact OU
     # step u' = u decay + noise_sd z.  One normal per path per step. u0, variance and out
@@ -386,7 +386,7 @@ vol_index_block = jit(vol_index_block_python)
 
 def vol_index_paths_python(
     gens, skips, counts, starts, u0, level, elasticity, decay, noise_sd, variance, out
-):  # type: ignore[no-untyped-def]
+):
     for i in prange(len(gens)):
         b = np.int64(i)
         vol_index_block(
@@ -400,7 +400,7 @@ vol_index_paths = jit(vol_index_paths_python, parallel=True)
 # --------------------------------------------------------------------------- analytics
 
 
-def drawdown_stats_python(values, max_dd, under_water):  # type: ignore[no-untyped-def]
+def drawdown_stats_python(values, max_dd, under_water):
     # values (n_paths, n_steps + 1, n_assets) > 0; max drawdown as a positive fraction
     # of the running peak, and the fraction of steps spent below the running peak.
     n_p, n_t, n_a = values.shape

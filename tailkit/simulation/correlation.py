@@ -83,7 +83,7 @@ def correlation_cholesky(corr: Float2D) -> Float2D:
     reproduces ``corr`` to rounding.
     """
     try:
-        return np.linalg.cholesky(corr)
+        return np.asarray(np.linalg.cholesky(corr), dtype=np.float64)
     except np.linalg.LinAlgError:
         vals, vecs = np.linalg.eigh(corr)
         root = vecs * np.sqrt(np.clip(vals, 0.0, None))

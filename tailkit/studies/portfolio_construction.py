@@ -213,7 +213,7 @@ def portfolio_study(params: PortfolioStudyParams | None = None) -> PortfolioStud
     cons = study_constraints(p)
     rf = p.risk_free
     frontiers = {
-        m: efficient_frontier(inputs, m, p.n_points, cons, alpha=p.alpha, risk_free=rf)  # type: ignore[arg-type]
+        m: efficient_frontier(inputs, m, p.n_points, cons, alpha=p.alpha, risk_free=rf)
         for m in ("variance", "semivariance", "cvar")
     }
     n = inputs.n_assets
@@ -224,8 +224,8 @@ def portfolio_study(params: PortfolioStudyParams | None = None) -> PortfolioStud
         np.full(n, 1.0 / n),
         risk_aversion=p.risk_aversion,
         views=view,
-        view_returns=[p.view_outperformance],
-        confidences=[p.view_confidence],
+        view_returns=np.array([p.view_outperformance]),
+        confidences=np.array([p.view_confidence]),
         omega="idzorek",
         assets=inputs.assets,
     )

@@ -318,7 +318,7 @@ def bs_price_array_python(
 def _bs_price_array(parallel: bool) -> Any:
     kernel = _bs_price_blocks if parallel else _bs_price_blocks_serial
 
-    def run(sign, S, K, T, r, q, sigma, out):  # type: ignore[no-untyped-def]
+    def run(sign, S, K, T, r, q, sigma, out):
         kernel(sign, S, K, T, r, q, sigma, out.reshape(1, out.shape[0]))
 
     return run

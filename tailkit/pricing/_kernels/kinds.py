@@ -19,8 +19,8 @@ def _kind_row_sign_python(codes: np.ndarray, i: int) -> float:
     Branch-free over the characters (rows are random calls and puts): letters are folded to lower
     case and packed one byte each; a code point >= 128 or a fifth character marks the row bad.
     """
-    word = 0
-    bad = 0
+    word = np.int64(0)
+    bad = np.int64(0)
     for j in range(codes.shape[1]):
         c = np.int64(codes[i, j])
         nonzero = np.int64(c != 0)
