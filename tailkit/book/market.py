@@ -22,7 +22,7 @@ import hashlib
 import math
 import os
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -44,6 +44,7 @@ __all__ = [
     "import_chain",
     "add_snapshot",
     "add_quote",
+    "add_quotes",
     "manual_quote",
     "parse_contract",
     "market_data",
@@ -639,35 +640,70 @@ def add_quote(book: Book, quote: ManualQuote, *, reason: str = "") -> int:
     ParameterError
         The book already holds a quote of this contract at this time (nothing is written).
     """
-    with book.transaction() as conn:
-        if conn.execute(
-            "SELECT 1 FROM quotes WHERE contract = ? AND quote_time = ?", (quote.contract, quote.quote_time)
-        ).fetchone():
+    return add_quotes(book, [quote], reason=reason)[0]
+
+
+def add_quotes(book: Book, quotes: Sequence[ManualQuote], *, reason: str = "") -> list[int]:
+    """Store several manual quotes in one transaction (one ``quote`` audit event each).
+
+    Parameters
+    ----------
+    book : Book
+        The book.
+    quotes : sequence of ManualQuote
+        From :func:`manual_quote`; no two for the same contract and time.
+    reason : str, default=""
+        Free text for the audit log.
+
+    Returns
+    -------
+    list of int
+        The quotes' ids.
+
+    Raises
+    ------
+    ParameterError
+        Two quotes of one contract at one time, here or in the book (nothing is written).
+    """
+    keys = [(q.contract, q.quote_time) for q in quotes]
+    for i, key in enumerate(keys):
+        if key in keys[:i]:
             raise ParameterError(
-                describe_bad_value(
-                    "time", quote.quote_time, f"a time with no quote of {quote.contract} in the book yet"
-                )
+                describe_bad_value("contract", key[0], f"one quote per contract at {key[1]} (given twice)")
             )
-        cur = conn.execute(
-            "INSERT INTO quotes (contract, quote_time, underlying, kind, strike_cents, expiry, underlying_cents, "
-            "bid_cents, ask_cents, iv, delta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                quote.contract,
-                quote.quote_time,
-                quote.underlying,
-                quote.kind,
-                quote.strike_cents,
-                quote.expiry.isoformat(),
-                quote.underlying_cents,
-                quote.bid_cents,
-                quote.ask_cents,
-                quote.iv,
-                quote.delta,
-            ),
-        )
-        qid = int(cur.lastrowid or 0)
-        book.record("quote", f"quote:{qid}", reason=reason, payload=quote.to_dict())
-    return qid
+    ids = []
+    with book.transaction() as conn:
+        for quote in quotes:
+            if conn.execute(
+                "SELECT 1 FROM quotes WHERE contract = ? AND quote_time = ?",
+                (quote.contract, quote.quote_time),
+            ).fetchone():
+                raise ParameterError(
+                    describe_bad_value(
+                        "time", quote.quote_time, f"a time with no quote of {quote.contract} in the book yet"
+                    )
+                )
+            cur = conn.execute(
+                "INSERT INTO quotes (contract, quote_time, underlying, kind, strike_cents, expiry, underlying_cents, "
+                "bid_cents, ask_cents, iv, delta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    quote.contract,
+                    quote.quote_time,
+                    quote.underlying,
+                    quote.kind,
+                    quote.strike_cents,
+                    quote.expiry.isoformat(),
+                    quote.underlying_cents,
+                    quote.bid_cents,
+                    quote.ask_cents,
+                    quote.iv,
+                    quote.delta,
+                ),
+            )
+            qid = int(cur.lastrowid or 0)
+            book.record("quote", f"quote:{qid}", reason=reason, payload=quote.to_dict())
+            ids.append(qid)
+    return ids
 
 
 # -- the market view ------------------------------------------------------------------------------
