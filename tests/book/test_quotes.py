@@ -122,7 +122,7 @@ def test_underlying_from_the_latest_snapshot_and_iv_implied_from_the_mid(book):
 
 def test_iv_that_cannot_be_implied_is_asked_for(book):
     # a put 88 with spot 80 is worth at least 88 e^{-rT} - 80 (about 7.5): a mid of 1.00 has no vol
-    with pytest.raises(ParameterError, match="iv=None is not allowed.*lower no-arbitrage bound"):
+    with pytest.raises(ParameterError, match=r"iv=None is not allowed.*lower no-arbitrage bound"):
         _quote(book, iv=None, bid=0.90, ask=1.10, underlying_price=80)
 
 
