@@ -112,7 +112,7 @@ class _Session:
         if latest_nav(self.book) is not None:
             return
         print("\nNo portfolio NAV is set yet (it sizes positions and the loss budget).")
-        amount = self.ask("Portfolio NAV in dollars, e.g. 5,000,000 (blank to skip)", "")
+        amount = self.ask("Portfolio NAV in dollars, e.g. 5,000,000 (blank to skip)", "").lstrip("$")
         if amount:
             set_nav(self.book, amount, note="first run")
             print(f"NAV set to ${float(amount.replace(',', '')):,.2f}")
@@ -354,7 +354,7 @@ class _Session:
 
         current = latest_nav(self.book)
         print(f"\nCurrent NAV: {'not set' if current is None else f'${current:,.2f}'}")
-        amount = self.ask("New NAV in dollars")
+        amount = self.ask("New NAV in dollars").lstrip("$")
         set_nav(self.book, amount)
         print(f"NAV set to {amount}")
 

@@ -8,6 +8,7 @@ hold exactly those operations and their audit events.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -244,3 +245,49 @@ def test_bare_book_command_without_a_terminal_lists_the_sub_commands(tmp_path):
     for name in ("menu", "quote", "market", "import-legacy", "export-legacy", "add", "mark"):
         assert f"\n  {name} " in out.stdout
     assert not (tmp_path / "env_book.sqlite").exists()  # nothing opened, nothing written
+
+
+def test_data_dir_imports_the_legacy_folder_and_exports_it_back_on_quit(tmp_path):
+    folder = tmp_path / "portfolio_data"
+    folder.mkdir()
+    position = {
+        "position_id": "a1b2c3d4",
+        "option_type": "put",
+        "short_strike": 88.0,
+        "long_strike": 85.0,
+        "expiration_date": "2099-02-20",
+        "entry_date": "2098-12-01",
+        "entry_credit": 0.72,
+        "contracts": 5,
+        "entry_underlying": 91.5,
+        "entry_short_iv": None,
+        "entry_delta": None,
+        "status": "open",
+        "exit_date": None,
+        "exit_debit": None,
+        "exit_reason": None,
+        "exit_underlying": None,
+        "notes": "",
+    }
+    (folder / "positions.json").write_text(json.dumps({"positions": [position], "last_updated": "x"}))
+    (folder / "portfolio_nav.json").write_text(
+        json.dumps({"nav": 2500000.0, "last_updated": "2098-12-01T09:00:00"})
+    )
+    child = _spawn(["book", "menu", "--data-dir", str(folder), "--actor", "desk"], tmp_path)
+    child.expect_exact("imported 1 positions")
+    _choose(child, "7")  # no NAV prompt: the folder had one
+    child.expect_exact("bull_put")
+    _choose(child, "Q")
+    child.expect_exact("exported 1 positions")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    book = folder / "tailkit_book.sqlite"
+    conn = sqlite3.connect(book)
+    assert conn.execute("SELECT action, object FROM audit ORDER BY id").fetchall() == [
+        ("import_legacy", "position:1"),
+        ("import_legacy", "nav:1"),
+    ]
+    conn.close()
+    assert json.loads((folder / "positions.json").read_text())["positions"] == [position]
+    assert json.loads((folder / "market_data.json").read_text())["market_snapshots"] == []
