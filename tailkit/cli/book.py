@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from tailkit.cli.book_menu import register_desk
+
 __all__ = ["register"]
 
 _FMT = argparse.ArgumentDefaultsHelpFormatter
@@ -302,7 +304,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     common = _common()
     book = sub.add_parser("book", help="the live position book (SQLite)", formatter_class=_FMT)
     bsub = book.add_subparsers(dest="book_command", metavar="BOOK_COMMAND")
-    bsub.required = True
+    bsub.required = False  # no sub-command: the menu on a terminal, else the list of sub-commands
 
     def add(name: str, func: Any, help_text: str) -> argparse.ArgumentParser:
         p = bsub.add_parser(name, help=help_text, parents=[common], formatter_class=_FMT)
@@ -388,3 +390,4 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--status", default=None, choices=["open", "closed", "rolled"], help="filter")
     p = add("audit", _audit, "show the audit log")
     p.add_argument("--limit", type=int, default=50, help="last N events")
+    book.set_defaults(func=register_desk(bsub))  # menu, quote, market, import-legacy, export-legacy
