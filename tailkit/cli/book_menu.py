@@ -221,8 +221,8 @@ class _Session:
         print(f"Market snapshot saved: TLT {price}, 20Y {_pct(y20)}, 30Y {_pct(y30)}")
 
     def option_prices(self) -> None:
-        from tailkit.book.market import add_quotes, manual_quote
         from tailkit.book.positions import legs_frame
+        from tailkit.book.quotes import add_quotes, manual_quote
 
         print("\n--- UPDATE OPTION PRICES ---  (type 'cancel' to leave; nothing is saved until the end)\n")
         quotes = []
@@ -521,7 +521,7 @@ def _menu(args: argparse.Namespace) -> int:
 
 
 def _quote(args: argparse.Namespace) -> int:
-    from tailkit.book.market import add_quote, manual_quote
+    from tailkit.book.quotes import add_quote, manual_quote
 
     with _open(args) as book:
         quote = manual_quote(

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from tailkit.book import add_snapshot, add_spread, import_chain, mark_book, spread_order
-from tailkit.book.market import add_quote, add_quotes, manual_quote, market_data, parse_contract
+from tailkit.book.market import market_data, parse_contract
+from tailkit.book.quotes import add_quote, add_quotes, manual_quote
 from tailkit.errors import ParameterError
 from tailkit.pricing import bs_price
 
