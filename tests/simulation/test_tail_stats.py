@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
 from tailkit.errors import ParameterError
+from tailkit.simulation.analytics import stylized_facts, stylized_facts_table
 from tailkit.simulation.tail_stats import MOORS_NORMAL, hill_tail_index, moors_kurtosis
 
 
@@ -101,3 +103,29 @@ def test_hill_student_t_heavier_than_normal() -> None:
 def test_bad_input(call, match: str) -> None:
     with pytest.raises(ParameterError, match=match):
         call()
+
+
+def test_stylized_facts_carry_robust_tail_rows() -> None:
+    # issue 9 §5: the stylized-facts table showed only the raw kurtosis; the robust statistics
+    # sit beside it for history and for every model, averaged over assets like the others
+    rng = np.random.default_rng(8)
+    hist = pd.DataFrame({"a": rng.standard_t(4, 3000) * 0.01, "b": rng.standard_normal(3000) * 0.02})
+    sim = rng.standard_t(3, (50, 200, 2)) * 0.01
+    table = stylized_facts_table(hist, {"model": sim})
+    rows = ["excess_kurtosis", "moors_excess_kurtosis", "hill_tail_index", "hill_tail_index_se"]
+    assert list(table.index[2:6]) == rows
+    for col, per_asset in (("historical", [hist["a"], hist["b"]]), ("model", [sim[:, :, 0], sim[:, :, 1]])):
+        hills = [hill_tail_index(x, tail=0.05) for x in per_asset]
+        assert table.loc["moors_excess_kurtosis", col] == pytest.approx(
+            np.mean([moors_kurtosis(x) for x in per_asset]), rel=1e-12
+        )
+        assert table.loc["hill_tail_index", col] == pytest.approx(
+            np.mean([h.index for h in hills]), rel=1e-12
+        )
+        assert table.loc["hill_tail_index_se", col] == pytest.approx(
+            np.mean([h.se for h in hills]), rel=1e-12
+        )
+    facts = stylized_facts(hist, tail=0.1)
+    assert facts["hill_tail_index"] == pytest.approx(
+        np.mean([hill_tail_index(hist[c], tail=0.1).index for c in "ab"]), rel=1e-12
+    )
