@@ -20,6 +20,7 @@ from tailkit._typing import Float1D, Float2D
 from tailkit.errors import ParameterError, describe_bad_value
 from tailkit.simulation import _kernels as K
 from tailkit.simulation.paths import Paths
+from tailkit.simulation.tail_stats import hill_tail_index, moors_kurtosis
 
 __all__ = [
     "DrawdownStats",
@@ -198,13 +199,26 @@ def stylized_facts(returns: Any, *, lags: int = 10, tail: float = 0.05) -> pd.Se
     lags : int, default=10
         Lags averaged for the autocorrelation of ``|r|`` and the leverage correlation.
     tail : float, default=0.05
-        Tail probability defining a crash day for the co-movement statistic.
+        Tail probability defining a crash day for the co-movement statistic, and the fraction
+        of worst returns in the Hill estimate.
 
     Returns
     -------
     pandas.Series
-        ``annual_vol, skew, excess_kurtosis, acf_r_lag1, acf_abs_r, leverage_corr,
-        crash_comovement`` (asset statistics averaged over assets).
+        ``annual_vol, skew, excess_kurtosis, moors_excess_kurtosis, hill_tail_index,
+        hill_tail_index_se, acf_r_lag1, acf_abs_r, leverage_corr, crash_comovement`` (asset
+        statistics averaged over assets).
+
+    Notes
+    -----
+    ``excess_kurtosis`` is the raw fourth-moment statistic: for a model without a finite
+    fourth moment (see :func:`tailkit.calibration.garch.fourth_moment_condition`) it has no
+    limit and grows with the number of simulated returns. The robust tail statistics exist
+    regardless (:mod:`tailkit.simulation.tail_stats`): ``moors_excess_kurtosis`` is Moors'
+    (1988) octile kurtosis minus its normal value 1.2331 (0 for a normal), and
+    ``hill_tail_index`` the Hill (1975) tail index of the losses on the worst ``tail`` of
+    returns (smaller is fatter; moments of order >= the index are infinite), with its
+    standard error ``index / sqrt(k)`` in ``hill_tail_index_se``.
     """
     if isinstance(returns, Paths):
         arr = returns.returns()
@@ -228,18 +242,32 @@ def stylized_facts(returns: Any, *, lags: int = 10, tail: float = 0.05) -> pd.Se
         r = arr[:, :, a]
         flat = r.ravel()
         x, y = r[:, :-1].ravel(), r[:, 1:].ravel()
+        hill = hill_tail_index(flat, tail=tail)
         per_asset.append(
             [
                 float(flat.std() * np.sqrt(252.0)),
                 float(stats.skew(flat)),
                 float(stats.kurtosis(flat)),
+                moors_kurtosis(flat),
+                hill.index,
+                hill.se,
                 float(np.corrcoef(x, y)[0, 1]),
                 _acf_abs(r, lags),
                 _leverage(r, lags),
             ]
         )
     vals = np.mean(np.asarray(per_asset), axis=0)
-    names = ["annual_vol", "skew", "excess_kurtosis", "acf_r_lag1", "acf_abs_r", "leverage_corr"]
+    names = [
+        "annual_vol",
+        "skew",
+        "excess_kurtosis",
+        "moors_excess_kurtosis",
+        "hill_tail_index",
+        "hill_tail_index_se",
+        "acf_r_lag1",
+        "acf_abs_r",
+        "leverage_corr",
+    ]
     out = pd.Series(vals, index=names, dtype=float)
     out["crash_comovement"] = _co_crash(arr, tail)
     return out
@@ -264,7 +292,8 @@ def stylized_facts_table(
     Returns
     -------
     pandas.DataFrame
-        Rows: statistics; columns ``historical`` and one per model.
+        Rows: statistics (see :func:`stylized_facts`, raw and robust tail statistics side by
+        side); columns ``historical`` and one per model.
     """
     cols = {"historical": stylized_facts(historical, lags=lags, tail=tail)}
     for name, paths in simulated.items():

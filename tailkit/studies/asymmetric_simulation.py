@@ -195,6 +195,26 @@ class SimulationCalibration:
             fits["vol_index"] = self.vol_index
         return pd.DataFrame({k: f.diagnostics.to_dict() for k, f in fits.items()}).T
 
+    def moment_table(self) -> pd.DataFrame:
+        """Fourth-moment condition of every GJR-GARCH fit, one row per (model, asset).
+
+        Columns: ``alpha, gamma, beta, nu, innovation_kurtosis, condition,
+        fourth_moment_exists, excess_kurtosis`` (the model's excess kurtosis of ``r - mu``,
+        ``inf`` when the fourth moment does not exist; without the scenario's co-jumps), from
+        :func:`tailkit.calibration.garch.fourth_moment_condition`. When ``condition >= 1`` the
+        sample kurtosis of simulated returns has no limit.
+        """
+        parts = {}
+        for key, fit in (("gjr_garch", self.garch), ("stocks_gjr_garch_ccc", self.stocks_garch)):
+            p = fit.params
+            frame = fit.fourth_moment().to_frame()
+            frame.insert(0, "nu", p.nu if p.dist == "t" else np.inf)
+            frame.insert(0, "beta", p.beta)
+            frame.insert(0, "gamma", p.gamma)
+            frame.insert(0, "alpha", p.alpha)
+            parts[key] = frame
+        return pd.concat(parts, names=["model", "asset"])
+
 
 def calibrate(params: SimulationStudyParams) -> SimulationCalibration:
     """Fit every model of the study to the bundled real data in the fit window.
@@ -321,6 +341,8 @@ class SimulationResult:
         The vol used to price the put (the model's annualised vol over the expiry).
     max_drawdown : pandas.DataFrame
         Max drawdown of every path, one column per model.
+    moments : pandas.DataFrame
+        :meth:`SimulationCalibration.moment_table` of the fits simulated.
     """
 
     params: SimulationStudyParams
@@ -335,6 +357,7 @@ class SimulationResult:
     put_premium: float
     put_vol: float
     max_drawdown: pd.DataFrame
+    moments: pd.DataFrame
 
     def model_paths(self, model: str | None = None) -> Paths:
         """Paths of ``model`` (default the scenario's model)."""
@@ -347,6 +370,8 @@ class SimulationResult:
         """Headline numbers (one JSON line in the notebook)."""
         p = self.params
         row = self.summary_table.loc[p.model]
+        facts = self.facts[p.model]
+        garch = self.moments.loc[("gjr_garch", "SPX")]
         pnl = self.put["pnl"]
         return {
             "model": p.model,
@@ -357,6 +382,10 @@ class SimulationResult:
             "horizon_var_95": round(float(row["horizon_var"]), 4),
             "horizon_es_95": round(float(row["horizon_es"]), 4),
             "excess_kurtosis": round(float(row["excess_kurtosis"]), 3),
+            "moors_excess_kurtosis": round(float(facts["moors_excess_kurtosis"]), 4),
+            "hill_tail_index": round(float(facts["hill_tail_index"]), 3),
+            "garch_fourth_moment_condition": round(float(garch["condition"]), 4),
+            "garch_fourth_moment_exists": bool(garch["fourth_moment_exists"]),
             "put_premium": round(self.put_premium, 5),
             "put_prob_payoff": round(float((self.put["payoff"] > 0).mean()), 4),
             "put_mean_pnl": round(float(pnl.mean()), 5),
@@ -475,4 +504,5 @@ def run_simulation(params: SimulationStudyParams, calibration: SimulationCalibra
         put_premium=premium,
         put_vol=vol,
         max_drawdown=mdd,
+        moments=cal.moment_table(),
     )
