@@ -22,10 +22,15 @@ def chart_to_svg(chart: Any) -> str:
     Returns
     -------
     str
-        The SVG document, vega-lite version matched to the installed altair's schema.
+        The SVG document, vega-lite version matched to the installed altair's schema. Data of
+        any size is inlined (altair's 5,000-row limit is lifted for this call only).
     """
     import altair as alt
     import vl_convert as vlc
 
     version = "_".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    return str(vlc.vegalite_to_svg(chart.to_dict(), vl_version=version))
+    # a static SVG inlines its data whatever its size, so altair's 5,000-row guard (meant for
+    # notebooks that would embed a huge JSON) does not apply here
+    with alt.data_transformers.disable_max_rows():
+        spec = chart.to_dict()
+    return str(vlc.vegalite_to_svg(spec, vl_version=version))

@@ -21,7 +21,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import altair as alt
 import pytest
 
 from tailkit.notebook_tools import iter_notebooks, read_summary
@@ -39,12 +38,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _risk_headlines(params: Any) -> dict[str, Any]:
-    # notebook 10's summary cell: the study summary plus the size of the tearsheet it writes.
-    # The notebook's charts (widgets.display.setup_charts) lift altair's 5,000-row limit
-    # before the tearsheet is rendered; do the same here
+    # notebook 10's summary cell: the study summary plus the size of the tearsheet it writes
     study = run_risk_study(params)
-    with alt.data_transformers.disable_max_rows():
-        html_text = tearsheet(study.strategy_returns, title="Risk review tearsheet").to_html()
+    html_text = tearsheet(study.strategy_returns, title="Risk review tearsheet").to_html()
     return {**study.summary(), "tearsheet_kib": round(len(html_text) / 1024)}
 
 
