@@ -139,15 +139,20 @@ def _nav_text(nav: float) -> str:
     return f"${nav / 1e6:g}M" if nav >= 1e6 else f"${nav:,.0f}"
 
 
+def _money(value: float) -> str:
+    return f"-${-value:.2f}" if value < 0 else f"${value:.2f}"
+
+
 def _print_details(doc: dict[str, Any] | None, expiry: str = "") -> None:
     """The original tool's "Top Strategy Details" block under the ranked table."""
     if doc is None:
         return
     print()
-    print(f"Top Strategy Details: {doc['label']}{' ' + expiry if expiry else ''}")
-    print(f"  Initial Credit:     ${doc['credit']:.2f}")
-    print(f"  Max Profit:         ${doc['max_profit']:.2f}")
-    print(f"  Max Loss:           ${doc['max_loss']:.2f}")
+    when = expiry or f"({doc['trading_days']} trading days)"
+    print(f"Top Strategy Details: {doc['label']} {when}")
+    print(f"  Initial Credit:     {_money(doc['credit'])}")
+    print(f"  Max Profit:         {_money(doc['max_profit'])}")
+    print(f"  Max Loss:           {_money(doc['max_loss'])}")
     print(f"  Avg Days Held:      {doc['avg_days_held']:.1f} (trading days)")
     print()
     print("  Position Sizing (Kelly):")

@@ -102,7 +102,8 @@ class ScreenedSpread:
         Returns
         -------
         dict
-            ``label``, ``credit`` (received, per share), ``max_profit`` (credit less entry
+            ``label`` (e.g. ``"Put 88/85"``), ``trading_days`` (simulated days to expiry),
+            ``credit`` (received, per share), ``max_profit`` (credit less entry
             commissions), ``max_loss`` (:attr:`max_loss`), ``avg_days_held`` (trading days),
             ``kelly`` (full Kelly, ``None`` when not finite), ``kelly_note`` (why there is no
             edge, "" otherwise), ``sizes`` (:class:`PositionSize` dicts per NAV) and
@@ -112,7 +113,8 @@ class ScreenedSpread:
         rules = sizing or SizingRules()
         sizes = self.sizes or tuple(kelly_contracts(m.kelly, self.max_loss, nav, rules) for nav in rules.navs)
         return {
-            "label": self.spread.label,
+            "label": f"{self.spread.kind.capitalize()} {self.spread.short_strike:g}/{self.spread.long_strike:g}",
+            "trading_days": self.spread.expiration_days,
             "credit": self.terms.credit,
             "max_profit": self.terms.max_profit,
             "max_loss": self.max_loss,

@@ -136,8 +136,12 @@ class ExitOptimization:
         return (pop >= self.min_pop) & (-cvar <= self.budget.cvar_limit)
 
     def to_frame(self) -> pd.DataFrame:
-        """Every combination, ranked: passing first by the metric; constraint flags and paired tests."""
+        """Every combination, ranked: passing first by the metric; constraint flags and paired tests.
+
+        ``combo`` is the combination's row in ``grid.rules`` (profit target slowest, DTE fastest).
+        """
         frame = self.grid.to_frame()
+        frame["combo"] = np.arange(len(frame))  # row of the combination in ``grid.rules``
         frame["expected_return"] = frame["expected_pnl"]
         frame["passes_min_pop"] = frame["pop"] >= self.min_pop
         frame["passes_cvar"] = -frame["cvar_95"] <= self.budget.cvar_limit

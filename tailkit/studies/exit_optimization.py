@@ -62,7 +62,8 @@ class ExitOptimizationParams:
 
     The spread is built from the short-leg ``delta`` and ``width`` at model IV, ``expiration_days``
     calendar days from the calibration's last day (simulated as ``round(days x 252/365)``
-    trading days; the DTE thresholds likewise). ``spread_type`` accepts ``put``/``call`` and the
+    trading days; the DTE thresholds likewise: two thresholds one calendar day apart may round to
+    the same trading day and then give the same statistics). ``spread_type`` accepts ``put``/``call`` and the
     original tool's ``bull_put``/``bear_call`` (stored as ``put``/``call``). With
     ``risk_budget=0`` (the default) there is no CVaR constraint, as in the original tool.
     """
@@ -119,15 +120,6 @@ class ExitOptimizationParams:
                         f"day of holding ({d} days is {trading_days(d)} of {days} trading days)",
                     )
                 )
-        simulated = [trading_days(d) for d in self.dte_thresholds]
-        if len(set(simulated)) < len(simulated):
-            raise ParameterError(
-                describe_bad_value(
-                    "dte_thresholds",
-                    self.dte_thresholds,
-                    f"{F.CALENDAR_DAYS} that differ in trading days (they round to {tuple(simulated)})",
-                )
-            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,18 +214,15 @@ def optimization_document(
     days and the best DTE threshold back to the calendar days the user gave.
     """
     doc = opt.to_dict()
-    back = {trading_days(d): d for d in params.dte_thresholds}
     doc["spread"] = {
         **doc["spread"],
         "expiration_days": params.expiration_days,
         "expiry": expiry,
         "trading_days": doc["spread"]["expiration_days"],
     }
-    if doc["best_params"] is not None:
-        doc["best_params"] = {
-            **doc["best_params"],
-            "dte_threshold": back[doc["best_params"]["dte_threshold"]],
-        }
+    if opt.best is not None:
+        calendar = params.dte_thresholds[opt.best % len(params.dte_thresholds)]
+        doc["best_params"] = {**doc["best_params"], "dte_threshold": calendar}
     doc["units"] = (
         "P&L, credit and CVaR in $ per share (x100 per contract); days are calendar days to expiry "
         "(simulated as round(days x 252/365) trading days)"
@@ -285,10 +274,10 @@ def exit_optimization_study(params: ExitOptimizationParams) -> ExitOptimizationS
         settings=settings,
         fills=FillModel(half_spread=p.half_spread, commission=p.commission),
     )
-    back = {trading_days(d): d for d in p.dte_thresholds}
     grid = opt.to_frame()
     grid["dte_threshold_trading"] = grid["dte_threshold"]
-    grid["dte_threshold"] = grid["dte_threshold"].map(back).astype(int)
+    # calendar days of each row (two calendar thresholds may round to the same trading day)
+    grid["dte_threshold"] = [p.dte_thresholds[c % len(p.dte_thresholds)] for c in grid["combo"]]
     grid.insert(1, "rules", _rules_label(grid))
     grid["feasible"] = grid["passes"]
     grid["status"] = _grid_status(grid)
