@@ -118,19 +118,19 @@ def _screen_table(frame: pd.DataFrame, top: int, sized: bool) -> str:
     return _table(frame.head(top), cols)
 
 
-def _print_screen(res: Any, top: int, label: str, sized: bool) -> None:
+def _print_screen(res: Any, params: Any, label: str, sized: bool) -> None:
     frame = res.to_frame()
     r = res.rules
     print(
         f"{label}: {len(frame)} spreads, {len(res.passing)} with POP >= {res.min_pop:.2f}; exits: "
-        f"{r.profit_target_pct:.0%} of max profit, {r.loss_multiple:g}x credit, {r.dte_threshold} trading days "
-        f"to expiry; {res.settings.n_paths} paths (same shocks for every spread), P&L in $/share "
+        f"{r.profit_target_pct:.0%} of max profit, {r.loss_multiple:g}x credit, {params.dte_close} calendar days "
+        f"({r.dte_threshold} trading days) to expiry; {res.settings.n_paths} paths (same shocks for every spread), P&L in $/share "
         "(x100 per contract); tdays = trading days simulated"
     )
     if frame.empty:
         print("no spread could be evaluated")
     else:
-        print(_screen_table(frame, top, sized))
+        print(_screen_table(frame, params.top, sized))
     if res.skipped:
         print(f"({len(res.skipped)} candidate(s) skipped, e.g. {res.skipped[0]})")
 
@@ -183,7 +183,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         f"({run.expiry}; simulated as {run.document['trading_days']} trading days)"
     )
     _print_screen(
-        run.result, params.top, f"Model-IV screening (half-spread {params.half_spread:g}/leg assumed)", False
+        run.result, params, f"Model-IV screening (half-spread {params.half_spread:g}/leg assumed)", False
     )
     _print_details(run.document["top_strategy"], run.expiry)
     print(
@@ -207,7 +207,7 @@ def _evaluate_market(args: argparse.Namespace) -> int:
     for row in run.chain.rejected.head(5).itertuples(index=False):
         print(f"  line {row.line}: {row.column}={row.value!r}: {row.reason}")
     sizing = params.sizing()
-    _print_screen(run.result, params.top, "Market screening (entry at bid/ask)", True)
+    _print_screen(run.result, params, "Market screening (entry at bid/ask)", True)
     _print_details(run.document["top_strategy"])
     print(
         f"Kelly sizing: {sizing.kelly_multiplier:g} x Kelly, capped at {sizing.max_nav_at_risk:.1%} of NAV at maximum "

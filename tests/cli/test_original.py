@@ -198,6 +198,7 @@ def test_top_strategy_details_block(run, workdir, market):
     argv = ["evaluate-market", "--options", chain] if market else ["evaluate"]
     out = run([*argv, "-c", "calibration.json", "--top", "3", "--output", "screen.json", *FAST])
     doc = json.loads((workdir / "screen.json").read_text())["top_strategy"]
+    assert "7 calendar days (5 trading days) to expiry" in out  # --dte-close 7, round(7 x 252/365) = 5
     block = _block(out)
     assert block["Initial Credit"] == f"${doc['credit']:.2f}"
     assert block["Max Loss"] == f"${doc['max_loss']:.2f}"
