@@ -46,6 +46,7 @@ __all__ = [
     "field_doc",
     "field_spec",
     "parameters_from_namespace",
+    "param_like",
 ]
 
 T = TypeVar("T")
@@ -212,6 +213,24 @@ def field_doc(cls: type, name: str) -> str:
         if f.name == name:
             return str(f.metadata.get(_META, {}).get("doc", ""))
     raise ParameterError(describe_bad_value("field", name, f"a field of {cls.__name__}"))
+
+
+def param_like(cls: type, name: str, default: Any = dataclasses.MISSING, *, doc: str | None = None) -> Any:
+    """Declare a field with the range of field ``name`` of parameter class ``cls`` (one range, many classes).
+
+    ``default`` (when given) and ``doc`` (when given) replace that field's default and doc.
+    """
+    spec = field_spec(cls, name)
+    f = next(f for f in dataclasses.fields(cls) if f.name == name)
+    return param(
+        f.default if default is dataclasses.MISSING else default,
+        ge=spec.get("ge"),
+        gt=spec.get("gt"),
+        le=spec.get("le"),
+        lt=spec.get("lt"),
+        choices=spec.get("choices"),
+        doc=str(spec.get("doc", "")) if doc is None else doc,
+    )
 
 
 def field_spec(cls: type, name: str) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """``tailkit book ...``: the position book on the command line.
 
-Every sub-command takes ``--db PATH`` (default ``$TAILKIT_BOOK`` or ``~/.tailkit/book.sqlite``)
-and ``--actor NAME`` (written to the audit log). Errors print one line and exit with status 2;
+Every sub-command takes ``--db PATH`` (default ``$TAILKIT_BOOK`` or ``~/.tailkit/book.sqlite``),
+``--actor NAME`` and ``--reason TEXT`` (written to the audit log). Options are generated from the
+parameter dataclasses of :mod:`tailkit.book.params`. Errors print one line and exit with status 2;
 nothing is written by a rejected command.
 """
 
@@ -10,9 +11,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
+from tailkit.cli._options import OPTION_NAMES, LazyParser, add_dataclass_options, params_from_args
 
 from tailkit.cli.book_menu import register_desk
 
@@ -22,12 +26,16 @@ _FMT = argparse.ArgumentDefaultsHelpFormatter
 
 
 def _open(args: argparse.Namespace) -> Any:
+    from tailkit.book.params import BookAccess
     from tailkit.book.store import Book
 
-    return Book(args.db, actor=args.actor)
+    access = params_from_args(BookAccess, args)
+    return Book(access.db, actor=access.actor)
 
 
 def _print_frame(frame: pd.DataFrame, empty: str) -> None:
+    import pandas as pd
+
     if frame.empty:
         print(empty)
         return
@@ -42,21 +50,23 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _order_from(args: argparse.Namespace) -> Any:
+    from tailkit.book.params import OrderParams
     from tailkit.book.positions import spread_order
 
+    o = params_from_args(OrderParams, args)
     return spread_order(
-        strategy=args.strategy,
-        short_strike=args.short,
-        long_strike=args.long,
-        expiry=args.expiry,
-        contracts=args.contracts,
-        credit=args.credit,
-        underlying=args.underlying,
-        entry_underlying=args.entry_underlying,
-        entry_iv=args.entry_iv,
-        entry_delta=args.entry_delta,
-        commission=args.commission,
-        tag=args.tag,
+        strategy=o.strategy,
+        short_strike=o.short_strike,
+        long_strike=o.long_strike,
+        expiry=o.expiry,
+        contracts=o.contracts,
+        credit=o.credit,
+        underlying=o.underlying,
+        entry_underlying=o.entry_underlying,
+        entry_iv=o.entry_iv,
+        entry_delta=o.entry_delta,
+        commission=o.commission,
+        tag=o.tag,
     )
 
 
@@ -74,63 +84,73 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _close(args: argparse.Namespace) -> int:
+    from tailkit.book.params import CloseParams
     from tailkit.book.positions import close_position
 
+    c = params_from_args(CloseParams, args)
     with _open(args) as book:
         pnl = close_position(
             book,
-            args.position,
-            exit_price=args.price,
-            exit_reason=args.exit_reason,
-            commission=args.commission,
+            c.position,
+            exit_price=c.price,
+            exit_reason=c.exit_reason,
+            commission=c.commission,
             reason=args.reason,
         )
-    print(f"position {args.position} closed at {args.price}: realized P&L {pnl / 100:+,.2f}")
+    print(f"position {c.position} closed at {c.price}: realized P&L {pnl / 100:+,.2f}")
     return 0
 
 
 def _roll(args: argparse.Namespace) -> int:
+    from tailkit.book.params import RollParams
     from tailkit.book.positions import roll_position
 
+    r = params_from_args(RollParams, args)
     order = _order_from(args)
     with _open(args) as book:
-        pid = roll_position(book, args.position, exit_price=args.price, order=order, reason=args.reason)
-    print(f"position {args.position} rolled into position {pid}")
+        pid = roll_position(book, r.position, exit_price=r.price, order=order, reason=args.reason)
+    print(f"position {r.position} rolled into position {pid}")
     return 0
 
 
 def _snapshot(args: argparse.Namespace) -> int:
     from tailkit.book.market import add_snapshot
+    from tailkit.book.params import SnapshotParams
 
+    s = params_from_args(SnapshotParams, args)
     with _open(args) as book:
         add_snapshot(
             book,
-            underlying_price=args.price,
-            time=args.time,
-            yield_20y=args.yield_20y,
-            yield_30y=args.yield_30y,
-            underlying=args.underlying,
+            underlying_price=s.price,
+            time=s.time,
+            yield_20y=s.yield_20y,
+            yield_30y=s.yield_30y,
+            underlying=s.underlying,
             reason=args.reason,
         )
-    print(f"snapshot: {args.underlying} {args.price}")
+    print(f"snapshot: {s.underlying} {s.price}")
     return 0
 
 
 def _import_chain(args: argparse.Namespace) -> int:
     from tailkit.book.market import import_chain
+    from tailkit.book.params import ImportChainParams
 
+    p = params_from_args(ImportChainParams, args)
     with _open(args) as book:
-        result = import_chain(book, args.file, underlying=args.underlying, reason=args.reason)
+        result = import_chain(book, p.file, underlying=p.underlying, reason=args.reason)
     print(result.summary())
     return 0
 
 
 def _mark(args: argparse.Namespace) -> int:
     from tailkit.book.marks import mark_book
+    from tailkit.book.params import MarkParams
 
+    p = params_from_args(MarkParams, args)
     with _open(args) as book:
-        marks = mark_book(book, as_of=args.as_of, save=args.save, reason=args.reason)
-    if args.json:
+        marks = mark_book(book, as_of=p.as_of, save=p.save, reason=args.reason)
+    if p.json:
         print(json.dumps(marks.to_dict(), indent=1, default=str))
         return 0
     cols = ["position_id", "strategy", "contracts", "expiry", "dte", "credit", "value_mid", "value_exec"]
@@ -160,10 +180,12 @@ def _mark(args: argparse.Namespace) -> int:
 
 def _nav_set(args: argparse.Namespace) -> int:
     from tailkit.book.nav import set_nav
+    from tailkit.book.params import NavSetParams
 
+    p = params_from_args(NavSetParams, args)
     with _open(args) as book:
-        set_nav(book, args.amount, note=args.note, reason=args.reason)
-    print(f"NAV set to {args.amount}")
+        set_nav(book, p.amount, note=p.note, reason=args.reason)
+    print(f"NAV set to {p.amount}")
     return 0
 
 
@@ -179,54 +201,53 @@ def _nav_show(args: argparse.Namespace) -> int:
 
 
 def _size(args: argparse.Namespace) -> int:
+    from tailkit.book.params import SizeParams
     from tailkit.book.sizing import size_trade
 
+    p = params_from_args(SizeParams, args)
     with _open(args) as book:
         result = size_trade(
             book,
-            credit=args.credit,
-            width=args.width,
-            pop=args.pop,
-            win_loss_ratio=args.win_loss,
-            nav=args.nav,
-            kelly_fraction=args.kelly_fraction,
-            max_risk_pct=args.max_risk_pct,
+            credit=p.credit,
+            width=p.width,
+            pop=p.pop,
+            win_loss_ratio=p.win_loss,
+            nav=p.nav,
+            kelly_fraction=p.kelly_fraction,
+            max_risk_pct=p.max_risk_pct,
         )
     print(result.summary())
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
+    from tailkit.book.params import ExportParams
     from tailkit.book.transfer import export_book
 
+    p = params_from_args(ExportParams, args)
     with _open(args) as book:
-        print("exported " + export_book(book, args.path, fmt=args.format).summary())
+        print("exported " + export_book(book, p.path, fmt=p.format).summary())
     return 0
 
 
 def _import(args: argparse.Namespace) -> int:
+    from tailkit.book.params import ImportParams
     from tailkit.book.transfer import import_book
 
+    p = params_from_args(ImportParams, args)
     with _open(args) as book:
-        print("imported " + import_book(book, args.path, reason=args.reason).summary())
+        print("imported " + import_book(book, p.path, reason=args.reason).summary())
     return 0
 
 
 def _rules_set(args: argparse.Namespace) -> int:
+    from tailkit.book.params import RulesUpdate
     from tailkit.book.settings import get_exit_rules, set_exit_rules
     from tailkit.overlay.exits import ExitRules
 
+    changes = params_from_args(RulesUpdate, args).changes()
     with _open(args) as book:
         old = get_exit_rules(book)
-        changes = {
-            k: v
-            for k, v in (
-                ("profit_target_pct", args.profit_target),
-                ("loss_multiple", args.loss_multiple),
-                ("dte_threshold", args.dte_close),
-            )
-            if v is not None
-        }
         rules = set_exit_rules(book, ExitRules(**{**old.to_dict(), **changes}), reason=args.reason)
     print(f"exit rules: {rules.to_dict()}")
     return 0
@@ -243,9 +264,12 @@ def _rules_show(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     from tailkit.book.demo import make_demo_book
+    from tailkit.book.params import BookAccess, DemoParams
     from tailkit.book.positions import positions_frame
 
-    book = make_demo_book(args.db, force=args.force)
+    book = make_demo_book(
+        params_from_args(BookAccess, args).db, force=params_from_args(DemoParams, args).force
+    )
     with book:
         n = len(positions_frame(book))
         print(f"demo book (SYNTHETIC data) written to {book.path}: {n} positions")
@@ -253,10 +277,12 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _positions(args: argparse.Namespace) -> int:
+    from tailkit.book.params import PositionsParams
     from tailkit.book.positions import positions_frame
 
+    p = params_from_args(PositionsParams, args)
     with _open(args) as book:
-        frame = positions_frame(book, status=args.status)
+        frame = positions_frame(book, status=p.status)
     cols = ["id", "opened_at", "strategy", "tag", "contracts", "short_strike", "long_strike", "expiry"]
     cols += ["credit", "status", "exit_price", "exit_reason", "realized_pnl"]
     _print_frame(frame[cols], "no positions")
@@ -264,130 +290,125 @@ def _positions(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tailkit.book.params import AuditParams
+
+    p = params_from_args(AuditParams, args)
     with _open(args) as book:
         frame = pd.read_sql_query(
             "SELECT id, time, actor, action, object, reason, payload FROM audit ORDER BY id DESC LIMIT ?",
             book.conn,
-            params=(args.limit,),
+            params=(p.limit,),
         )
     _print_frame(frame.iloc[::-1], "no audit events")
     return 0
 
 
-def _common() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db", default=None, help="book file (default: $TAILKIT_BOOK or ~/.tailkit/book.sqlite)"
-    )
-    common.add_argument("--actor", default=None, help="name written to the audit log (default: OS user)")
-    common.add_argument("--reason", default="", help="why, for the audit log")
-    return common
+#: names the book's functions use in messages -> what the user typed
+_MESSAGE_NAMES = {"position_id": "position", "underlying_price": "--price", "exit_price": "--price"}
 
 
-def _order_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--strategy", required=True, choices=["bull_put", "bear_call"], help="spread type")
-    p.add_argument("--short", required=True, help="short strike")
-    p.add_argument("--long", required=True, help="long strike")
-    p.add_argument("--expiry", required=True, help="expiry date YYYY-MM-DD")
-    p.add_argument("--contracts", required=True, help="number of spreads")
-    p.add_argument("--credit", required=True, help="credit per share, e.g. 0.62")
-    p.add_argument("--underlying", default="TLT", help="ticker")
-    p.add_argument("--entry-underlying", default=None, help="underlying price at entry")
-    p.add_argument("--entry-iv", default=None, help="short leg IV at entry, decimal")
-    p.add_argument("--entry-delta", default=None, help="short leg delta at entry")
-    p.add_argument("--commission", default="0", help="commissions paid, dollars")
-    p.add_argument("--tag", default="", help="strategy tag")
+def _options(cls_name: str, **kwargs: Any) -> Any:
+    """A ``populate`` callback adding the options of ``tailkit.book.params.<cls_name>``."""
+
+    def fill(p: argparse.ArgumentParser) -> None:
+        from tailkit.book import params
+
+        shown = add_dataclass_options(p, getattr(params, cls_name), **kwargs)
+        p.set_defaults(**{OPTION_NAMES: {**(p.get_default(OPTION_NAMES) or {}), **_MESSAGE_NAMES, **shown}})
+
+    return fill
+
+
+_ORDER = {"rename": {"short_strike": "short", "long_strike": "long"}}
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add ``book`` and its sub-commands to the ``tailkit`` command line."""
-    common = _common()
+    """Add ``book`` and its sub-commands to the ``tailkit`` command line (options built on first use)."""
     book = sub.add_parser("book", help="the live position book (SQLite)", formatter_class=_FMT)
     bsub = book.add_subparsers(dest="book_command", metavar="BOOK_COMMAND")
     bsub.required = False  # no sub-command: the menu on a terminal, else the list of sub-commands
 
-    def add(name: str, func: Any, help_text: str) -> argparse.ArgumentParser:
-        p = bsub.add_parser(name, help=help_text, parents=[common], formatter_class=_FMT)
+    def add(
+        name: str, func: Any, help_text: str, fill: Any = None, under: Any = None
+    ) -> argparse.ArgumentParser:
+        # argparse %-formats help strings: "max % of NAV" must reach it as "max %% of NAV"
+        p = (under or bsub).add_parser(
+            name, help=help_text.replace("%", "%%"), description=help_text, formatter_class=_FMT
+        )
+
+        def populate(parser: argparse.ArgumentParser) -> None:
+            _options("BookAccess")(parser)  # --db, --actor, --reason on every sub-command
+            if fill is not None:
+                fill(parser)
+
+        _lazy(p, populate)
         p.set_defaults(func=func)
         return p
 
     add("init", _init, "create (or migrate) the book and check it")
-    p = add("add", _add, "open a credit spread")
-    _order_args(p)
-    p = add("close", _close, "close an open position")
-    p.add_argument("position", type=int, help="position id")
-    p.add_argument("--price", required=True, help="price paid per share to close")
-    p.add_argument(
-        "--exit-reason",
-        default="manual",
-        choices=["manual", "profit_target", "loss_limit", "dte_threshold", "expiration"],
-        help="exit rule",
+    add("add", _add, "open a credit spread", _options("OrderParams", **_ORDER))
+    add("close", _close, "close an open position", _options("CloseParams", positional=("position",)))
+    add(
+        "roll",
+        _roll,
+        "close a position and open its replacement (one transaction)",
+        _options("RollParams", positional=("position",), **_ORDER),
     )
-    p.add_argument("--commission", default="0", help="commissions paid, dollars")
-    p = add("roll", _roll, "close a position and open its replacement (one transaction)")
-    p.add_argument("position", type=int, help="position id to roll")
-    p.add_argument("--price", required=True, help="price paid per share to close the old position")
-    _order_args(p)
-    p = add("snapshot", _snapshot, "record the underlying price and yields by hand")
-    p.add_argument("--price", required=True, help="underlying price")
-    p.add_argument("--time", default=None, help="time (default now, UTC)")
-    p.add_argument("--yield-20y", default=None, help="20y yield, decimal")
-    p.add_argument("--yield-30y", default=None, help="30y yield, decimal")
-    p.add_argument("--underlying", default="TLT", help="ticker")
-    p = add("import-chain", _import_chain, "import an option-chain CSV (idempotent)")
-    p.add_argument("file", help="option-chain CSV")
-    p.add_argument("--underlying", default="TLT", help="ticker of the chain")
-    p = add("mark", _mark, "mark open positions: P&L, Greeks, DTE, exit signals, loss budget")
-    p.add_argument("--as-of", default=None, help="valuation date (default today, UTC)")
-    p.add_argument("--save", action="store_true", help="store the marks in the book")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    add("snapshot", _snapshot, "record the underlying price and yields by hand", _options("SnapshotParams"))
+    add(
+        "import-chain",
+        _import_chain,
+        "import an option-chain CSV (idempotent)",
+        _options("ImportChainParams", positional=("file",)),
+    )
+    add(
+        "mark",
+        _mark,
+        "mark open positions: P&L, Greeks, DTE, exit signals, loss budget",
+        _options("MarkParams"),
+    )
 
     nav = bsub.add_parser("nav", help="set or show the NAV", formatter_class=_FMT)
     nsub = nav.add_subparsers(dest="nav_command", metavar="NAV_COMMAND")
     nsub.required = True
-    p = nsub.add_parser("set", help="record the NAV", parents=[common], formatter_class=_FMT)
-    p.add_argument("amount", help="NAV in dollars, e.g. 1000000")
-    p.add_argument("--note", default="", help="note stored with the value")
-    p.set_defaults(func=_nav_set)
-    p = nsub.add_parser("show", help="NAV history", parents=[common], formatter_class=_FMT)
-    p.set_defaults(func=_nav_show)
+    add("set", _nav_set, "record the NAV", _options("NavSetParams", positional=("amount",)), nsub)
+    add("show", _nav_show, "NAV history", None, nsub)
 
-    p = add("size", _size, "contracts for a new spread: fractional Kelly capped by max % of NAV at risk")
-    p.add_argument("--credit", required=True, help="credit per share")
-    p.add_argument("--width", required=True, help="strike width per share")
-    p.add_argument("--pop", required=True, type=float, help="probability of profit, 0..1")
-    p.add_argument(
-        "--win-loss", type=float, default=None, help="win/loss ratio (default credit/(width-credit))"
+    add(
+        "size",
+        _size,
+        "contracts for a new spread: fractional Kelly capped by max % of NAV at risk",
+        _options("SizeParams"),
     )
-    p.add_argument("--nav", default=None, help="NAV (default: the book's latest)")
-    p.add_argument(
-        "--kelly-fraction", type=float, default=None, help="fraction of Kelly (default: book setting)"
+    add(
+        "export",
+        _export,
+        "export positions, marks and the audit log",
+        _options("ExportParams", positional=("path",)),
     )
-    p.add_argument(
-        "--max-risk-pct", type=float, default=None, help="cap, fraction of NAV (default: book setting)"
+    add(
+        "import",
+        _import,
+        "import an export into an empty book",
+        _options("ImportParams", positional=("path",)),
     )
-
-    p = add("export", _export, "export positions, marks and the audit log")
-    p.add_argument("path", help="JSON file or CSV folder")
-    p.add_argument("--format", default="json", choices=["json", "csv"], help="format")
-    p = add("import", _import, "import an export into an empty book")
-    p.add_argument("path", help="JSON file or CSV folder written by export")
 
     rules = bsub.add_parser("rules", help="set or show the exit rules", formatter_class=_FMT)
     rsub = rules.add_subparsers(dest="rules_command", metavar="RULES_COMMAND")
     rsub.required = True
-    p = rsub.add_parser("set", help="change exit rules", parents=[common], formatter_class=_FMT)
-    p.add_argument("--profit-target", type=float, default=None, help="fraction of max profit")
-    p.add_argument("--loss-multiple", type=float, default=None, help="multiple of the credit")
-    p.add_argument("--dte-close", type=int, default=None, help="close at this many days to expiry")
-    p.set_defaults(func=_rules_set)
-    p = rsub.add_parser("show", help="exit rules and book settings", parents=[common], formatter_class=_FMT)
-    p.set_defaults(func=_rules_show)
+    add("set", _rules_set, "change exit rules", _options("RulesUpdate"), rsub)
+    add("show", _rules_show, "exit rules and book settings", None, rsub)
 
-    p = add("demo", _demo, "make a demo book from the bundled SYNTHETIC data")
-    p.add_argument("--force", action="store_true", help="add to a book that already holds records")
-    p = add("positions", _positions, "list positions")
-    p.add_argument("--status", default=None, choices=["open", "closed", "rolled"], help="filter")
-    p = add("audit", _audit, "show the audit log")
-    p.add_argument("--limit", type=int, default=50, help="last N events")
+    add("demo", _demo, "make a demo book from the bundled SYNTHETIC data", _options("DemoParams"))
+    add("positions", _positions, "list positions", _options("PositionsParams"))
+    add("audit", _audit, "show the audit log", _options("AuditParams"))
     book.set_defaults(func=register_desk(bsub))  # menu, quote, market, import-legacy, export-legacy
+
+
+def _lazy(parser: argparse.ArgumentParser, populate: Any) -> None:
+    if isinstance(parser, LazyParser):
+        parser.populate = populate
+    else:
+        populate(parser)

@@ -7,8 +7,11 @@ half-spread away from mid (the assumed spread of :class:`~tailkit.overlay.FillMo
 :func:`evaluate_market` takes the chain's contracts: it sells the short leg at its bid and buys
 the long leg at its ask, prices each leg at its quoted IV (the chain's skew), closes at model
 mid plus each leg's quoted half-spread, and sizes positions with Kelly
-(:mod:`tailkit.overlay.sizing`). Calendar days to expiry in a chain are converted to trading
-days as ``round(dte * 252 / 365)``.
+(:mod:`tailkit.overlay.sizing`).
+
+Days: the simulation steps in trading days; everything a user types or reads (a chain's DTE,
+the commands' ``--expiration``, ``--dte-close`` and ``--dte-thresholds``, the book) counts
+calendar days to expiry. :func:`trading_days` converts at that edge: ``round(days * 252 / 365)``.
 """
 
 from __future__ import annotations
@@ -37,10 +40,39 @@ from tailkit.overlay.simulation import (
     entry_terms,
     mark_spreads,
 )
-from tailkit.overlay.sizing import PositionSize, SizingRules, kelly_contracts
+from tailkit.overlay.sizing import PositionSize, SizingRules, kelly_contracts, kelly_note
 from tailkit.overlay.spreads import CreditSpread, spread_from_delta
 
-__all__ = ["ScreenedSpread", "ScreeningResult", "evaluate", "evaluate_market"]
+__all__ = ["ScreenedSpread", "ScreeningResult", "evaluate", "evaluate_market", "trading_days"]
+
+#: trading days per year of the simulation; calendar days per year of the user-facing day count
+TRADING_DAYS_PER_YEAR, CALENDAR_DAYS_PER_YEAR = 252, 365
+
+
+def trading_days(calendar_days: int) -> int:
+    """Trading days of the simulation for ``calendar_days`` days to expiry: ``round(days * 252 / 365)``.
+
+    Parameters
+    ----------
+    calendar_days : int
+        Calendar days (>= 0), the day count of the command line, the chain and the book.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> trading_days(45), trading_days(7), trading_days(0)
+    (31, 5, 0)
+    """
+    if (
+        isinstance(calendar_days, bool)
+        or not isinstance(calendar_days, int | np.integer)
+        or calendar_days < 0
+    ):
+        raise ParameterError(describe_bad_value("calendar_days", calendar_days, "an int >= 0"))
+    return round(int(calendar_days) * TRADING_DAYS_PER_YEAR / CALENDAR_DAYS_PER_YEAR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +89,46 @@ class ScreenedSpread:
     def max_loss(self) -> float:
         """Largest loss per share: ``width - credit + entry cost + exit cost``."""
         return self.spread.width - self.terms.max_profit + self.terms.exit_cost
+
+    def details(self, sizing: SizingRules | None = None) -> dict[str, Any]:
+        """The original tool's "Top Strategy Details" of this candidate.
+
+        Parameters
+        ----------
+        sizing : SizingRules, optional
+            Used when the candidate carries no sizes (model screening); default quarter
+            Kelly capped at 2% of NAV, NAVs $1M and $10M.
+
+        Returns
+        -------
+        dict
+            ``label`` (e.g. ``"Put 88/85"``), ``trading_days`` (simulated days to expiry),
+            ``credit`` (received, per share), ``max_profit`` (credit less entry
+            commissions), ``max_loss`` (:attr:`max_loss`), ``avg_days_held`` (trading days),
+            ``kelly`` (full Kelly, ``None`` when not finite), ``kelly_note`` (why there is no
+            edge, "" otherwise), ``sizes`` (:class:`PositionSize` dicts per NAV) and
+            ``exit_reasons`` (fraction of paths per rule).
+        """
+        m = self.metrics
+        rules = sizing or SizingRules()
+        sizes = self.sizes or tuple(kelly_contracts(m.kelly, self.max_loss, nav, rules) for nav in rules.navs)
+        return {
+            "label": f"{self.spread.kind.capitalize()} {self.spread.short_strike:g}/{self.spread.long_strike:g}",
+            "trading_days": self.spread.expiration_days,
+            "credit": self.terms.credit,
+            "max_profit": self.terms.max_profit,
+            "max_loss": self.max_loss,
+            "avg_days_held": m.avg_days_held,
+            "kelly": m.kelly if math.isfinite(m.kelly) else None,
+            "kelly_note": kelly_note(m.kelly, m.pop, self.terms.max_profit),
+            "sizes": [size.to_dict() for size in sizes],
+            "exit_reasons": {
+                "profit_target": m.exit_profit_target,
+                "loss_limit": m.exit_loss_limit,
+                "dte_threshold": m.exit_dte_threshold,
+                "expiration": m.exit_expiration,
+            },
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """Flat row: trade, credit, statistics, sizes."""
@@ -427,7 +499,7 @@ def evaluate_market(
         if kind not in kinds_t:
             continue
         by_strike = {float(r.strike): r for r in group.itertuples(index=False)}
-        days = max(2, round(int(group["dte"].iloc[0]) * 252 / 365))
+        days = max(2, trading_days(int(group["dte"].iloc[0])))
         for short in group.itertuples(index=False):
             if not float(min_delta) <= abs(float(short.delta)) <= float(max_delta):
                 continue

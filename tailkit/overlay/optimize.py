@@ -3,8 +3,9 @@
 Constraints:
 
 * ``pop >= min_pop``.
-* **Risk budget.** ``risk_budget`` is the largest acceptable CVaR95 loss of one trade cycle
-  **per $ of NAV** (default 0.02375 = 50% of a 4.75% portfolio yield). The overlay puts
+* **Risk budget** (optional; default none: no CVaR constraint, as in the original tool).
+  ``risk_budget`` is the largest acceptable CVaR95 loss of one trade cycle **per $ of NAV**
+  (e.g. 0.02375 = 50% of a 4.75% portfolio yield). The overlay puts
   ``allocation`` of NAV at maximum loss (``n = allocation * NAV / (max_loss * multiplier)``
   spreads, ``max_loss = width - credit + entry commissions`` per share), so its CVaR per $ of
   NAV is ``allocation * |cvar_95| / max_loss`` and the budget becomes a per-spread limit
@@ -36,9 +37,12 @@ from tailkit.overlay.model import OverlayCalibration
 from tailkit.overlay.simulation import Shocks, SimulationSettings
 from tailkit.overlay.spreads import CreditSpread
 
-__all__ = ["RiskBudget", "ExitOptimization", "optimize_exits", "RANKING_METRICS"]
+__all__ = ["RiskBudget", "ExitOptimization", "optimize_exits", "RANKING_METRICS", "SPREAD_TYPE_NAMES"]
 
 RANKING_METRICS: tuple[str, ...] = ("expected_return", "risk_adjusted_return")
+
+#: the document's ``spread.type`` (the original tool's names) for a spread kind
+SPREAD_TYPE_NAMES: dict[str, str] = {"put": "bull_put", "call": "bear_call"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,23 +51,25 @@ class RiskBudget:
 
     Attributes
     ----------
-    risk_budget : float
-        Largest CVaR95 loss per $ of NAV.
+    risk_budget : float or None
+        Largest CVaR95 loss per $ of NAV (None: no CVaR constraint).
     allocation : float
         Fraction of NAV at maximum loss.
     max_loss : float
         Maximum loss per share.
     cvar_limit : float
-        Largest acceptable ``|cvar_95|`` per share.
+        Largest acceptable ``|cvar_95|`` per share (``inf`` without a budget).
     """
 
-    risk_budget: float
+    risk_budget: float | None
     allocation: float
     max_loss: float
     cvar_limit: float
 
     def describe(self) -> str:
         """One paragraph explaining the mapping with the numbers."""
+        if self.risk_budget is None:
+            return "no CVaR constraint (no risk budget given)"
         text = (
             f"risk budget {self.risk_budget:.3%} of NAV (CVaR95 loss of one trade); with {self.allocation:.2%} of "
             f"NAV at maximum loss ({self.max_loss:.4f}/share), per-spread CVaR95 loss limit = "
@@ -130,8 +136,12 @@ class ExitOptimization:
         return (pop >= self.min_pop) & (-cvar <= self.budget.cvar_limit)
 
     def to_frame(self) -> pd.DataFrame:
-        """Every combination, ranked: passing first by the metric; constraint flags and paired tests."""
+        """Every combination, ranked: passing first by the metric; constraint flags and paired tests.
+
+        ``combo`` is the combination's row in ``grid.rules`` (profit target slowest, DTE fastest).
+        """
         frame = self.grid.to_frame()
+        frame["combo"] = np.arange(len(frame))  # row of the combination in ``grid.rules``
         frame["expected_return"] = frame["expected_pnl"]
         frame["passes_min_pop"] = frame["pop"] >= self.min_pop
         frame["passes_cvar"] = -frame["cvar_95"] <= self.budget.cvar_limit
@@ -183,7 +193,7 @@ class ExitOptimization:
         )
         return {
             "spread": {
-                "type": sp.kind,
+                "type": SPREAD_TYPE_NAMES[sp.kind],
                 "short_strike": sp.short_strike,
                 "long_strike": sp.long_strike,
                 "expiration_days": sp.expiration_days,
@@ -234,7 +244,7 @@ def optimize_exits(
     *,
     grid: ExitGrid | None = None,
     min_pop: float = 0.70,
-    risk_budget: float = 0.02375,
+    risk_budget: float | None = None,
     allocation: float = 0.05,
     ranking_metric: str = "expected_return",
     settings: SimulationSettings | None = None,
@@ -253,8 +263,8 @@ def optimize_exits(
         Combinations (default 5 profit targets × 4 loss multiples × 5 DTE thresholds).
     min_pop : float, default=0.70
         Lowest acceptable POP.
-    risk_budget : float, default=0.02375
-        Largest CVaR95 loss of one trade per $ of NAV.
+    risk_budget : float, optional
+        Largest CVaR95 loss of one trade per $ of NAV (default None: no CVaR constraint).
     allocation : float, default=0.05
         Fraction of NAV at maximum loss (position size), in (0, 1].
     ranking_metric : {"expected_return", "risk_adjusted_return"}, default="expected_return"
@@ -282,7 +292,7 @@ def optimize_exits(
         )
     if not 0.0 <= float(min_pop) <= 1.0:
         raise ParameterError(describe_bad_value("min_pop", min_pop, "a probability in [0, 1]"))
-    if not (math.isfinite(float(risk_budget)) and float(risk_budget) > 0):
+    if risk_budget is not None and not (math.isfinite(float(risk_budget)) and float(risk_budget) > 0):
         raise ParameterError(describe_bad_value("risk_budget", risk_budget, "a loss per $ of NAV > 0"))
     if not 0.0 < float(allocation) <= 1.0:
         raise ParameterError(describe_bad_value("allocation", allocation, "a fraction of NAV in (0, 1]"))
@@ -291,9 +301,12 @@ def optimize_exits(
     )
     terms = res.marked.terms
     max_loss = spread.width - terms.max_profit
-    budget = RiskBudget(
-        float(risk_budget), float(allocation), max_loss, float(risk_budget) / float(allocation) * max_loss
-    )
+    if risk_budget is None:
+        budget = RiskBudget(None, float(allocation), max_loss, math.inf)
+    else:
+        budget = RiskBudget(
+            float(risk_budget), float(allocation), max_loss, float(risk_budget) / float(allocation) * max_loss
+        )
     stats = res.stats
     metric = (
         stats[:, 0]

@@ -23,7 +23,7 @@ import pandas as pd
 from tailkit.errors import ParameterError, describe_bad_value
 from tailkit.params import param, validate
 
-__all__ = ["SizingRules", "PositionSize", "kelly_contracts"]
+__all__ = ["SizingRules", "PositionSize", "kelly_contracts", "kelly_note", "format_kelly"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -138,3 +138,50 @@ def kelly_contracts(
         contracts=contracts,
         capital_at_risk=contracts * max_loss * rules.multiplier,
     )
+
+
+def kelly_note(kelly: float, pop: float, credit: float | None = None) -> str:
+    """Why a Kelly fraction gives no trade, in words ("" when it is a finite positive edge).
+
+    Parameters
+    ----------
+    kelly : float
+        Full Kelly fraction ``f*`` (``-inf`` when no simulated path wins, NaN when no path
+        wins or loses).
+    pop : float
+        Probability of profit.
+    credit : float, optional
+        Credit after entry costs per share (the maximum profit), named in the reason.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> kelly_note(float("-inf"), 0.0, credit=-0.003)
+    'no edge: no simulated path ends with a profit (credit after costs -0.0030/share <= 0), so the win/loss ratio is 0 and Kelly is -inf'
+    >>> kelly_note(0.12, 0.8)
+    ''
+    """
+    if math.isnan(kelly):
+        return "no edge: no simulated path wins or loses"
+    if kelly == -math.inf:
+        why = (
+            f"credit after costs {credit:.4f}/share <= 0"
+            if credit is not None and credit <= 0
+            else f"POP {pop:.3f}"
+        )
+        return f"no edge: no simulated path ends with a profit ({why}), so the win/loss ratio is 0 and Kelly is -inf"
+    if kelly <= 0:
+        return f"no edge: Kelly {kelly:+.1%} <= 0 (POP {pop:.3f} too low for the win/loss ratio)"
+    return ""
+
+
+def format_kelly(kelly: float) -> str:
+    """Kelly fraction for a table: ``"15.8%"``, or ``"no edge"`` when it is not a positive number."""
+    if kelly == math.inf:
+        return "100.0%"
+    if not math.isfinite(kelly) or kelly <= 0:
+        return "no edge"
+    return f"{100 * kelly:.1f}%"

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import math
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +19,11 @@ from tailkit.overlay import (
     optimize_exits,
     spread_from_delta,
 )
-from tailkit.params import atomic_write_text, param, validate
+from tailkit.overlay.evaluate import trading_days
+from tailkit.overlay.model import write_json
+from tailkit.overlay.optimize import RANKING_METRICS
+from tailkit.params import param, validate
+from tailkit.studies import overlay_fields as F
 from tailkit.studies.overlay_inputs import (
     SYNTHETIC,
     data_label,
@@ -32,7 +35,14 @@ __all__ = [
     "ExitOptimizationParams",
     "ExitOptimizationStudy",
     "exit_optimization_study",
+    "SPREAD_TYPES",
+    "expiry_date",
+    "optimization_document",
 ]
+
+#: ``spread_type`` values: tailkit's and the original tool's names
+SPREAD_TYPES: tuple[str, ...] = ("put", "call", "bull_put", "bear_call")
+_KINDS = {"bull_put": "put", "bear_call": "call"}
 
 
 def _rules_label(frame: pd.DataFrame) -> pd.Series:
@@ -48,60 +58,68 @@ def _rules_label(frame: pd.DataFrame) -> pd.Series:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExitOptimizationParams:
-    """Parameters of notebook ``09_exit_optimization`` (``tailkit optimize-exits``' options).
+    """Parameters of notebook ``09_exit_optimization`` and of ``tailkit optimize-exits`` (its options).
 
-    The spread is built from the short-leg ``delta`` and ``width`` at model IV. The default
-    spread type is ``"call"``: on the bundled SYNTHETIC calibration the fitted drift pushes TLT
-    down, and no exit rule of the CLI's default put spread reaches POP 0.70 (run
-    ``parameters/09_exit_optimization/put_cli_defaults.yaml`` to see which constraint binds).
+    The spread is built from the short-leg ``delta`` and ``width`` at model IV, ``expiration_days``
+    calendar days from the calibration's last day (simulated as ``round(days x 252/365)``
+    trading days; the DTE thresholds likewise: two thresholds one calendar day apart may round to
+    the same trading day and then give the same statistics). ``spread_type`` accepts ``put``/``call`` and the
+    original tool's ``bull_put``/``bear_call`` (stored as ``put``/``call``). With
+    ``risk_budget=0`` (the default) there is no CVaR constraint, as in the original tool.
     """
 
-    calibration_file: str = param(
-        SYNTHETIC, doc="calibration JSON, or 'synthetic' (fit the SYNTHETIC history)"
-    )
-    spread_type: str = param("call", choices=("put", "call"), doc="bull put or bear call spread")
+    calibration_file: str = F.calibration_file(SYNTHETIC)
+    spread_type: str = param("put", choices=SPREAD_TYPES, doc="'put' (bull put) or 'call' (bear call) spread")
     delta: float = param(0.20, gt=0.0, lt=1.0, doc="absolute delta of the short leg")
     width: float = param(3.0, gt=0.0, le=100.0, doc="strike width, $")
-    expiration_days: int = param(45, ge=5, le=504, doc="trading days to expiry")
+    expiration_days: int = F.expiration_days()
     profit_targets: tuple[float, ...] = param(
-        (0.30, 0.40, 0.50, 0.60, 0.70), gt=0.0, le=1.0, doc="profit targets"
+        (0.30, 0.40, 0.50, 0.60, 0.70), gt=0.0, le=1.0, doc="profit targets, fractions of the maximum profit"
     )
-    loss_multiples: tuple[float, ...] = param((1.5, 2.0, 2.5, 3.0), ge=1.0, le=100.0, doc="loss multiples")
+    loss_multiples: tuple[float, ...] = param(
+        (1.5, 2.0, 2.5, 3.0), ge=1.0, le=100.0, doc="loss multiples of the credit"
+    )
     dte_thresholds: tuple[int, ...] = param(
-        (3, 5, 7, 10, 14), ge=0, le=500, doc="DTE thresholds, trading days"
+        (3, 5, 7, 10, 14), ge=0, le=730, doc=f"DTE thresholds, {F.CALENDAR_DAYS} to expiry"
     )
-    min_pop: float = param(0.70, ge=0.0, le=1.0, doc="minimum probability of profit")
-    risk_budget: float = param(0.02375, gt=0.0, le=1.0, doc="largest CVaR95 loss per $ of NAV per trade")
-    allocation: float = param(0.05, gt=0.0, le=1.0, doc="fraction of NAV at maximum loss (position size)")
-    ranking_metric: str = param(
-        "expected_return", choices=("expected_return", "risk_adjusted_return"), doc="statistic maximized"
+    min_pop: float = F.min_pop()
+    risk_budget: float = F.risk_budget()
+    allocation: float = param(
+        0.05, gt=0.0, le=1.0, doc="fraction of NAV at maximum loss (position size behind the risk budget)"
     )
+    ranking_metric: str = param("expected_return", choices=RANKING_METRICS, doc="statistic maximized")
     heatmap_metric: str = param(
         "expected_pnl",
         choices=("expected_pnl", "pop", "cvar_95", "risk_adjusted_return", "avg_days_held"),
         doc="statistic drawn by the panel's heatmap",
     )
-    n_paths: int = param(10000, ge=100, le=1_000_000, doc="simulated paths (same paths for every rule)")
-    seed: int = param(42, ge=0, doc="seed of the shocks")
-    risk_free_rate: float = param(0.05, ge=-0.1, le=1.0, doc="risk-free rate, decimal")
-    dividend_yield: float = param(0.0, ge=0.0, le=1.0, doc="TLT dividend yield, decimal")
-    residual_noise: bool = param(False, doc="add the TLT regression's residual noise")
-    half_spread: float = param(0.02, ge=0.0, le=10.0, doc="half bid-ask per leg, $")
-    commission: float = param(0.65, ge=0.0, le=100.0, doc="commission per contract per leg, $")
-    top: int = param(10, ge=1, le=1000, doc="rows shown")
-    output_file: str = param("", doc="write optimal_params.json here ('' = do not write)")
+    n_paths: int = F.n_paths()
+    seed: int = F.seed()
+    risk_free_rate: float = F.risk_free_rate()
+    dividend_yield: float = F.dividend_yield()
+    residual_noise: bool = F.residual_noise()
+    half_spread: float = F.half_spread()
+    commission: float = F.commission()
+    top: int = F.top()
+    output_file: str = param("", doc="write optimal_params.json here ('' = print only)")
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "spread_type", _KINDS.get(self.spread_type, self.spread_type))
         validate(self)
         for name in ("profit_targets", "loss_multiples", "dte_thresholds"):
             if not getattr(self, name):
                 raise ParameterError(describe_bad_value(name, getattr(self, name), "at least one value"))
-        if max(self.dte_thresholds) >= self.expiration_days:
-            raise ParameterError(
-                describe_bad_value(
-                    "dte_thresholds", self.dte_thresholds, f"values < expiration_days={self.expiration_days}"
+        days = trading_days(self.expiration_days)
+        for d in self.dte_thresholds:
+            if d >= self.expiration_days or trading_days(d) >= days:
+                raise ParameterError(
+                    describe_bad_value(
+                        "dte_thresholds",
+                        self.dte_thresholds,
+                        f"values < expiration_days={self.expiration_days} that leave at least one trading "
+                        f"day of holding ({d} days is {trading_days(d)} of {days} trading days)",
+                    )
                 )
-            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +140,12 @@ class ExitOptimizationStudy:
         :func:`tailkit.overlay.optimize_exits` result.
     grid : DataFrame
         Every combination ranked (``ExitOptimization.to_frame()``) plus ``rules`` (label),
-        ``feasible`` and ``status`` (which constraint fails).
+        ``feasible`` and ``status`` (which constraint fails); ``dte_threshold`` in calendar days
+        (``dte_threshold_trading``: as simulated).
+    expiry : str
+        Expiry date (ISO): the calibration's last day + ``expiration_days`` calendar days.
+    document : dict
+        The ``optimal_params.json`` document (:func:`optimization_document`).
     """
 
     params: ExitOptimizationParams
@@ -131,11 +154,13 @@ class ExitOptimizationStudy:
     spread: CreditSpread
     optimization: ExitOptimization
     grid: pd.DataFrame
+    expiry: str
+    document: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
         """Headline numbers (the notebook's summary line), with Monte Carlo standard errors."""
         opt = self.optimization
-        doc = opt.to_dict()
+        doc = self.document
         out: dict[str, Any] = {
             "data": self.label,
             "spread": self.spread.label,
@@ -169,19 +194,58 @@ def _grid_status(frame: pd.DataFrame) -> np.ndarray:
     )
 
 
+def expiry_date(calibration: OverlayCalibration, expiration_days: int) -> str:
+    """Expiry date of a spread opened on the calibration's last day: that day + ``expiration_days``.
+
+    ``expiration_days`` are calendar days, the book's day count: ``tailkit book add --expiry``
+    with this date and ``tailkit book mark --as-of`` the calibration's day show the same DTE.
+    """
+    return (
+        dt.date.fromisoformat(str(calibration.current.date)[:10]) + dt.timedelta(days=expiration_days)
+    ).isoformat()
+
+
+def optimization_document(
+    opt: ExitOptimization, params: ExitOptimizationParams, expiry: str
+) -> dict[str, Any]:
+    """The ``optimal_params.json`` document in the command line's day count (calendar days).
+
+    :meth:`ExitOptimization.to_dict` counts trading days (the simulation's); this maps the spread's
+    days and the best DTE threshold back to the calendar days the user gave.
+    """
+    doc = opt.to_dict()
+    doc["spread"] = {
+        **doc["spread"],
+        "expiration_days": params.expiration_days,
+        "expiry": expiry,
+        "trading_days": doc["spread"]["expiration_days"],
+    }
+    if opt.best is not None:
+        calendar = params.dte_thresholds[opt.best % len(params.dte_thresholds)]
+        doc["best_params"] = {**doc["best_params"], "dte_threshold": calendar}
+    doc["units"] = (
+        "P&L, credit and CVaR in $ per share (x100 per contract); days are calendar days to expiry "
+        "(simulated as round(days x 252/365) trading days)"
+    )
+    return doc
+
+
 def exit_optimization_study(params: ExitOptimizationParams) -> ExitOptimizationStudy:
     """Build the spread, search the exit grid under the constraints and tabulate every combination.
+
+    The one front door to :func:`tailkit.overlay.optimize_exits` for notebook 09, its panel and
+    ``tailkit optimize-exits``.
 
     Parameters
     ----------
     params : ExitOptimizationParams
-        Inputs.
+        Inputs (days in calendar days).
 
     Returns
     -------
     ExitOptimizationStudy
-        When ``params.output_file`` is not empty, ``optimal_params.json`` is written there
-        (atomically, the ``tailkit optimize-exits`` document).
+        When ``params.output_file`` is not empty, :attr:`ExitOptimizationStudy.document` is
+        written there (atomically, by :func:`tailkit.overlay.model.write_json`).
     """
     p = params
     cal = load_calibration_input(p.calibration_file)
@@ -191,7 +255,7 @@ def exit_optimization_study(params: ExitOptimizationParams) -> ExitOptimizationS
         p.spread_type,
         p.delta,
         p.width,
-        p.expiration_days,
+        trading_days(p.expiration_days),
         risk_free_rate=p.risk_free_rate,
         dividend_yield=p.dividend_yield,
     )
@@ -199,32 +263,27 @@ def exit_optimization_study(params: ExitOptimizationParams) -> ExitOptimizationS
         cal,
         spread,
         grid=ExitGrid(
-            profit_targets=p.profit_targets, loss_multiples=p.loss_multiples, dte_thresholds=p.dte_thresholds
+            profit_targets=p.profit_targets,
+            loss_multiples=p.loss_multiples,
+            dte_thresholds=tuple(trading_days(d) for d in p.dte_thresholds),
         ),
         min_pop=p.min_pop,
-        risk_budget=p.risk_budget,
+        risk_budget=p.risk_budget or None,
         allocation=p.allocation,
         ranking_metric=p.ranking_metric,
         settings=settings,
         fills=FillModel(half_spread=p.half_spread, commission=p.commission),
     )
     grid = opt.to_frame()
+    grid["dte_threshold_trading"] = grid["dte_threshold"]
+    # calendar days of each row (two calendar thresholds may round to the same trading day)
+    grid["dte_threshold"] = [p.dte_thresholds[c % len(p.dte_thresholds)] for c in grid["combo"]]
     grid.insert(1, "rules", _rules_label(grid))
     grid["feasible"] = grid["passes"]
     grid["status"] = _grid_status(grid)
     grid["indistinguishable"] = grid["indistinguishable_from_best"]
+    expiry = expiry_date(cal, p.expiration_days)
+    document = optimization_document(opt, p, expiry)
     if p.output_file.strip():
-        atomic_write_text(p.output_file, json.dumps(_json_safe(opt.to_dict()), indent=2) + "\n")
-    return ExitOptimizationStudy(p, data_label(p.calibration_file), cal, spread, opt, grid)
-
-
-def _json_safe(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): _json_safe(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_json_safe(v) for v in obj]
-    if isinstance(obj, float | np.floating):
-        return float(obj) if math.isfinite(obj) else None
-    if isinstance(obj, np.integer):
-        return int(obj)
-    return obj
+        write_json(p.output_file, document)
+    return ExitOptimizationStudy(p, data_label(p.calibration_file), cal, spread, opt, grid, expiry, document)

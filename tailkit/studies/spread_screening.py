@@ -17,7 +17,10 @@ from tailkit.overlay import (
     evaluate,
     evaluate_market,
 )
+from tailkit.overlay.evaluate import trading_days
 from tailkit.params import param, validate
+from tailkit.studies import overlay_fields as F
+from tailkit.studies.overlay_fields import check_dte_close, exit_rules
 from tailkit.studies.overlay_inputs import (
     SYNTHETIC,
     data_label,
@@ -54,39 +57,37 @@ class SpreadScreeningParams:
     """Parameters of notebook ``08_spread_screening`` (``tailkit evaluate`` + ``evaluate-market``).
 
     Model-IV screening builds strikes from short-leg ``deltas`` and ``widths`` at
-    ``expiration_days`` trading days and fills each leg ``half_spread`` from the model mid;
+    ``expiration_days`` calendar days and fills each leg ``half_spread`` from the model mid;
     market screening takes the chain's contracts between ``min_dte`` and ``max_dte`` calendar
     days at bid/ask and sizes them with fractional Kelly.
     """
 
-    calibration_file: str = param(
-        SYNTHETIC, doc="calibration JSON, or 'synthetic' (fit the SYNTHETIC history)"
-    )
+    calibration_file: str = F.calibration_file(SYNTHETIC)
     chain_file: str = param(SYNTHETIC, doc="option-chain CSV, or 'synthetic' for the bundled SYNTHETIC chain")
     spread_types: str = param("both", choices=("both", "put", "call"), doc="bull puts, bear calls or both")
-    deltas: tuple[float, ...] = param((0.10, 0.15, 0.20, 0.25, 0.30), gt=0.0, lt=1.0, doc="short-leg deltas")
-    widths: tuple[float, ...] = param((1.0, 2.0, 3.0, 5.0), gt=0.0, le=100.0, doc="strike widths, $")
-    expiration_days: int = param(45, ge=5, le=504, doc="model screening: trading days to expiry")
-    min_dte: int = param(30, ge=1, le=1000, doc="market screening: fewest calendar days to expiry")
-    max_dte: int = param(90, ge=1, le=1000, doc="market screening: most calendar days to expiry")
-    min_delta: float = param(0.05, gt=0.0, lt=1.0, doc="market screening: smallest |delta| of the short leg")
-    max_delta: float = param(0.40, gt=0.0, lt=1.0, doc="market screening: largest |delta| of the short leg")
-    min_pop: float = param(0.70, ge=0.0, le=1.0, doc="minimum probability of profit")
-    profit_target: float = param(0.50, gt=0.0, le=1.0, doc="close at this fraction of max profit")
-    loss_multiple: float = param(2.0, ge=1.0, le=100.0, doc="close when the mark reaches this x credit")
-    dte_close: int = param(7, ge=0, le=500, doc="close at this many trading days to expiry (0 = off)")
-    rank_by: str = param("expected_pnl", choices=("expected_pnl", "risk_adjusted_return"), doc="ranking")
-    navs: tuple[float, ...] = param((1_000_000.0, 10_000_000.0), gt=0.0, doc="NAVs to size for, $")
-    kelly_fraction: float = param(0.25, gt=0.0, le=1.0, doc="fraction of full Kelly")
-    max_risk_pct: float = param(0.02, gt=0.0, le=1.0, doc="cap on NAV fraction at max loss per trade")
-    n_paths: int = param(4000, ge=100, le=1_000_000, doc="simulated paths (same paths for every spread)")
-    seed: int = param(42, ge=0, doc="seed of the shocks")
-    risk_free_rate: float = param(0.05, ge=-0.1, le=1.0, doc="risk-free rate, decimal")
-    dividend_yield: float = param(0.0, ge=0.0, le=1.0, doc="TLT dividend yield, decimal")
-    residual_noise: bool = param(False, doc="add the TLT regression's residual noise")
-    half_spread: float = param(0.02, ge=0.0, le=10.0, doc="model screening: half bid-ask per leg, $")
-    commission: float = param(0.65, ge=0.0, le=100.0, doc="commission per contract per leg, $")
-    top: int = param(10, ge=1, le=1000, doc="rows shown per table")
+    deltas: tuple[float, ...] = F.deltas()
+    widths: tuple[float, ...] = F.widths()
+    expiration_days: int = F.expiration_days()
+    min_dte: int = F.min_dte()
+    max_dte: int = F.max_dte()
+    min_delta: float = F.min_delta()
+    max_delta: float = F.max_delta()
+    min_pop: float = F.min_pop()
+    profit_target: float = F.profit_target()
+    loss_multiple: float = F.loss_multiple()
+    dte_close: int = F.dte_close()
+    rank_by: str = F.rank_by()
+    navs: tuple[float, ...] = F.navs()
+    kelly_fraction: float = F.kelly_fraction()
+    max_risk_pct: float = F.max_risk_pct()
+    n_paths: int = F.n_paths(4000)
+    seed: int = F.seed()
+    risk_free_rate: float = F.risk_free_rate()
+    dividend_yield: float = F.dividend_yield()
+    residual_noise: bool = F.residual_noise()
+    half_spread: float = F.half_spread()
+    commission: float = F.commission()
+    top: int = F.top()
 
     def __post_init__(self) -> None:
         validate(self)
@@ -100,20 +101,11 @@ class SpreadScreeningParams:
             )
         if not self.deltas or not self.widths or not self.navs:
             raise ParameterError("deltas, widths and navs need at least one value each")
-        if self.dte_close >= self.expiration_days:
-            raise ParameterError(
-                describe_bad_value(
-                    "dte_close", self.dte_close, f"an int < expiration_days={self.expiration_days}"
-                )
-            )
+        check_dte_close(self.dte_close, self.expiration_days)
 
     def rules(self) -> ExitRules:
-        """The exit rules applied to every candidate."""
-        return ExitRules(
-            profit_target_pct=self.profit_target,
-            loss_multiple=self.loss_multiple,
-            dte_threshold=self.dte_close,
-        )
+        """The exit rules applied to every candidate (DTE threshold in simulated trading days)."""
+        return exit_rules(self)
 
 
 #: column labels of the screening's two sources
@@ -220,7 +212,7 @@ def spread_screening_study(params: SpreadScreeningParams) -> SpreadScreeningStud
         cal,
         deltas=p.deltas,
         widths=p.widths,
-        expiration_days=p.expiration_days,
+        expiration_days=trading_days(p.expiration_days),
         settings=settings,
         fills=fills,
         **common,

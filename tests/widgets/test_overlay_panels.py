@@ -26,6 +26,7 @@ from tailkit.charts.overlay import (
 )
 from tailkit.data.synthetic import load_synthetic_history
 from tailkit.overlay import (
+    ExitGrid,
     FillModel,
     SimulationSettings,
     SizingRules,
@@ -35,6 +36,7 @@ from tailkit.overlay import (
     optimize_exits,
     spread_from_delta,
 )
+from tailkit.overlay.evaluate import trading_days
 from tailkit.studies.exit_optimization import ExitOptimizationParams, exit_optimization_study
 from tailkit.studies.overlay_calibration import OverlayCalibrationParams, overlay_calibration_study
 from tailkit.studies.overlay_inputs import load_calibration_input
@@ -210,7 +212,7 @@ def test_screening_study_matches_evaluate(screen_study):
         cal,
         deltas=p.deltas,
         widths=p.widths,
-        expiration_days=p.expiration_days,
+        expiration_days=trading_days(p.expiration_days),  # calendar days -> simulated trading days
         rules=p.rules(),
         min_pop=p.min_pop,
         settings=SimulationSettings(n_paths=p.n_paths, seed=p.seed),
@@ -264,7 +266,7 @@ def test_screening_panel_shows_errors():
 
 # ---------------------------------------------------------------- notebook 09
 
-_FAST_EXIT = {"n_paths": 1000}
+_FAST_EXIT = {"n_paths": 1000, "spread_type": "call"}  # the put of the CLI default passes nothing here
 
 
 @pytest.fixture(scope="module")
@@ -275,8 +277,11 @@ def exit_study():
 def test_exit_study_matches_optimize_exits(exit_study):
     p = exit_study.params
     cal = load_calibration_input("synthetic")
-    spread = spread_from_delta(cal, p.spread_type, p.delta, p.width, p.expiration_days)
-    ref = optimize_exits(cal, spread, settings=SimulationSettings(n_paths=p.n_paths, seed=p.seed))
+    spread = spread_from_delta(cal, p.spread_type, p.delta, p.width, trading_days(p.expiration_days))
+    grid = ExitGrid(
+        dte_thresholds=tuple(trading_days(d) for d in p.dte_thresholds)
+    )  # calendar -> trading days
+    ref = optimize_exits(cal, spread, grid=grid, settings=SimulationSettings(n_paths=p.n_paths, seed=p.seed))
     assert exit_study.spread == spread
     assert exit_study.optimization.to_dict()["best_params"] == ref.to_dict()["best_params"]
     assert exit_study.optimization.n_passing == ref.n_passing

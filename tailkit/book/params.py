@@ -1,0 +1,237 @@
+"""Parameters of the book's operations (the options of ``tailkit book ...``).
+
+One frozen dataclass per operation; the command line's options are generated from them. Money,
+strikes and prices are kept as the text the user typed: the book parses them to whole cents
+exactly (:mod:`tailkit.book.money`) and names the bad input when it cannot. Days are calendar
+days, the day count of the whole overlay (``tailkit evaluate --expiration``, ``optimize-exits``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tailkit.overlay.exits import ExitRules
+from tailkit.params import param, param_like, validate
+
+__all__ = [
+    "BookAccess",
+    "OrderParams",
+    "CloseParams",
+    "RollParams",
+    "SnapshotParams",
+    "ImportChainParams",
+    "MarkParams",
+    "NavSetParams",
+    "SizeParams",
+    "ExportParams",
+    "ImportParams",
+    "RulesUpdate",
+    "DemoParams",
+    "PositionsParams",
+    "AuditParams",
+    "STRATEGIES",
+    "EXIT_REASONS",
+]
+
+#: spread types of the book
+STRATEGIES: tuple[str, ...] = ("bull_put", "bear_call")
+#: why a position was closed
+EXIT_REASONS: tuple[str, ...] = ("manual", "profit_target", "loss_limit", "dte_threshold", "expiration")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BookAccess:
+    """Which book, and who writes to it."""
+
+    db: str | None = param(None, doc="book file (default: $TAILKIT_BOOK or ~/.tailkit/book.sqlite)")
+    actor: str | None = param(None, doc="name written to the audit log (default: OS user)")
+    reason: str = param("", doc="why, for the audit log")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrderParams:
+    """A credit-spread order (:func:`tailkit.book.positions.spread_order` validates it)."""
+
+    strategy: str = param(doc="spread type", choices=STRATEGIES)
+    short_strike: str = param(doc="short strike")
+    long_strike: str = param(doc="long strike")
+    expiry: str = param(doc="expiry date YYYY-MM-DD")
+    contracts: str = param(doc="number of spreads")
+    credit: str = param(doc="credit per share, e.g. 0.62")
+    underlying: str = param("TLT", doc="ticker")
+    entry_underlying: str | None = param(None, doc="underlying price at entry")
+    entry_iv: str | None = param(None, doc="short leg IV at entry, decimal")
+    entry_delta: str | None = param(None, doc="short leg delta at entry")
+    commission: str = param("0", doc="commissions paid, dollars")
+    tag: str = param("", doc="strategy tag")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CloseParams:
+    """Close an open position."""
+
+    position: int = param(ge=1, doc="position id")
+    price: str = param(doc="price paid per share to close")
+    exit_reason: str = param("manual", choices=EXIT_REASONS, doc="exit rule")
+    commission: str = param("0", doc="commissions paid, dollars")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RollParams(OrderParams):
+    """Close a position and open its replacement."""
+
+    position: int = param(ge=1, doc="position id to roll")
+    price: str = param(doc="price paid per share to close the old position")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SnapshotParams:
+    """The underlying's price and yields entered by hand."""
+
+    price: str = param(doc="underlying price")
+    time: str | None = param(None, doc="time (default now, UTC)")
+    yield_20y: str | None = param(None, doc="20y yield, decimal")
+    yield_30y: str | None = param(None, doc="30y yield, decimal")
+    underlying: str = param("TLT", doc="ticker")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImportChainParams:
+    """Import an option-chain CSV."""
+
+    file: str = param(doc="option-chain CSV")
+    underlying: str = param("TLT", doc="ticker of the chain")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MarkParams:
+    """Mark the open positions."""
+
+    as_of: str | None = param(None, doc="valuation date (default today, UTC)")
+    save: bool = param(False, doc="store the marks in the book")
+    json: bool = param(False, doc="print JSON")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NavSetParams:
+    """Record the NAV."""
+
+    amount: str = param(doc="NAV in dollars, e.g. 1000000")
+    note: str = param("", doc="note stored with the value")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SizeParams:
+    """Contracts for a new spread: fractional Kelly capped by a maximum share of NAV at risk."""
+
+    credit: str = param(doc="credit per share")
+    width: str = param(doc="strike width per share")
+    pop: float = param(ge=0.0, le=1.0, doc="probability of profit, 0..1")
+    win_loss: float | None = param(None, gt=0.0, doc="win/loss ratio (default credit/(width-credit))")
+    nav: str | None = param(None, doc="NAV (default: the book's latest)")
+    kelly_fraction: float | None = param(
+        None, gt=0.0, le=1.0, doc="fraction of Kelly (default: book setting)"
+    )
+    max_risk_pct: float | None = param(
+        None, gt=0.0, le=1.0, doc="cap, fraction of NAV at risk (default: book setting)"
+    )
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExportParams:
+    """Export the book."""
+
+    path: str = param(doc="JSON file or CSV folder")
+    format: str = param("json", choices=("json", "csv"), doc="format")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImportParams:
+    """Import an export into an empty book."""
+
+    path: str = param(doc="JSON file or CSV folder written by export")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RulesUpdate:
+    """Change the book's exit rules; fields left ``None`` keep their value (ranges of :class:`ExitRules`)."""
+
+    profit_target: float | None = param_like(
+        ExitRules, "profit_target_pct", None, doc="fraction of max profit"
+    )
+    loss_multiple: float | None = param_like(ExitRules, "loss_multiple", None, doc="multiple of the credit")
+    dte_close: int | None = param_like(
+        ExitRules, "dte_threshold", None, doc="close at this many calendar days to expiry or fewer (0 = off)"
+    )
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+    def changes(self) -> dict[str, float | int]:
+        """The :class:`ExitRules` fields this update sets."""
+        pairs = (
+            ("profit_target_pct", self.profit_target),
+            ("loss_multiple", self.loss_multiple),
+            ("dte_threshold", self.dte_close),
+        )
+        return {k: v for k, v in pairs if v is not None}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DemoParams:
+    """Make a demo book."""
+
+    force: bool = param(False, doc="add to a book that already holds records")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PositionsParams:
+    """List positions."""
+
+    status: str | None = param(None, choices=("open", "closed", "rolled"), doc="filter")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuditParams:
+    """Show the audit log."""
+
+    limit: int = param(50, ge=1, doc="last N events")
+
+    def __post_init__(self) -> None:
+        validate(self)
