@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 
 __all__ = [
     "TailkitError",
@@ -41,15 +40,16 @@ class InfeasibleError(TailkitError, ValueError):
 
 
 def _plain(value: Any) -> Any:
-    """``value`` with numpy scalars (also inside tuples, lists and dicts) turned into Python ones."""
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    if isinstance(value, np.generic):
-        return value.item()
+    """``value`` with numpy scalars (also inside tuples, lists and dicts) turned into Python ones.
+
+    numpy is not imported here (``tailkit --help`` imports this module and must stay light): a
+    numpy scalar is recognised by its module and converted with its own ``item()``.
+    """
+    if type(value).__module__ == "numpy" and hasattr(value, "item") and getattr(value, "ndim", None) == 0:
+        item = value.item()
+        if type(item).__module__ == "numpy":  # longdouble/clongdouble keep their type in item()
+            return complex(item) if getattr(item, "imag", 0) else float(item)
+        return item
     if type(value) in (tuple, list):
         return type(value)(_plain(v) for v in value)
     if type(value) is dict:
@@ -80,6 +80,7 @@ def describe_bad_value(name: str, value: Any, allowed: str) -> str:
     --------
     >>> describe_bad_value("vol", -0.2, "a float >= 0")
     'vol=-0.2 is not allowed: expected a float >= 0'
+    >>> import numpy as np
     >>> describe_bad_value("tlt_close", np.float64(-5.0), "a price > 0")
     'tlt_close=-5.0 is not allowed: expected a price > 0'
     """

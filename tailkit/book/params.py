@@ -29,6 +29,12 @@ __all__ = [
     "DemoParams",
     "PositionsParams",
     "AuditParams",
+    "MenuParams",
+    "QuoteParams",
+    "MarketParams",
+    "LegacyImportParams",
+    "LegacyExportParams",
+    "LEGACY_BOOK_NAME",
     "STRATEGIES",
     "EXIT_REASONS",
 ]
@@ -232,6 +238,79 @@ class AuditParams:
     """Show the audit log."""
 
     limit: int = param(50, ge=1, doc="last N events")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+#: book file next to the original tool's files when ``--data-dir`` is given without ``--db``
+LEGACY_BOOK_NAME = "tailkit_book.sqlite"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MenuParams:
+    """Open the interactive menu of the original portfolio manager."""
+
+    data_dir: str | None = param(
+        None,
+        doc=f"the original tool's data folder: imported on open, exported on quit "
+        f"(book: DIR/{LEGACY_BOOK_NAME} unless --db)",
+    )
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuoteParams:
+    """An option quote typed by hand (checked by :func:`tailkit.book.quotes.manual_quote`)."""
+
+    contract: str | None = param(
+        None, doc="contract, e.g. 'TLT 2025-02-21 P 88' (or --kind/--strike/--expiry)"
+    )
+    kind: str | None = param(None, choices=("put", "call"), doc="option type")
+    strike: str | None = param(None, doc="strike")
+    expiry: str | None = param(None, doc="expiry date YYYY-MM-DD")
+    underlying: str = param("TLT", doc="ticker (with --kind/--strike/--expiry)")
+    bid: str = param(doc="bid per share")
+    ask: str = param(doc="ask per share")
+    iv: str | None = param(None, doc="implied vol, decimal (default: implied from the mid)")
+    delta: str | None = param(None, doc="delta")
+    underlying_price: str | None = param(None, doc="underlying price (default: the latest snapshot)")
+    time: str | None = param(None, doc="quote time (default now, UTC)")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MarketParams:
+    """Show the market data: latest snapshot, snapshot history and option quotes."""
+
+    underlying: str = param("TLT", doc="ticker")
+    contract: str | None = param(None, doc="show every quote of this contract (its history)")
+    limit: int = param(20, ge=1, doc="snapshot history rows shown")
+    json: bool = param(False, doc="print JSON (everything)")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LegacyImportParams:
+    """Import the original tool's data folder (idempotent)."""
+
+    data_dir: str = param(doc="folder with positions.json, market_data.json, portfolio_nav.json")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LegacyExportParams:
+    """Write the book in the original tool's data-folder layout."""
+
+    data_dir: str = param(doc="folder to write the three JSON files to")
 
     def __post_init__(self) -> None:
         validate(self)

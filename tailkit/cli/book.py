@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from tailkit.cli._options import OPTION_NAMES, LazyParser, add_dataclass_options, params_from_args
-
 from tailkit.cli.book_menu import register_desk
 
 __all__ = ["register"]
@@ -404,7 +403,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add("demo", _demo, "make a demo book from the bundled SYNTHETIC data", _options("DemoParams"))
     add("positions", _positions, "list positions", _options("PositionsParams"))
     add("audit", _audit, "show the audit log", _options("AuditParams"))
-    book.set_defaults(func=register_desk(bsub))  # menu, quote, market, import-legacy, export-legacy
+    book.set_defaults(func=register_desk(add, _options, bsub))  # menu, quote, market, legacy folders
 
 
 def _lazy(parser: argparse.ArgumentParser, populate: Any) -> None:

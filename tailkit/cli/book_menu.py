@@ -38,9 +38,6 @@ from typing import Any
 
 __all__ = ["register_desk", "run_menu", "MENU"]
 
-_FMT = argparse.ArgumentDefaultsHelpFormatter
-#: book file next to the legacy files when ``--data-dir`` is given without ``--db``
-LEGACY_BOOK_NAME = "tailkit_book.sqlite"
 
 MENU: tuple[tuple[str, str], ...] = (
     ("1", "Dashboard (summary + alerts)"),
@@ -511,6 +508,8 @@ def _open(args: argparse.Namespace) -> Any:
     db = getattr(args, "db", None)
     data_dir = getattr(args, "data_dir", None)
     if db is None and data_dir is not None and args.book_command == "menu":
+        from tailkit.book.params import LEGACY_BOOK_NAME
+
         db = str(Path(data_dir).expanduser() / LEGACY_BOOK_NAME)
     return Book(db, actor=getattr(args, "actor", None))
 
@@ -571,23 +570,23 @@ def _export_legacy(args: argparse.Namespace) -> int:
     return 0
 
 
-def _common() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db", default=None, help="book file (default: $TAILKIT_BOOK or ~/.tailkit/book.sqlite)"
-    )
-    common.add_argument("--actor", default=None, help="name written to the audit log (default: OS user)")
-    common.add_argument("--reason", default="", help="why, for the audit log")
-    return common
-
-
-def register_desk(book_subparsers: argparse._SubParsersAction) -> Callable[[argparse.Namespace], int]:  # type: ignore[type-arg]
+def register_desk(
+    add: Callable[..., argparse.ArgumentParser],
+    options: Callable[[str], Any],
+    book_subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]  # argparse's private generic
+) -> Callable[[argparse.Namespace], int]:
     """Add ``menu``, ``quote``, ``market``, ``import-legacy`` and ``export-legacy`` to ``tailkit book``.
 
     Parameters
     ----------
+    add : callable
+        ``tailkit book``'s sub-command adder (``add(name, handler, help, options)``; it adds
+        ``--db``, ``--actor`` and ``--reason`` to every sub-command).
+    options : callable
+        ``options("QuoteParams")``: the options generated from a dataclass of
+        :mod:`tailkit.book.params`.
     book_subparsers : argparse._SubParsersAction
-        The sub-parsers of ``tailkit book``.
+        The sub-parsers of ``tailkit book`` (listed when there is no terminal).
 
     Returns
     -------
@@ -595,45 +594,26 @@ def register_desk(book_subparsers: argparse._SubParsersAction) -> Callable[[argp
         The handler of ``tailkit book`` with no sub-command: the menu when stdin and stdout
         are a terminal, else the list of sub-commands (exit status 2).
     """
-    common = _common()
-
-    def add(name: str, func: Any, help_text: str) -> argparse.ArgumentParser:
-        p = book_subparsers.add_parser(name, help=help_text, parents=[common], formatter_class=_FMT)
-        p.set_defaults(func=func)
-        return p
-
-    p = add("menu", _menu, "the interactive menu of the original portfolio manager")
-    p.add_argument(
-        "--data-dir",
-        default=None,
-        help=f"the original tool's data folder: imported on open, exported on quit (book: DIR/{LEGACY_BOOK_NAME} "
-        "unless --db)",
+    add("menu", _menu, "the interactive menu of the original portfolio manager", options("MenuParams"))
+    add(
+        "quote",
+        _quote,
+        "record an option quote by hand (stored like an imported chain row)",
+        options("QuoteParams"),
     )
-    p = add("quote", _quote, "record an option quote by hand (stored like an imported chain row)")
-    p.add_argument(
-        "--contract", default=None, help="contract, e.g. 'TLT 2025-02-21 P 88' (or --kind/--strike/--expiry)"
+    add("market", _market, "latest market data, snapshot history and option quotes", options("MarketParams"))
+    add(
+        "import-legacy",
+        _import_legacy,
+        "import the original tool's data folder (idempotent)",
+        options("LegacyImportParams"),
     )
-    p.add_argument("--kind", default=None, choices=["put", "call"], help="option type")
-    p.add_argument("--strike", default=None, help="strike")
-    p.add_argument("--expiry", default=None, help="expiry date YYYY-MM-DD")
-    p.add_argument("--underlying", default="TLT", help="ticker (with --kind/--strike/--expiry)")
-    p.add_argument("--bid", required=True, help="bid per share")
-    p.add_argument("--ask", required=True, help="ask per share")
-    p.add_argument("--iv", default=None, help="implied vol, decimal (default: implied from the mid)")
-    p.add_argument("--delta", default=None, help="delta")
-    p.add_argument("--underlying-price", default=None, help="underlying price (default: the latest snapshot)")
-    p.add_argument("--time", default=None, help="quote time (default now, UTC)")
-    p = add("market", _market, "latest market data, snapshot history and option quotes")
-    p.add_argument("--underlying", default="TLT", help="ticker")
-    p.add_argument("--contract", default=None, help="show every quote of this contract (its history)")
-    p.add_argument("--limit", type=int, default=20, help="snapshot history rows shown")
-    p.add_argument("--json", action="store_true", help="print JSON (everything)")
-    p = add("import-legacy", _import_legacy, "import the original tool's data folder (idempotent)")
-    p.add_argument(
-        "--data-dir", required=True, help="folder with positions.json, market_data.json, portfolio_nav.json"
+    add(
+        "export-legacy",
+        _export_legacy,
+        "write the book in the original tool's data-folder layout",
+        options("LegacyExportParams"),
     )
-    p = add("export-legacy", _export_legacy, "write the book in the original tool's data-folder layout")
-    p.add_argument("--data-dir", required=True, help="folder to write the three JSON files to")
 
     def no_command(args: argparse.Namespace) -> int:
         if sys.stdin.isatty() and sys.stdout.isatty():
