@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 __all__ = [
     "TailkitError",
     "ParameterError",
