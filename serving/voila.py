@@ -50,6 +50,7 @@ class XsrfCookieIdentityProvider(PasswordIdentityProvider):
     """
 
     async def get_user(self, handler):  # type: ignore[no-untyped-def]
+        """Return the user as Jupyter Server does; on a Voila app page, also set ``_xsrf``."""
         user = super().get_user(handler)
         if inspect.isawaitable(user):
             user = await user
@@ -73,6 +74,7 @@ class PoolKeepingKernelManager(AsyncMappingKernelManager):
         return ids
 
     async def cull_kernel_if_idle(self, kernel_id: str) -> None:
+        """Cull ``kernel_id`` as Jupyter Server does, unless it waits in a preheat pool."""
         if kernel_id in self._pooled_kernel_ids():
             return
         await super().cull_kernel_if_idle(kernel_id)
