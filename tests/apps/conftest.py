@@ -15,7 +15,7 @@ Reuse them from any test in ``tests/apps``::
   yielded once every preheated app's pool kernel has executed its notebook, so a test's first
   page view measures what a person gets from a running server. ``voila_server.url(name)`` is
   ``/voila/render/<name>.ipynb``; ``voila_server.kernel_pids()`` lists the live kernels.
-* ``chromium_context`` (session): ``/usr/bin/chromium`` (never ``playwright install``) driven by
+* ``chromium_context`` (module): ``/usr/bin/chromium`` (never ``playwright install``) driven by
   playwright's sync API in a fresh temporary user-data-dir.
 * ``app_page`` (function): a new page whose every request to a host other than 127.0.0.1 is
   aborted and recorded in ``blocked_requests``; console errors land in ``console_errors``.
@@ -23,10 +23,10 @@ Reuse them from any test in ``tests/apps``::
   Voila has finished executing it and ``ready`` is visible, and returns the page.
 
 Every test item marked ``browser`` in this folder is put in the xdist group ``"voila"`` so that
-``pytest -n 2 --dist loadgroup`` can run them on one worker against one server. With the pinned
-pytest 9 + pytest-xdist 3.8 the grouping has no effect (xdist tags ``item._nodeid``, which
-pytest 9 no longer reads), so each worker that runs a browser test starts its own server on
-its own port: correct, only slower.
+``pytest -n 2 --dist loadgroup`` can run them on one worker. With the pinned pytest 9 +
+pytest-xdist 3.8 the grouping has no effect (xdist tags ``item._nodeid``, which pytest 9 no
+longer reads). Either way each test module starts its own server (module-scoped fixtures), so
+one module's closed tabs and kernel counts never disturb another's.
 """
 
 from __future__ import annotations
