@@ -53,7 +53,9 @@ test: $(STAMP) browser lint
 app: $(STAMP)
 	@echo "tailkit apps (index: http://$(HOST):$(PORT)/):"
 	@for nb in notebooks/apps/*.ipynb; do echo "  http://$(HOST):$(PORT)/voila/render/$$(basename $$nb)"; done
-	$(BIN)/voila notebooks/apps --no-browser --Voila.ip=$(HOST) --port=$(PORT)
+	@echo "serving config: serving/voila.py (preheated kernels except book_review; idle kernels culled after 1 h; VOILA_ARGS to override)"
+	$(BIN)/voila notebooks/apps --no-browser --Voila.ip=$(HOST) --port=$(PORT) \
+	  --Voila.config_file_paths=serving $(VOILA_ARGS)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ip=$(HOST) --no-browser

@@ -10,6 +10,7 @@ them with no widget state and no network.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
@@ -120,13 +121,140 @@ def _batch_environment() -> Any:
                 os.environ[k] = v
 
 
+#: nbconvert "lab" HTML without the CDN scripts: no require.js (nothing in the page uses it), no
+#: widget manager (widget outputs are replaced by a static rendering of their initial state),
+#: MathJax only when the notebook has math, mermaid.js only when it has a mermaid diagram
+_STANDALONE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}
+{%- if resources.tailkit_uses_math -%}{{ super() }}{%- endif -%}
+{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}
+{%- if resources.tailkit_uses_mermaid -%}{{ super() }}{%- endif -%}
+{%- endblock html_head_js_mermaidjs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+"""
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+_WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+_MATH = re.compile(r"\$\$|\\\(|\\\[|\\begin\{|(?<![\w$])\$[^\s$][^$\n]*?(?<!\s)\$(?![\w$])")
+_CONTAINERS = frozenset(
+    {"VBoxModel", "HBoxModel", "BoxModel", "GridBoxModel", "AccordionModel", "TabModel", "StackModel"}
+)
+
+
+def _uses_math(nb: Any) -> bool:
+    """True when a markdown cell or an output carries LaTeX math (the export then needs MathJax)."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and _MATH.search(cell.source):
+            return True
+        for output in cell.get("outputs", []):
+            if "text/latex" in output.get("data", {}):
+                return True
+    return False
+
+
+def _uses_mermaid(nb: Any) -> bool:
+    """True when a markdown cell or an output holds a mermaid diagram (it then needs mermaid.js)."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and "```mermaid" in cell.source:
+            return True
+        if any("text/vnd.mermaid" in o.get("data", {}) for o in cell.get("outputs", [])):
+            return True
+    return False
+
+
+def _static_output_html(output: Mapping[str, Any]) -> str:
+    import html
+
+    data = output.get("data", {})
+    if "text/html" in data:
+        return "".join(data["text/html"])
+    if "image/svg+xml" in data:
+        return "".join(data["image/svg+xml"])
+    if "image/png" in data:
+        return f'<img src="data:image/png;base64,{"".join(data["image/png"]).strip()}">'
+    text = output.get("text") or data.get("text/plain") or ""
+    return f"<pre>{html.escape(''.join(text))}</pre>" if text else ""
+
+
+def _static_widget_html(model_id: str, models: Mapping[str, Any], depth: int = 0) -> str:
+    """HTML of widget ``model_id`` as the saved state shows it (no JavaScript, no network)."""
+    import html
+
+    model = models.get(model_id)
+    if model is None or depth > 50:
+        return ""
+    name, state = model.get("model_name", ""), model.get("state", {})
+    desc = html.escape(str(state.get("description", "") or ""))
+    if state.get("layout") and str(state["layout"]).startswith("IPY_MODEL_"):
+        layout = models.get(str(state["layout"])[10:], {}).get("state", {})
+        if layout.get("display") == "none" or layout.get("visibility") == "hidden":
+            return ""
+    if name in _CONTAINERS:
+        parts = [_static_widget_html(str(c)[10:], models, depth + 1) for c in state.get("children", [])]
+        style = "display:flex;flex-wrap:wrap;gap:8px;align-items:flex-start" if name == "HBoxModel" else ""
+        return f'<div style="{style}">' + "".join(parts) + "</div>"
+    if name in ("HTMLModel", "HTMLMathModel"):
+        label = f"<span>{desc}</span> " if desc else ""
+        return f"<div>{label}{state.get('value', '')}</div>"
+    if name == "LabelModel":
+        return f"<div>{html.escape(str(state.get('value', '')))}</div>"
+    if name == "OutputModel":
+        return "<div>" + "".join(_static_output_html(o) for o in state.get("outputs", [])) + "</div>"
+    if name in ("ButtonModel", "FileUploadModel"):
+        return f"<button disabled>{desc}</button>"
+    if "_options_labels" in state:
+        labels = list(state.get("_options_labels", []))
+        index = state.get("index")
+        picked = index if isinstance(index, list | tuple) else [index]
+        value = ", ".join(str(labels[i]) for i in picked if isinstance(i, int) and 0 <= i < len(labels))
+        return f"<div><b>{desc}</b> {html.escape(value)}</div>"
+    if "value" in state:
+        return f"<div><b>{desc}</b> {html.escape(str(state['value']))}</div>"
+    return f"<div><i>{html.escape(name.removesuffix('Model') or 'widget')}: interactive only</i></div>"
+
+
+def _widgets_to_static(nb: Any) -> None:
+    """Replace every widget output of ``nb`` by a static rendering of its saved initial state."""
+    state = nb.metadata.get("widgets", {}).get(_WIDGET_STATE, {}).get("state", {})
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get(_WIDGET_VIEW)
+            if view is None:
+                continue
+            body = _static_widget_html(str(view.get("model_id", "")), state)
+            if not body:
+                body = "".join(output["data"].get("text/plain", "")) or "(interactive panel)"
+                body = f"<pre>{body}</pre>"
+            note = (
+                "<p><i>Initial state of the interactive panel (static; run the notebook to use it).</i></p>"
+            )
+            output["data"] = {"text/html": note + body}
+    nb.metadata.pop("widgets", None)
+
+
 def export_html(executed: str | Path, html_path: str | Path) -> None:
-    """Write a standalone HTML rendering of an executed notebook (atomically)."""
+    """Write a standalone HTML rendering of an executed notebook (atomically).
+
+    The page loads nothing from the network: nbconvert's "lab" template without require.js
+    and the widget manager (both from CDNs), MathJax only when the notebook contains math,
+    mermaid.js only when it contains a mermaid diagram, and
+    each widget output replaced by a static rendering of its saved initial state.
+    """
+    import jinja2
     import nbformat
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(str(executed), as_version=4)
-    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    _widgets_to_static(nb)
+    exporter = HTMLExporter(
+        template_name="lab",
+        template_file="tailkit_standalone.html.j2",
+        extra_loaders=[jinja2.DictLoader({"tailkit_standalone.html.j2": _STANDALONE_TEMPLATE})],
+    )
+    body, _ = exporter.from_notebook_node(
+        nb, resources={"tailkit_uses_math": _uses_math(nb), "tailkit_uses_mermaid": _uses_mermaid(nb)}
+    )
     atomic_write_text(html_path, body)
 
 

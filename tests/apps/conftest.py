@@ -9,12 +9,13 @@ Reuse them from any test in ``tests/apps``::
         ...
         blocked_requests.assert_none()
 
-* ``voila_server`` (session): ``voila notebooks/apps`` on a free port of 127.0.0.1, started with a
-  clean environment in its own process group, killed at teardown. ``voila_server.url(name)``
-  is ``/voila/render/<name>.ipynb``. Voila starts a kernel and executes the notebook on the
-  first request of each page, so the first load of an app takes a while (kernel start, numba
-  compilation): :data:`APP_LOAD_TIMEOUT_MS` allows for it.
-* ``chromium_context`` (session): ``/usr/bin/chromium`` (never ``playwright install``) driven by
+* ``voila_server`` (module): ``voila notebooks/apps`` with the repository's serving configuration
+  (``serving/voila.py``, as ``make app``) on a free port of 127.0.0.1, started with a clean
+  environment in its own process group, killed at teardown; one server per test module. It is
+  yielded once every preheated app's pool kernel has executed its notebook, so a test's first
+  page view measures what a person gets from a running server. ``voila_server.url(name)`` is
+  ``/voila/render/<name>.ipynb``; ``voila_server.kernel_pids()`` lists the live kernels.
+* ``chromium_context`` (module): ``/usr/bin/chromium`` (never ``playwright install``) driven by
   playwright's sync API in a fresh temporary user-data-dir.
 * ``app_page`` (function): a new page whose every request to a host other than 127.0.0.1 is
   aborted and recorded in ``blocked_requests``; console errors land in ``console_errors``.
@@ -25,10 +26,10 @@ A missing voila, Chromium or playwright skips the browser tests on a workstation
 them when the ``CI`` environment variable is set, so a CI run never passes without them.
 
 Every test item marked ``browser`` in this folder is put in the xdist group ``"voila"`` so that
-``pytest -n 2 --dist loadgroup`` can run them on one worker against one server. With the pinned
-pytest 9 + pytest-xdist 3.8 the grouping has no effect (xdist tags ``item._nodeid``, which
-pytest 9 no longer reads), so each worker that runs a browser test starts its own server on
-its own port: correct, only slower.
+``pytest -n 2 --dist loadgroup`` can run them on one worker. With the pinned pytest 9 +
+pytest-xdist 3.8 the grouping has no effect (xdist tags ``item._nodeid``, which pytest 9 no
+longer reads). Either way each test module starts its own server (module-scoped fixtures), so
+one module's closed tabs and kernel counts never disturb another's.
 """
 
 from __future__ import annotations
@@ -52,16 +53,24 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 APPS_DIR = REPO / "notebooks" / "apps"
-VOILA = REPO / ".venv" / "bin" / "voila"
+#: voila of the repository's .venv, else of the interpreter running the tests (a shared venv)
+VOILA = next(
+    (p for p in (REPO / ".venv" / "bin" / "voila", Path(sys.executable).parent / "voila") if p.exists()),
+    REPO / ".venv" / "bin" / "voila",
+)
+#: the serving configuration ``make app`` uses (preheated pools, culling, _xsrf cookie, template)
+SERVING_CONFIG_DIR = REPO / "serving"
+#: apps whose kernel pool Voila fills at start-up (serving/voila.py preheats all but book_review)
+PREHEATED_APPS = ("risk_review", "spread_explorer")
 CHROMIUM = Path("/usr/bin/chromium")
 SERVER_START_TIMEOUT_S = 90.0
 #: first render of an app: kernel start + every cell executed + numba compilation on 2 busy cores
 APP_LOAD_TIMEOUT_MS = 240_000
 #: hosts a page may talk to; everything else is aborted and recorded
 LOCAL_HOSTS = frozenset({"127.0.0.1"})
-#: aborted requests known not to matter: every Voila template (lab, classic, reveal) links the
-#: Font Awesome icon stylesheet from jsdelivr; our apps use no icons, so nothing changes offline.
-HARMLESS_EXTERNAL = ("https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@",)
+#: aborted requests known not to matter: none (serving/'s "tailkit" template drops the Font
+#: Awesome links of Voila's lab template)
+HARMLESS_EXTERNAL: tuple[str, ...] = ()
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -106,6 +115,38 @@ class VoilaServer:
         """Return the URL rendering ``notebooks/apps/<name>.ipynb``."""
         stem = name.removesuffix(".ipynb")
         return f"{self.base_url}/voila/render/{stem}.ipynb"
+
+    def kernel_pids(self) -> list[int]:
+        """Process ids of the kernels this server runs (its ``ipykernel`` child processes).
+
+        Voila serves no kernel listing (``/api/kernels`` is 404 in the standalone app), and
+        jupyter_client starts each kernel in its own session, so the kernels are found as the
+        server's child processes.
+        """
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if int(stat[1]) == self.process.pid and b"ipykernel" in cmdline:
+                pids.append(int(entry.name))
+        return sorted(pids)
+
+    def wait_for_log(self, text: str, count: int, timeout_s: float) -> None:
+        """Wait until ``text`` appears at least ``count`` times in the server's log."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            log = self.log_path.read_text(encoding="utf-8", errors="replace")
+            if log.count(text) >= count:
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.5)
+        raise RuntimeError(f"{text!r} not seen {count} times in {timeout_s:.0f} s; log:\n{self.log_tail()}")
 
     def log_tail(self, n_chars: int = 4000) -> str:
         """Return the end of the server's combined stdout/stderr (for failure messages)."""
@@ -177,7 +218,39 @@ def _missing_tool(reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+def _wait_for_pools(server: VoilaServer) -> None:
+    """Wait until every preheated app's pool kernel has executed its notebook.
+
+    Voila logs "Kernel pool ... is filled" when a pool kernel has started, before it has run
+    the notebook; each app's notebook ends with ``display(panel.widget)``, so the pool is ready
+    once one execution per preheated app has finished (the kernels go idle).
+    """
+    server.wait_for_log("is filled with", len(PREHEATED_APPS), SERVER_START_TIMEOUT_S)
+    deadline = time.monotonic() + APP_LOAD_TIMEOUT_MS / 1000
+    while time.monotonic() < deadline:
+        pids = server.kernel_pids()
+        if len(pids) >= len(PREHEATED_APPS) and all(_cpu_idle(pid) for pid in pids):
+            return
+        time.sleep(1.0)
+    raise RuntimeError(f"the preheated kernels did not settle; log:\n{server.log_tail()}")
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_idle(pid: int, window_s: float = 1.0) -> bool:
+    """True when process ``pid`` used (almost) no CPU during ``window_s`` seconds."""
+    try:
+        before = _cpu_seconds(pid)
+        time.sleep(window_s)
+        return _cpu_seconds(pid) - before < 0.05 * window_s
+    except (OSError, IndexError):
+        return False
+
+
+@pytest.fixture(scope="module")
 def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
     """Start ``voila notebooks/apps`` on a free 127.0.0.1 port; stop its process group at teardown."""
     if not VOILA.exists():
@@ -193,6 +266,7 @@ def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServ
         "--no-browser",
         f"--port={port}",
         "--Voila.ip=127.0.0.1",
+        f"--Voila.config_file_paths={SERVING_CONFIG_DIR}",
         "--VoilaConfiguration.show_tracebacks=True",
     ]
     with open(log_path, "wb") as log:
@@ -208,12 +282,13 @@ def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServ
     server = VoilaServer(base_url=f"http://127.0.0.1:{port}", process=process, log_path=log_path)
     try:
         _wait_until_answering(server, SERVER_START_TIMEOUT_S)
+        _wait_for_pools(server)
         yield server
     finally:
         _stop(process)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """A headless Chromium (the system ``/usr/bin/chromium``) in a fresh user-data-dir."""
     if not CHROMIUM.exists():
@@ -249,8 +324,7 @@ class BlockedRequests:
     def assert_none(self, allowed_prefixes: tuple[str, ...] = HARMLESS_EXTERNAL) -> None:
         """Fail if the page tried to reach any host but 127.0.0.1 (beyond ``allowed_prefixes``).
 
-        By default only Voila's own Font Awesome stylesheet links (:data:`HARMLESS_EXTERNAL`)
-        are tolerated; pass ``allowed_prefixes=()`` to tolerate nothing.
+        By default nothing is tolerated (:data:`HARMLESS_EXTERNAL` is empty).
         """
         offending = [u for u in self.urls if not u.startswith(allowed_prefixes)]
         assert not offending, f"requests left 127.0.0.1 (aborted): {offending}"

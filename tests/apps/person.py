@@ -44,3 +44,30 @@ def chart_png(page, container: str, drawn: str, timeout_ms: float, settle_ms: in
     page.wait_for_selector(drawn, state="attached", timeout=timeout_ms)
     page.wait_for_timeout(settle_ms)
     return page.locator(container).first.screenshot()
+
+
+def shown_value(text: str) -> tuple[float, float]:
+    """The number a cell shows and half a unit of its last digit (its display resolution).
+
+    ``"1,234.56"`` -> (1234.56, 0.005); ``"+800.00"`` -> (800.0, 0.005); ``"12.3%"`` ->
+    (0.123, 0.0005); ``"1,235"`` -> (1235.0, 0.5).
+    """
+    s = text.strip().replace(",", "").replace("\u2212", "-")
+    pct = s.endswith("%")
+    s = s.rstrip("%").strip()
+    decimals = len(s.split(".", 1)[1]) if "." in s else 0
+    value, half = float(s), 0.5 * 10.0**-decimals
+    return (value / 100.0, half / 100.0) if pct else (value, half)
+
+
+def assert_shows(page, metric: str, expected: float, container: str = ".tailkit-metrics") -> None:
+    """Assert ``metric`` shows ``expected`` (a direct library result) to its displayed precision.
+
+    The displayed number must equal ``expected`` rounded to the digits shown: off by at most
+    half a unit of the last digit (plus 1e-9 relative for binary rounding), not a range.
+    """
+    text = page.locator(f"{container} [data-metric='{metric}']").inner_text().strip()
+    value, half = shown_value(text)
+    assert abs(value - expected) <= half + 1e-9 * abs(expected), (
+        f"{metric} shows {text!r}; the library gives {expected!r}"
+    )

@@ -6,8 +6,9 @@ for the NAV. The test then, as a person would: sets the NAV, adds a bull put spr
 the form and sees it in the positions table, uploads a (SYNTHETIC) option chain quoted today
 and sees the position marked with a profit-target exit signal, closes it, and finally opens
 the SQLite file to check it holds exactly those operations and their audit events. Every
-request to a host other than 127.0.0.1 is aborted and asserted absent. The first render time
-is printed (not asserted). Screenshots: ``/tmp/tailkit-book-review-*.png``.
+request to a host other than 127.0.0.1 is aborted and asserted absent. NAV and open risk are
+asserted against :func:`tailkit.studies.book_review.book_review` of the same book file. The
+first render time is printed (not asserted); book_review is not preheated (serving/voila.py). Screenshots: ``/tmp/tailkit-book-review-*.png``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from datetime import UTC, datetime
 import pytest
 
 from tailkit.data import write_option_chain
+from tailkit.studies.book_review import BookReviewParams, book_review, open_review_book
 from tailkit.synthetic.chain import synthetic_option_chain
+
+from .person import assert_shows
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -31,6 +35,17 @@ TIMEOUT_MS = 90_000
 def _book_file(voila_server):
     # conftest starts voila with HOME=<tmp>/home; the app's default book lives under it
     return voila_server.log_path.parent / "home" / ".tailkit" / "book.sqlite"
+
+
+def _assert_headline(page, book_file) -> None:
+    """NAV and open risk on screen equal tailkit's review of the same book file."""
+    book = open_review_book(BookReviewParams(db_path=str(book_file), actor="test"))
+    try:
+        totals = book_review(book).marks.totals
+    finally:
+        book.close()
+    assert_shows(page, "nav", totals.nav, container=".tailkit-dashboard")
+    assert_shows(page, "open_risk", totals.open_risk, container=".tailkit-dashboard")
 
 
 def _fill(page, css: str, value: str) -> None:
@@ -76,6 +91,7 @@ def test_book_review_in_browser(open_app, voila_server, blocked_requests, consol
     row.wait_for(state="visible", timeout=TIMEOUT_MS)
     assert "110/105" in row.inner_text()
     assert not page.locator(".tailkit-positions tr.tailkit-signal").count()
+    _assert_headline(page, book_file)
 
     # upload the chain: the position is marked and the profit target fires (credit 2.00, mark ~0.4)
     with page.expect_file_chooser(timeout=TIMEOUT_MS) as chooser:

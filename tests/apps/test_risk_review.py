@@ -1,22 +1,27 @@
 """The risk review app: its panel headless, and in a real voila server and headless Chromium.
 
 Checks: the app loads with the bundled demo portfolio and draws its charts offline (every
-request to a host other than 127.0.0.1 is aborted; only Voila's own Font Awesome stylesheet
-link is tolerated); typing a lower confidence and pressing Enter lowers VaR and ES and redraws
+request to a host other than 127.0.0.1 is aborted; none tolerated); typing a lower confidence and pressing Enter lowers VaR and ES and redraws
 the contribution chart; choosing the parametric method from the dropdown changes the
-figures; a weight list that does not match the tickers shows the error message, and fixing it
+figures; VaR and ES are asserted against :func:`run_risk_study` on the same inputs, to the
+digits shown, at every step; a weight list that does not match the tickers shows the error message, and fixing it
 brings the numbers back. Screenshots go to ``/tmp/tailkit-risk-review-*.png``.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import time
+
 import pytest
+
+from tailkit.studies.risk_review import RiskReviewParams, run_risk_study
 
 from .person import (
     METRIC,
     RENDER_FAILURES,
+    assert_shows,
     chart_png,
-    metric_number,
     metric_text,
     type_into,
     wait_metric_change,
@@ -29,6 +34,13 @@ TIMEOUT_MS = 90_000
 
 def _chart_png(page) -> bytes:
     return chart_png(page, ".tailkit-contrib-chart", CONTRIB_DRAWN, TIMEOUT_MS, settle_ms=800)
+
+
+def _assert_headline(page, params: RiskReviewParams) -> None:
+    """VaR and ES on screen equal tailkit's risk study of the same inputs (to the digits shown)."""
+    study = run_risk_study(params)
+    assert_shows(page, "var", study.var.var)
+    assert_shows(page, "es", study.var.es)
 
 
 def test_panel_headless():
@@ -52,12 +64,16 @@ def test_panel_headless():
 @pytest.mark.browser
 @pytest.mark.slow
 def test_risk_review_in_browser(open_app, blocked_requests, console_errors):
+    t0 = time.perf_counter()
     page = open_app(APP, ready=METRIC.format("var"))
+    page.wait_for_selector(CONTRIB_DRAWN, state="attached", timeout=TIMEOUT_MS)
+    print(f"\nrisk_review first chart: {time.perf_counter() - t0:.1f} s (preheated kernel)")
 
     # initial state: 99% 1-day historical VaR of the demo book, charts drawn offline
     assert page.locator(".tailkit-control-method select").input_value() == "historical"
     var0, es0 = metric_text(page, "var"), metric_text(page, "es")
-    assert 0 < metric_number(page, "var") <= metric_number(page, "es") < 1_000_000
+    params = RiskReviewParams()
+    _assert_headline(page, params)
     assert page.locator(CONTRIB_DRAWN).count() > 0, "the contribution chart was not drawn"
     assert page.locator(".tailkit-stress-chart svg, .tailkit-stress-chart canvas").count() > 0
     assert "GFC" in page.locator(".tailkit-stress").inner_text()
@@ -72,6 +88,7 @@ def test_risk_review_in_browser(open_app, blocked_requests, console_errors):
     es1 = wait_metric_change(page, "es", es0, TIMEOUT_MS)
     assert float(var1.replace(",", "")) < float(var0.replace(",", ""))
     assert float(es1.replace(",", "")) < float(es0.replace(",", ""))
+    _assert_headline(page, dataclasses.replace(params, confidence=0.95))
     chart1 = _chart_png(page)
     assert chart1 != chart0, "the contribution chart did not change with the confidence"
 
@@ -80,6 +97,7 @@ def test_risk_review_in_browser(open_app, blocked_requests, console_errors):
     var2 = wait_metric_change(page, "var", var1, TIMEOUT_MS)
     assert var2 != var1
     assert "parametric" in page.locator(".tailkit-metrics").inner_text()
+    _assert_headline(page, dataclasses.replace(params, confidence=0.95, method="parametric"))
     page.screenshot(path="/tmp/tailkit-risk-review-2-parametric.png", full_page=True)
 
     # two weights for four tickers: the message, and no stale figures
@@ -95,6 +113,8 @@ def test_risk_review_in_browser(open_app, blocked_requests, console_errors):
     error.wait_for(state="hidden", timeout=TIMEOUT_MS)
     page.locator(".tailkit-metrics").wait_for(state="visible", timeout=TIMEOUT_MS)
     assert metric_text(page, "var") != var2
+    fixed = dataclasses.replace(params, confidence=0.95, method="parametric", weights=(0.5, 0.5, 0.0, 0.0))
+    _assert_headline(page, fixed)
     assert page.locator(CONTRIB_DRAWN).count() > 0
     page.screenshot(path="/tmp/tailkit-risk-review-4-fixed.png", full_page=True)
 

@@ -1,19 +1,28 @@
 """The spread explorer app in a real voila server and headless Chromium, driven like a person.
 
 Checks: the app loads and draws its chart offline (every request to a host other than
-127.0.0.1 is aborted; only Voila's own Font Awesome stylesheet link is tolerated), typing a
+127.0.0.1 is aborted, none tolerated), typing a
 new IV and pressing Enter changes the credit and the probability of profit and redraws the
 chart, switching put -> call works, and a bad strike order shows the ParameterError message.
-Screenshots go to ``/tmp/tailkit-spread-explorer-*.png``.
+Credit, probability of profit and max loss are asserted against
+:func:`tailkit.pricing.credit_spread_metrics` on the same inputs, to the digits shown; the time
+to the first chart is printed. Screenshots go to ``/tmp/tailkit-spread-explorer-*.png``.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import time
+
 import pytest
+
+from tailkit.pricing import credit_spread_metrics
+from tailkit.studies.spread_explorer import SpreadExplorerParams
 
 from .person import (
     METRIC,
     RENDER_FAILURES,
+    assert_shows,
     chart_png,
     metric_number,
     metric_text,
@@ -33,14 +42,27 @@ def _chart_png(page) -> bytes:
     return chart_png(page, ".tailkit-chart", CHART_DRAWN, TIMEOUT_MS, settle_ms=500)
 
 
+def _assert_headline(page, p: SpreadExplorerParams) -> None:
+    """Credit, probability of profit and max loss on screen equal tailkit's for ``p``."""
+    ref = credit_spread_metrics(
+        p.kind, p.short_strike, p.long_strike, p.spot, p.days_to_expiry / 365.0, p.rate, p.iv
+    )
+    assert_shows(page, "credit", ref.credit)
+    assert_shows(page, "pop", ref.pop)
+    assert_shows(page, "max_loss", ref.max_loss)
+
+
 def test_spread_explorer_in_browser(open_app, blocked_requests, console_errors):
+    t0 = time.perf_counter()
     page = open_app(APP, ready=METRIC.format("credit"))
+    page.wait_for_selector(CHART_DRAWN, state="attached", timeout=TIMEOUT_MS)
+    print(f"\nspread_explorer first chart: {time.perf_counter() - t0:.1f} s (preheated kernel)")
 
     # initial state: the default 95/90 put credit spread, a chart drawn offline
     assert page.locator(".tailkit-control-kind select").input_value() == "put"
     credit0, pop0 = metric_text(page, "credit"), metric_text(page, "pop")
-    assert 0.0 < float(credit0) < 5.0
-    assert 0.0 < metric_number(page, "pop") < 100.0
+    params = SpreadExplorerParams()
+    _assert_headline(page, params)
     page.wait_for_selector(CHART_DRAWN, state="attached", timeout=TIMEOUT_MS)
     if page.locator(".tailkit-chart svg.marks").count():  # SVG renderer: the three P&L curves
         assert page.locator(".tailkit-chart svg.marks g.mark-line path").count() >= 3
@@ -55,6 +77,7 @@ def test_spread_explorer_in_browser(open_app, blocked_requests, console_errors):
     assert float(credit1) > float(credit0)
     assert metric_number(page, "pop") < float(pop0.rstrip("%"))
     assert pop1 != pop0
+    _assert_headline(page, dataclasses.replace(params, iv=0.35))
     chart1 = _chart_png(page)
     assert chart1 != chart0, "the chart did not change with the IV"
 
@@ -77,6 +100,9 @@ def test_spread_explorer_in_browser(open_app, blocked_requests, console_errors):
         timeout=TIMEOUT_MS,
     )
     assert metric_number(page, "breakeven") > 105.0
+    _assert_headline(
+        page, dataclasses.replace(params, iv=0.35, kind="call", short_strike=105.0, long_strike=110.0)
+    )
     assert "Call credit spread" in page.locator(".tailkit-metrics").inner_text()
     assert page.locator(CHART_DRAWN).count() > 0
     assert _chart_png(page) != chart1
