@@ -66,7 +66,10 @@ def cumulative_returns_chart(returns: pd.Series | pd.DataFrame, *, title: str | 
 
 
 def drawdown_chart(returns: pd.Series | pd.DataFrame, *, title: str | None = None) -> alt.Chart:
-    """Underwater curves: drawdown from the running peak (a negative fraction).
+    """Underwater curves: drawdown from the running peak (a negative fraction), lines only.
+
+    Several strategies' filled areas overlap into a muddy brown; lines in distinct colours
+    stay readable. The y domain runs from the deepest drawdown to 0.
 
     Parameters
     ----------
@@ -82,12 +85,18 @@ def drawdown_chart(returns: pd.Series | pd.DataFrame, *, title: str | None = Non
     nav = (1.0 + _frame(returns).fillna(0.0)).cumprod()
     dd = nav / np.maximum(nav.cummax(), 1.0) - 1.0
     data = _long(dd, "drawdown")
+    deepest = min(float(data["drawdown"].min()), -1e-4)
     return (
         alt.Chart(data, title=title or "Drawdown from peak")
-        .mark_area(opacity=0.35, line=True)
+        .mark_line(strokeWidth=1.2)
         .encode(
             x=alt.X("date:T", title="date"),
-            y=alt.Y("drawdown:Q", title="drawdown", axis=alt.Axis(format="%"), stack=None),
+            y=alt.Y(
+                "drawdown:Q",
+                title="drawdown from peak",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[deepest, 0.0], nice=False),
+            ),
             color=alt.Color("series:N", title="strategy"),
             tooltip=["series:N", alt.Tooltip("date:T"), alt.Tooltip("drawdown:Q", format=".1%")],
         )
