@@ -185,9 +185,10 @@ def parse_percent(name: str, typed: Any, *, label: str | None = None) -> ParsedI
     allowed = "a percentage such as 20%, 20 or 0.20"
     text = typed.strip() if isinstance(typed, str) else typed
     if isinstance(text, str) and text.endswith("%"):
-        value = _read_number(name, text[:-1].strip(), allowed) / 100.0 if text[:-1].strip() else None
-        if value is None:
-            raise ParameterError(describe_bad_value(name, typed, allowed))
+        try:
+            value = _read_number(name, text[:-1].strip(), allowed) / 100.0
+        except ParameterError:
+            raise ParameterError(describe_bad_value(name, typed, allowed)) from None
         value = _round_pct(value)
         return ParsedInput(_as_text(typed), value, f"{words} {format_percent(value)}")
     try:

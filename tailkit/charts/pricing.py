@@ -229,7 +229,8 @@ def spread_pnl_chart(
     x_lo, x_hi = float(data["spot"].min()), float(data["spot"].max())
     y_lo, y_hi = min(float(data["pnl"].min()), 0.0), max(float(data["pnl"].max()), 0.0)
     span = max(y_hi - y_lo, 1e-9)
-    y_domain = [y_lo - 0.05 * span, y_hi + LABEL_HEADROOM / (1.0 - LABEL_HEADROOM) * span]
+    bottom = y_lo - 0.05 * span  # a little air below the maximum loss
+    y_domain = [bottom, bottom + (y_hi - bottom) / (1.0 - LABEL_HEADROOM)]  # top LABEL_HEADROOM empty
     lines = (
         alt.Chart(data)
         .mark_line()
@@ -244,7 +245,7 @@ def spread_pnl_chart(
                 "horizon:N", title="curve", sort=order, scale=alt.Scale(domain=order, range=colors)
             ),
             strokeDash=alt.StrokeDash(
-                "horizon:N", sort=order, legend=None, scale=alt.Scale(domain=order, range=dashes)
+                "horizon:N", title="curve", sort=order, scale=alt.Scale(domain=order, range=dashes)
             ),
             tooltip=[
                 alt.Tooltip("horizon:N", title="curve"),

@@ -194,6 +194,16 @@ def return_distribution_chart(
     )
 
 
+#: axis titles in words with units of the contribution columns of ``VaRResult.to_frame``
+_CONTRIBUTION_TITLES = {
+    "component_es": "contribution to ES (currency)",
+    "component_var": "contribution to VaR (currency)",
+    "marginal_es": "marginal ES (per 1 of position)",
+    "marginal_var": "marginal VaR (per 1 of position)",
+    "es_share": "share of ES",
+}
+
+
 def contributions_chart(
     contrib: pd.DataFrame, *, value: str = "component_es", title: str | None = None
 ) -> alt.Chart:
@@ -219,7 +229,7 @@ def contributions_chart(
         .mark_bar()
         .encode(
             y=alt.Y("position:N", sort="-x", title=None),
-            x=alt.X("value:Q", title=value.replace("_", " ")),
+            x=alt.X("value:Q", title=_CONTRIBUTION_TITLES.get(value, value.replace("_", " "))),
             color=alt.condition("datum.value < 0", alt.value("#54a24b"), alt.value("#e45756")),
             tooltip=["position:N", alt.Tooltip("value:Q", format=",.2f")],
         )
@@ -249,7 +259,7 @@ def stress_chart(table: pd.DataFrame, *, title: str | None = None) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
-            x=alt.X("pnl:Q", title="P&L"),
+            x=alt.X("pnl:Q", title="P&L (currency)", axis=alt.Axis(format=",.0f")),
             color=alt.Color("kind:N", title="kind"),
             tooltip=["scenario:N", "kind:N", alt.Tooltip("pnl:Q", format=",.0f")],
         )
