@@ -1,12 +1,14 @@
 """The book-review panel: a view over :mod:`tailkit.book` for the Voila app.
 
-Dashboard (NAV, open risk, loss budget used, realized and unrealized P&L, income to date),
-open positions with their marks (exit signals highlighted), closed positions, charts of P&L
-over time and open risk by expiry, and forms: set NAV (asked first on an empty book), add a
-credit spread, close a position, upload an option-chain CSV (imported, then the book is
-marked and the marks saved), edit the exit rules. Every button calls one function of
-:mod:`tailkit.book` (each one transaction with its audit event); callbacks only format.
-A rejected operation shows its message in ``tailkit-error`` and writes nothing.
+A provenance header (underlying, last price, quote time, data source, SYNTHETIC label),
+dashboard (NAV, open risk, loss budget used, realized and unrealized P&L, income to date,
+commissions), open positions with their marks (exit signals highlighted), closed positions
+(P&L before and after commissions), charts of P&L over time and open risk by expiry, and
+forms: set NAV (asked first on an empty book), add a credit spread, close a position (after
+a confirmation), upload an option-chain CSV (imported, then the book is marked and the marks
+saved), edit the exit rules. Every button calls one function of :mod:`tailkit.book` (each one
+transaction with its audit event); callbacks only format. A rejected operation shows its
+message next to its button and in ``tailkit-error``, and writes nothing.
 
 Headless use (tests)::
 
@@ -19,8 +21,12 @@ Stable CSS classes for browser tests: ``tailkit-panel``, ``tailkit-dashboard`` (
 with an exit signal ``tailkit-signal``), ``tailkit-closed``, ``tailkit-message``,
 ``tailkit-error``, ``tailkit-chart-pnl``, ``tailkit-chart-risk``, ``tailkit-add-<field>``,
 ``tailkit-add-button``, ``tailkit-close-position``, ``tailkit-close-price``,
-``tailkit-close-button``, ``tailkit-upload``, ``tailkit-nav-input``, ``tailkit-nav-button``,
-``tailkit-control-<rule>``, ``tailkit-rules-button``.
+``tailkit-close-button``, ``tailkit-close-commission``, ``tailkit-close-confirm-button``,
+``tailkit-close-cancel-button``, ``tailkit-add-confirm-button``, ``tailkit-add-cancel-button``,
+``tailkit-upload``, ``tailkit-nav-input``, ``tailkit-nav-button``, ``tailkit-control-<rule>``,
+``tailkit-rules-button``, ``tailkit-provenance`` (cells ``data-metric`` underlying, last_price,
+quote_time, source, synthetic), ``tailkit-form-result`` and ``tailkit-<form>-result`` (nav, add,
+close, upload, rules) under each form's button.
 """
 
 from __future__ import annotations
@@ -82,7 +88,7 @@ BOOK_CSS = """
 .tailkit-panel .tailkit-synthetic-label { color: #fff; background: #b26a00; font-weight: 700;
   padding: 1px 6px; border-radius: 3px; letter-spacing: 0.5px; }
 .tailkit-panel .tailkit-form-result { max-width: 270px; }
-.tailkit-panel .widget-button { width: auto; min-width: 120px; }
+.tailkit-panel .widget-button, .tailkit-panel .widget-upload { width: auto; min-width: 120px; }
 </style>
 """
 

@@ -83,6 +83,7 @@ class TypedText(w.Text):
     def __init__(self, *, kind: str = "float", percent: bool = False, **kwargs: Any) -> None:
         self.kind = kind
         self.percent = percent
+        kwargs.setdefault("continuous_update", False)  # read on Enter / focus out, not per keystroke
         super().__init__(**kwargs)
 
 

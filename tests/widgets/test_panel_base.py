@@ -9,6 +9,8 @@ check the outputs return with a result for the inputs on screen.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import ipywidgets as w
 import pytest
 
@@ -71,7 +73,7 @@ def test_every_panel_class_is_covered():
 def test_a_panel_without_outputs_is_refused():
     class Bare(StudyPanel):
         params_class = OptionPricingParams
-        fields = ["spot"]
+        fields: ClassVar[list[str]] = ["spot"]
 
         def compute(self, params):
             return params
