@@ -184,6 +184,7 @@ def _positions_html(review: BookReview) -> str:
     head = [
         "id",
         "strategy",
+        "tag",
         "strikes",
         "expiry",
         "days to expiry",
@@ -207,6 +208,7 @@ def _positions_html(review: BookReview) -> str:
         cells = [
             str(r.position_id),
             _words(r.strategy, STRATEGY_WORDS),
+            str(pos["tag"] or ""),
             strikes,
             fmt_time(r.expiry),
             MISSING if pd.isna(r.dte) else fmt_days(r.dte),
@@ -235,6 +237,7 @@ def _closed_html(review: BookReview) -> str:
         return ""
     rows = (
         f'<tr data-position="{r.id}"><td>{r.id}</td><td>{html.escape(_words(r.strategy, STRATEGY_WORDS))}</td>'
+        f"<td>{html.escape(str(r.tag or ''))}</td>"
         f"<td>{r.short_strike:g}/{r.long_strike:g}</td><td>{fmt_time(r.expiry)}</td><td>{int(r.contracts):,}</td>"
         f"<td>{fmt_number(r.credit, 2)}</td><td>{fmt_number(r.exit_price, 2)}</td>"
         f"<td>{html.escape(_words(r.exit_reason, REASON_WORDS))}</td>"
@@ -246,6 +249,7 @@ def _closed_html(review: BookReview) -> str:
     head = [
         "id",
         "strategy",
+        "tag",
         "strikes",
         "expiry",
         "contracts",

@@ -201,7 +201,8 @@ def read_controls(cls: type[T], controls: dict[str, w.Widget], base: T | None = 
         if isinstance(ctl, TypedText):
             parsed = _read_typed(name, ctl)
             shown = format_percent(parsed.value) if ctl.percent else ""
-            typed[name] = (f"{ctl.description} (read as {shown})" if shown else ctl.description, parsed)
+            where = f"{ctl.description} (read as {shown}{_percent_range(field_spec(cls, name))})"
+            typed[name] = (where if shown else ctl.description, parsed)
             value = parsed.value
         elif get_origin(hints.get(name)) is tuple and isinstance(value, str):
             value = _parse_tuple(value, hints[name])
@@ -212,6 +213,17 @@ def read_controls(cls: type[T], controls: dict[str, w.Widget], base: T | None = 
         raise ParameterError(_quote_typed(str(exc), typed)) from None
     notes = [p.note for _, p in typed.values() if "(read " in p.note]
     return ControlsReading(params, notes)
+
+
+def _percent_range(spec: dict[str, Any]) -> str:
+    """``"; allowed above 0% up to 300%"`` for a percent field's declared bounds."""
+    lo = spec.get("ge") if spec.get("ge") is not None else spec.get("gt")
+    hi = spec.get("le") if spec.get("le") is not None else spec.get("lt")
+    if lo is None or hi is None:
+        return ""
+    low = f"from {format_percent(lo)}" if spec.get("ge") is not None else f"above {format_percent(lo)}"
+    high = f"up to {format_percent(hi)}" if spec.get("le") is not None else f"below {format_percent(hi)}"
+    return f"; allowed {low} {high}"
 
 
 def _quote_typed(message: str, typed: dict[str, tuple[str, ParsedInput]]) -> str:

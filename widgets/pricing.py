@@ -231,6 +231,18 @@ class OptionPricingPanel(StudyPanel):
 
     params_class = OptionPricingParams
     fields = OPTION_PRICING_CONTROLS
+    labels: ClassVar[dict[str, str]] = {
+        "kind": "option",
+        "greek": "Greek",
+        "spot": "underlying price",
+        "vol": "volatility (decimal)",
+        "rate": "rate (decimal)",
+        "div": "dividend yield (decimal)",
+        "jump_intensity": "jumps per year",
+        "jump_mean": "mean jump (log)",
+        "jump_vol": "jump size vol",
+        "jump_expiry_days": "put expiry (days)",
+    }
 
     def __init__(self, params: OptionPricingParams | None = None) -> None:
         super().__init__(params)

@@ -151,5 +151,7 @@ def test_labels_and_numbers_read_as_words_and_figures(demo):
     for raw in ("np.float64", "-0.00<", "bear_call", "bull_put", "1 days", "unrealized_mid<"):
         assert raw not in page, raw
     assert "Commissions paid" in demo.dashboard.value
+    assert '<td data-col="2">demo (synthetic)</td>' in demo.positions.value  # the tag is shown
+    assert "<td>demo (synthetic)</td>" in demo.closed.value
     assert "commissions paid (USD)" in demo.positions.value
     assert not re.search(r"\d{2}:\d{2}:\d{2}\.\d+", page)  # no microseconds

@@ -72,6 +72,14 @@ def test_out_of_range_or_garbage_is_refused_quoting_the_text(spread, field, type
     assert spread.result is not None and spread.result.params == SpreadExplorerParams()
 
 
+def test_percent_refusal_states_the_range_in_percent(spread):
+    spread.controls["iv"].value = "350"
+    assert spread.error.startswith(
+        "you typed '350' in IV (read as 350%; allowed above 0% up to 300%): iv=3.5"
+    )
+    spread.controls["iv"].value = "20%"
+
+
 def test_days_label_is_singular_for_one_day(spread):
     spread.controls["days_to_expiry"].value = "1"
     assert "1 day to expiry" in spread.metrics.value and "1 days" not in spread.metrics.value
