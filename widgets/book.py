@@ -366,8 +366,8 @@ class BookReviewPanel:
             "long_strike": w.Text(description="long strike", placeholder="105"),
             "expiry": w.Text(description="expiry", placeholder="YYYY-MM-DD"),
             "contracts": w.Text(description="contracts", value="1"),
-            "credit": w.Text(description="credit (USD/sh)", placeholder="1.00"),
-            "commission": w.Text(description="commission (USD)", value="0"),
+            "credit": w.Text(description="credit", placeholder="1.00"),
+            "commission": w.Text(description="commission", value="0"),
             "tag": w.Text(description="tag", value=""),
         }
         self._add_defaults = {name: ctl.value for name, ctl in self.add_fields.items()}
@@ -388,10 +388,10 @@ class BookReviewPanel:
             w.Dropdown(options=[], description="position", style=_STYLE), "close-position"
         )
         self.close_price = _tag(
-            w.Text(description="exit price (USD/sh)", placeholder="0.35", style=_STYLE), "close-price"
+            w.Text(description="exit price", placeholder="0.35", style=_STYLE), "close-price"
         )
         self.close_commission = _tag(
-            w.Text(description="commission (USD)", value="0", style=_STYLE), "close-commission"
+            w.Text(description="commission", value="0", style=_STYLE), "close-commission"
         )
         self.close_reason = _tag(
             w.Dropdown(
@@ -419,7 +419,14 @@ class BookReviewPanel:
         )
         self.upload_result = result_box("upload")
         # exit rules
-        self.rule_controls = controls_for(ExitRules)
+        self.rule_controls = controls_for(
+            ExitRules,
+            labels={
+                "profit_target_pct": "profit target",
+                "loss_multiple": "loss multiple",
+                "dte_threshold": "close at DTE",
+            },
+        )
         for name, ctl in self.rule_controls.items():
             _tag(ctl, f"control-{name.replace('_', '-')}")
         self.rules_button = _tag(w.Button(description="Save exit rules"), "rules-button")
@@ -461,7 +468,8 @@ class BookReviewPanel:
                 box(
                     "Add a credit spread",
                     [*self.add_fields.values(), self.add_button, self.add_confirm, self.add_result],
-                    "strikes and credit in USD per share; expiry YYYY-MM-DD",
+                    "strikes and credit in USD per share, commission in USD for the whole position; "
+                    "expiry YYYY-MM-DD",
                 ),
                 box(
                     "Close a position",
@@ -474,7 +482,8 @@ class BookReviewPanel:
                         self.close_confirm,
                         self.close_result,
                     ],
-                    "you confirm the position, price and reason before anything is written",
+                    "exit price in USD per share, commission in USD; you confirm the position, price and "
+                    "reason before anything is written",
                 ),
                 box(
                     "Market data and rules",
@@ -693,10 +702,11 @@ class BookReviewPanel:
         """Re-read the book and redraw everything."""
         self.review = review = book_review(self.book, demo=self.params.demo)
         self.header.value = header_html(review)
-        self.prompt.layout.display = None if review.needs_nav else "none"
         self.dashboard.value = _dashboard_html(review)
         self.positions.value = _positions_html(review)
         self.closed.value = _closed_html(review)
+        # the prompt goes only once the figures it waited for are on the page
+        self.prompt.layout.display = None if review.needs_nav else "none"
         open_ids = (
             [int(i) for i in review.marks.positions["position_id"]] if len(review.marks.positions) else []
         )

@@ -141,6 +141,8 @@ def test_book_charts_encodings():
     pnl = pnl_over_time_chart(review.pnl_history).to_dict(validate=True)
     enc = pnl.get("encoding") or pnl["layer"][0]["encoding"]
     assert enc["x"]["type"] == "temporal" and enc["y"]["title"] == "P&L (USD)"
+    series = {r["series"] for r in pnl["datasets"][(pnl.get("data") or pnl["layer"][0]["data"])["name"]]}
+    assert series == {"realized (after commissions)", "unrealized at mid", "total"}  # words, not columns
     risk = risk_by_expiry_chart(review.risk_by_expiry).to_dict(validate=True)
     enc = risk.get("encoding") or risk["layer"][0]["encoding"]
     assert (enc["x"]["field"], enc["y"]["field"], enc["y"]["title"]) == (
