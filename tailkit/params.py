@@ -64,6 +64,7 @@ def param(
     choices: Sequence[Any] | None = None,
     doc: str = "",
     default_factory: Any = dataclasses.MISSING,
+    percent: bool = False,
 ) -> Any:
     """Declare a dataclass field with its allowed range.
 
@@ -79,12 +80,18 @@ def param(
         One line with meaning and units, shown in widgets and error messages.
     default_factory : callable, optional
         Factory for mutable-looking defaults (use tuples where possible).
+    percent : bool, default=False
+        The field is a decimal a person thinks of as a percentage (IV, confidence, profit
+        target): front ends read what is typed with :func:`tailkit.inputs.parse_percent`
+        (``"20"``, ``"20%"`` and ``"0.20"`` all mean 0.20) and show what they understood.
 
     Returns
     -------
     dataclasses.Field
     """
     meta = {_META: {"ge": ge, "gt": gt, "le": le, "lt": lt, "choices": choices, "doc": doc}}
+    if percent:
+        meta[_META]["percent"] = True
     if default_factory is not dataclasses.MISSING:
         return dataclasses.field(default_factory=default_factory, metadata=meta)
     return dataclasses.field(default=default, metadata=meta)
@@ -234,7 +241,10 @@ def param_like(cls: type, name: str, default: Any = dataclasses.MISSING, *, doc:
 
 
 def field_spec(cls: type, name: str) -> dict[str, Any]:
-    """Return the declared range (``ge``, ``gt``, ``le``, ``lt``, ``choices``, ``doc``) of a field."""
+    """Return the declared range (``ge``, ``gt``, ``le``, ``lt``, ``choices``, ``doc``) of a field.
+
+    A field declared with ``percent=True`` also has ``"percent": True``.
+    """
     for f in dataclasses.fields(cls):
         if f.name == name:
             return dict(f.metadata.get(_META, {}))

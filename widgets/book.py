@@ -1,12 +1,14 @@
 """The book-review panel: a view over :mod:`tailkit.book` for the Voila app.
 
-Dashboard (NAV, open risk, loss budget used, realized and unrealized P&L, income to date),
-open positions with their marks (exit signals highlighted), closed positions, charts of P&L
-over time and open risk by expiry, and forms: set NAV (asked first on an empty book), add a
-credit spread, close a position, upload an option-chain CSV (imported, then the book is
-marked and the marks saved), edit the exit rules. Every button calls one function of
-:mod:`tailkit.book` (each one transaction with its audit event); callbacks only format.
-A rejected operation shows its message in ``tailkit-error`` and writes nothing.
+A provenance header (underlying, last price, quote time, data source, SYNTHETIC label),
+dashboard (NAV, open risk, loss budget used, realized and unrealized P&L, income to date,
+commissions), open positions with their marks (exit signals highlighted), closed positions
+(P&L before and after commissions), charts of P&L over time and open risk by expiry, and
+forms: set NAV (asked first on an empty book), add a credit spread, close a position (after
+a confirmation), upload an option-chain CSV (imported, then the book is marked and the marks
+saved), edit the exit rules. Every button calls one function of :mod:`tailkit.book` (each one
+transaction with its audit event); callbacks only format. A rejected operation shows its
+message next to its button and in ``tailkit-error``, and writes nothing.
 
 Headless use (tests)::
 
@@ -19,8 +21,12 @@ Stable CSS classes for browser tests: ``tailkit-panel``, ``tailkit-dashboard`` (
 with an exit signal ``tailkit-signal``), ``tailkit-closed``, ``tailkit-message``,
 ``tailkit-error``, ``tailkit-chart-pnl``, ``tailkit-chart-risk``, ``tailkit-add-<field>``,
 ``tailkit-add-button``, ``tailkit-close-position``, ``tailkit-close-price``,
-``tailkit-close-button``, ``tailkit-upload``, ``tailkit-nav-input``, ``tailkit-nav-button``,
-``tailkit-control-<rule>``, ``tailkit-rules-button``.
+``tailkit-close-button``, ``tailkit-close-commission``, ``tailkit-close-confirm-button``,
+``tailkit-close-cancel-button``, ``tailkit-add-confirm-button``, ``tailkit-add-cancel-button``,
+``tailkit-upload``, ``tailkit-nav-input``, ``tailkit-nav-button``, ``tailkit-control-<rule>``,
+``tailkit-rules-button``, ``tailkit-provenance`` (cells ``data-metric`` underlying, last_price,
+quote_time, source, synthetic), ``tailkit-form-result`` and ``tailkit-<form>-result`` (nav, add,
+close, upload, rules) under each form's button.
 """
 
 from __future__ import annotations
@@ -37,14 +43,22 @@ import pandas as pd
 from tailkit.book.market import import_chain
 from tailkit.book.marks import mark_book
 from tailkit.book.nav import set_nav
-from tailkit.book.positions import EXIT_REASONS, add_spread, close_position, spread_order
+from tailkit.book.positions import EXIT_REASONS, SpreadOrder, add_spread, close_position, spread_order
 from tailkit.book.settings import set_exit_rules
 from tailkit.charts.book import pnl_over_time_chart, risk_by_expiry_chart
 from tailkit.errors import TailkitError
+from tailkit.inputs import format_percent, parse_iso_date, parse_number
 from tailkit.overlay.exits import ExitRules
-from tailkit.studies.book_review import BookReview, BookReviewParams, book_review, open_review_book
-from widgets.controls import controls_for, params_from_controls
+from tailkit.studies.book_review import (
+    BookReview,
+    BookReviewParams,
+    book_review,
+    open_review_book,
+    order_warnings,
+)
+from widgets.controls import controls_for, read_controls
 from widgets.display import ChartView
+from widgets.formatting import MISSING, fmt_days, fmt_money, fmt_number, fmt_pct, fmt_time
 from widgets.panel import error_html
 from widgets.tables import table_html
 
@@ -68,6 +82,13 @@ BOOK_CSS = """
 .tailkit-panel .tailkit-prompt-banner { color: #663c00; background: #fff4e5; border: 1px solid #ffd599;
   padding: 8px 10px; border-radius: 4px; font-weight: 600; }
 .tailkit-panel .tailkit-note { color: #666; font-size: 12px; }
+.tailkit-panel .tailkit-warn-banner { color: #663c00; background: #fff4e5; border: 1px solid #ffd599;
+  padding: 6px 10px; border-radius: 4px; }
+.tailkit-panel .tailkit-provenance { font-size: 13px; margin: 2px 0 6px 0; }
+.tailkit-panel .tailkit-synthetic-label { color: #fff; background: #b26a00; font-weight: 700;
+  padding: 1px 6px; border-radius: 3px; letter-spacing: 0.5px; }
+.tailkit-panel .tailkit-form-result { max-width: 270px; }
+.tailkit-panel .widget-button, .tailkit-panel .widget-upload { width: auto; min-width: 120px; }
 </style>
 """
 
@@ -76,13 +97,46 @@ _LAYOUT = {"width": "260px"}
 
 
 def _money(x: float | None, signed: bool = False) -> str:
-    if x is None or pd.isna(x):
-        return "–"
-    return f"{x:+,.2f}" if signed else f"{x:,.2f}"
+    return fmt_money(x, signed=signed)
 
 
-def _pct(x: float | None) -> str:
-    return "–" if x is None or pd.isna(x) else f"{x:.1%}"
+_pct = fmt_pct
+
+#: strategies and exit reasons in words
+STRATEGY_WORDS = {"bull_put": "bull put", "bear_call": "bear call"}
+REASON_WORDS = {
+    "manual": "manual",
+    "profit_target": "profit target",
+    "loss_limit": "loss limit",
+    "dte_threshold": "days-to-expiry threshold",
+    "expiration": "expiration",
+    "roll": "roll",
+}
+
+
+def _words(value: object, table: dict[str, str]) -> str:
+    return table.get(str(value), str(value).replace("_", " "))
+
+
+def header_html(review: BookReview) -> str:
+    """Underlying, last price, quote time, data source, and the SYNTHETIC label when it is."""
+    h = review.header
+    label = (
+        '<span class="tailkit-synthetic-label" data-metric="synthetic">SYNTHETIC</span> '
+        if h.synthetic
+        else ""
+    )
+    if h.last_price is None:
+        body = "No market data yet: upload an option-chain CSV to mark the book."
+    else:
+        body = (
+            f'Underlying <b data-metric="underlying">{html.escape(h.underlying)}</b>, last price '
+            f'<b data-metric="last_price">{fmt_money(h.last_price)}</b> USD at '
+            f'<span data-metric="quote_time">{html.escape(fmt_time(h.quote_time))}</span>; source: '
+            f'<span data-metric="source">{html.escape(h.source)}</span>'
+        )
+    note = " (made by tailkit's generators, not market data)" if h.synthetic else ""
+    return f'<div class="tailkit-provenance">{label}{body}{html.escape(note)}</div>'
 
 
 def _dashboard_html(review: BookReview) -> str:
@@ -99,9 +153,10 @@ def _dashboard_html(review: BookReview) -> str:
         ("loss_budget_used", "Loss budget used", _pct(t.loss_budget_used)),
         ("open_risk_to_budget", "Open risk / budget", _pct(t.open_risk_to_budget)),
         ("realized_pnl", "Realized P&L", _money(t.realized_pnl, True)),
-        ("unrealized_mid", "Unrealized P&L (mid)", _money(t.unrealized_mid, True)),
-        ("unrealized_exec", "Unrealized P&L (bid/ask)", _money(t.unrealized_exec, True)),
+        ("unrealized_mid", "Unrealized P&L at mid", _money(t.unrealized_mid, True)),
+        ("unrealized_exec", "Unrealized P&L at bid/ask", _money(t.unrealized_exec, True)),
         ("income", "Income to date", _money(t.income, True)),
+        ("commissions", "Commissions paid", _money(review.commissions)),
         ("n_signals", "Exit signals", str(t.n_signals)),
     ]
     cells = "".join(
@@ -110,10 +165,15 @@ def _dashboard_html(review: BookReview) -> str:
         for key, label, value in kpis
     )
     greeks = (
-        f"Greeks of the open positions: delta {t.delta:+,.1f} shares, gamma {t.gamma:+,.2f}, "
-        f"theta {t.theta:+,.2f} USD/day, vega {t.vega:+,.2f} USD/vol pt. Marked as of {review.marks.as_of}."
+        f"Greeks of the open positions: delta {fmt_number(t.delta, 1, signed=True)} shares, "
+        f"gamma {fmt_number(t.gamma, 2, signed=True)}, "
+        f"theta {fmt_number(t.theta, 2, signed=True)} USD/day, vega {fmt_number(t.vega, 2, signed=True)} "
+        f"USD/vol pt. Marked as of {fmt_time(review.marks.as_of)}."
     )
-    return f'<div class="tailkit-kpis">{cells}</div><div class="tailkit-note">{html.escape(greeks)}</div>'
+    note = "All amounts in USD; realized P&L is after commissions."
+    return (
+        f'<div class="tailkit-kpis">{cells}</div><div class="tailkit-note">{html.escape(greeks)} {note}</div>'
+    )
 
 
 def _positions_html(review: BookReview) -> str:
@@ -124,17 +184,19 @@ def _positions_html(review: BookReview) -> str:
     head = [
         "id",
         "strategy",
+        "tag",
         "strikes",
         "expiry",
-        "DTE",
+        "days to expiry",
         "contracts",
-        "credit",
-        "mark (mid)",
-        "mark (bid/ask)",
-        "P&L mid",
-        "P&L bid/ask",
-        "delta",
-        "theta/day",
+        "credit (USD/share)",
+        "mark at mid (USD/share)",
+        "mark at bid/ask (USD/share)",
+        "P&L at mid (USD)",
+        "P&L at bid/ask (USD)",
+        "commissions paid (USD)",
+        "delta (shares)",
+        "theta (USD/day)",
         "exit signal",
     ]
     rows = []
@@ -145,25 +207,27 @@ def _positions_html(review: BookReview) -> str:
         cls = ' class="tailkit-signal"' if r.signal else ""
         cells = [
             str(r.position_id),
-            str(r.strategy),
+            _words(r.strategy, STRATEGY_WORDS),
+            str(pos["tag"] or ""),
             strikes,
-            str(r.expiry),
-            str(r.dte),
-            str(r.contracts),
-            f"{r.credit:.2f}",
-            "–" if pd.isna(r.value_mid) else f"{r.value_mid:.3f}",
-            "–" if pd.isna(r.value_exec) else f"{r.value_exec:.2f}",
+            fmt_time(r.expiry),
+            MISSING if pd.isna(r.dte) else fmt_days(r.dte),
+            f"{int(r.contracts):,}",
+            fmt_number(r.credit, 2),
+            fmt_number(r.value_mid, 3),
+            fmt_number(r.value_exec, 2),
             _money(r.pnl_mid, True),
             _money(r.pnl_exec, True),
-            "–" if pd.isna(r.delta) else f"{r.delta:+,.1f}",
-            "–" if pd.isna(r.theta) else f"{r.theta:+,.2f}",
+            fmt_money(pos["commission_cents"] / 100.0),
+            fmt_number(r.delta, 1, signed=True),
+            fmt_number(r.theta, 2, signed=True),
             signal,
         ]
         tds = "".join(f'<td data-col="{i}">{html.escape(c)}</td>' for i, c in enumerate(cells))
         rows.append(f'<tr data-position="{r.position_id}"{cls}>{tds}</tr>')
     return (
-        "<b>Open positions</b> (marks at the latest quote of each leg; P&L in USD for the whole position)"
-        + table_html(rows, head=head)
+        "<b>Open positions</b> (marks at the latest quote of each leg; P&L in USD for the whole position, "
+        "before the commissions shown beside it)" + table_html(rows, head=head)
     )
 
 
@@ -172,22 +236,29 @@ def _closed_html(review: BookReview) -> str:
     if c.empty:
         return ""
     rows = (
-        f'<tr data-position="{r.id}"><td>{r.id}</td><td>{html.escape(r.strategy)}</td>'
-        f"<td>{r.short_strike:g}/{r.long_strike:g}</td><td>{r.expiry}</td><td>{r.contracts}</td>"
-        f"<td>{r.credit:.2f}</td><td>{r.exit_price:.2f}</td><td>{html.escape(str(r.exit_reason))}</td>"
-        f"<td>{_money(r.realized_pnl, True)}</td><td>{html.escape(str(r.status))}</td></tr>"
+        f'<tr data-position="{r.id}"><td>{r.id}</td><td>{html.escape(_words(r.strategy, STRATEGY_WORDS))}</td>'
+        f"<td>{html.escape(str(r.tag or ''))}</td>"
+        f"<td>{r.short_strike:g}/{r.long_strike:g}</td><td>{fmt_time(r.expiry)}</td><td>{int(r.contracts):,}</td>"
+        f"<td>{fmt_number(r.credit, 2)}</td><td>{fmt_number(r.exit_price, 2)}</td>"
+        f"<td>{html.escape(_words(r.exit_reason, REASON_WORDS))}</td>"
+        f'<td data-col="before_commissions">{_money(r.realized_pnl + r.commission_cents / 100.0, True)}</td>'
+        f'<td data-col="commissions">{fmt_money(r.commission_cents / 100.0)}</td>'
+        f'<td data-col="realized">{_money(r.realized_pnl, True)}</td><td>{html.escape(str(r.status))}</td></tr>'
         for r in c.itertuples(index=False)
     )
     head = [
         "id",
         "strategy",
+        "tag",
         "strikes",
         "expiry",
         "contracts",
-        "credit",
-        "exit",
+        "credit (USD/share)",
+        "exit price (USD/share)",
         "reason",
-        "realized",
+        "P&L before commissions (USD)",
+        "commissions (USD)",
+        "realized P&L (USD)",
         "status",
     ]
     return "<b>Closed positions</b>" + table_html(rows, head=head)
@@ -198,8 +269,41 @@ def _tag(widget: w.Widget, name: str) -> w.Widget:
     return widget
 
 
+def _ok(message: str) -> str:
+    return f'<div class="tailkit-ok-banner">{html.escape(message)}</div>'
+
+
+def _warn(message: str) -> str:
+    return f'<div class="tailkit-warn-banner">{html.escape(message)}</div>'
+
+
+def rules_text(rules: ExitRules) -> str:
+    """The exit rules in words: ``"profit target 50% of the maximum profit, ..."``."""
+    d = rules.to_dict()
+    parts = []
+    for name, value in d.items():
+        words = name.replace("_pct", "").replace("_", " ")
+        if name == "profit_target_pct":
+            parts.append(f"profit target {format_percent(value)} of the maximum profit")
+        elif name == "dte_threshold":
+            parts.append("no days-to-expiry exit" if value == 0 else f"close at {fmt_days(value)} to expiry")
+        elif isinstance(value, bool):
+            parts.append(f"{words} {'on' if value else 'off'}")
+        elif isinstance(value, float):
+            parts.append(f"{words} {value:g}")
+        else:
+            parts.append(f"{words} {value}")
+    return ", ".join(parts)
+
+
 class BookReviewPanel:
-    """The book-review app: dashboard, positions, charts and forms over one book.
+    """The book-review app: provenance header, dashboard, positions, charts and forms over one book.
+
+    Each form shows its own result (success, warning or refusal) right under its button, and
+    the page-level banner repeats it. A successful add clears the form. Closing a position asks
+    for confirmation first (which position, price and reason); an order whose credit is far from
+    the latest quotes' mid, or whose expiry is a weekend or an NYSE holiday, is shown with the
+    warning and written only after "Add anyway".
 
     Parameters
     ----------
@@ -223,6 +327,8 @@ class BookReviewPanel:
         self.book = open_review_book(self.params)
         self.message = ""
         self.error = ""
+        self._pending_order: SpreadOrder | None = None
+        self.header = _tag(w.HTML(), "provenance")
         self.dashboard = _tag(w.HTML(), "dashboard")
         self.prompt = _tag(
             w.HTML(
@@ -241,11 +347,16 @@ class BookReviewPanel:
         self.risk_chart = ChartView()
         self.risk_chart.widget.add_class("tailkit-chart-risk")
 
+        def result_box(name: str) -> w.HTML:
+            box = _tag(_tag(w.HTML(), "form-result"), f"{name}-result")
+            return box
+
         # NAV
         self.nav_input = _tag(
-            w.Text(description="NAV (USD)", placeholder="1000000", style=_STYLE), "nav-input"
+            w.Text(description="NAV (USD)", placeholder="1,000,000", style=_STYLE), "nav-input"
         )
         self.nav_button = _tag(w.Button(description="Set NAV", button_style="primary"), "nav-button")
+        self.nav_result = result_box("nav")
         # add a spread
         self.add_fields: dict[str, w.Widget] = {
             "strategy": w.Dropdown(
@@ -255,14 +366,23 @@ class BookReviewPanel:
             "long_strike": w.Text(description="long strike", placeholder="105"),
             "expiry": w.Text(description="expiry", placeholder="YYYY-MM-DD"),
             "contracts": w.Text(description="contracts", value="1"),
-            "credit": w.Text(description="credit/share", placeholder="1.00"),
+            "credit": w.Text(description="credit", placeholder="1.00"),
+            "commission": w.Text(description="commission", value="0"),
             "tag": w.Text(description="tag", value=""),
         }
+        self._add_defaults = {name: ctl.value for name, ctl in self.add_fields.items()}
         for name, ctl in self.add_fields.items():
             ctl.style = _STYLE
             ctl.layout = w.Layout(**_LAYOUT)
             _tag(ctl, f"add-{name.replace('_', '-')}")
         self.add_button = _tag(w.Button(description="Add position", button_style="primary"), "add-button")
+        self.add_confirm_button = _tag(
+            w.Button(description="Add anyway", button_style="warning"), "add-confirm-button"
+        )
+        self.add_cancel_button = _tag(w.Button(description="Cancel"), "add-cancel-button")
+        self.add_confirm = _tag(w.HBox([self.add_confirm_button, self.add_cancel_button]), "add-confirm")
+        self.add_confirm.layout.display = "none"
+        self.add_result = result_box("add")
         # close
         self.close_position = _tag(
             w.Dropdown(options=[], description="position", style=_STYLE), "close-position"
@@ -270,38 +390,68 @@ class BookReviewPanel:
         self.close_price = _tag(
             w.Text(description="exit price", placeholder="0.35", style=_STYLE), "close-price"
         )
+        self.close_commission = _tag(
+            w.Text(description="commission", value="0", style=_STYLE), "close-commission"
+        )
         self.close_reason = _tag(
             w.Dropdown(
-                options=[r for r in EXIT_REASONS if r != "roll"], description="exit reason", style=_STYLE
+                options=[(_words(r, REASON_WORDS), r) for r in EXIT_REASONS if r != "roll"],
+                description="exit reason",
+                style=_STYLE,
             ),
             "close-reason",
         )
         self.close_button = _tag(
-            w.Button(description="Close position", button_style="warning"), "close-button"
+            w.Button(description="Close position…", button_style="warning"), "close-button"
         )
+        self.close_confirm_button = _tag(
+            w.Button(description="Confirm close", button_style="danger"), "close-confirm-button"
+        )
+        self.close_cancel_button = _tag(w.Button(description="Cancel"), "close-cancel-button")
+        self.close_confirm = _tag(
+            w.HBox([self.close_confirm_button, self.close_cancel_button]), "close-confirm"
+        )
+        self.close_confirm.layout.display = "none"
+        self.close_result = result_box("close")
         # chain upload
         self.upload = _tag(
             w.FileUpload(accept=".csv", multiple=False, description="Upload chain CSV"), "upload"
         )
+        self.upload_result = result_box("upload")
         # exit rules
-        self.rule_controls = controls_for(ExitRules)
+        self.rule_controls = controls_for(
+            ExitRules,
+            labels={
+                "profit_target_pct": "profit target",
+                "loss_multiple": "loss multiple",
+                "dte_threshold": "close at DTE",
+            },
+        )
         for name, ctl in self.rule_controls.items():
             _tag(ctl, f"control-{name.replace('_', '-')}")
         self.rules_button = _tag(w.Button(description="Save exit rules"), "rules-button")
+        self.rules_result = result_box("rules")
         for ctl in [
             self.nav_input,
             self.close_position,
             self.close_price,
+            self.close_commission,
             self.close_reason,
             *self.rule_controls.values(),
         ]:
             ctl.style = _STYLE
             ctl.layout = w.Layout(**_LAYOUT)
 
-        self.nav_button.on_click(lambda _b: self._run(self._set_nav))
-        self.add_button.on_click(lambda _b: self._run(self._add))
-        self.close_button.on_click(lambda _b: self._run(self._close))
-        self.rules_button.on_click(lambda _b: self._run(self._set_rules))
+        self.nav_button.on_click(lambda _b: self._run(self._set_nav, self.nav_result))
+        self.add_button.on_click(lambda _b: self._run(self._add, self.add_result))
+        self.add_confirm_button.on_click(lambda _b: self._run(self._add_confirmed, self.add_result))
+        self.add_cancel_button.on_click(lambda _b: self._cancel_add())
+        self.close_button.on_click(lambda _b: self._run(self._ask_close, self.close_result))
+        self.close_confirm_button.on_click(lambda _b: self._run(self._close, self.close_result))
+        self.close_cancel_button.on_click(lambda _b: self._cancel_close())
+        for ctl in (self.close_position, self.close_price, self.close_commission, self.close_reason):
+            ctl.observe(lambda _c: self._cancel_close(quiet=True), names="value")
+        self.rules_button.on_click(lambda _b: self._run(self._set_rules, self.rules_result))
         self.upload.observe(self._on_upload, names="value")
 
         def box(title: str, children: list[w.Widget], note: str = "") -> w.VBox:
@@ -314,19 +464,36 @@ class BookReviewPanel:
 
         forms = w.HBox(
             [
-                box("Set NAV", [self.nav_input, self.nav_button]),
+                box("Set NAV", [self.nav_input, self.nav_button, self.nav_result]),
                 box(
                     "Add a credit spread",
-                    [*self.add_fields.values(), self.add_button],
-                    "strikes, credit in USD/share",
+                    [*self.add_fields.values(), self.add_button, self.add_confirm, self.add_result],
+                    "strikes and credit in USD per share, commission in USD for the whole position; "
+                    "expiry YYYY-MM-DD",
                 ),
                 box(
                     "Close a position",
-                    [self.close_position, self.close_price, self.close_reason, self.close_button],
+                    [
+                        self.close_position,
+                        self.close_price,
+                        self.close_commission,
+                        self.close_reason,
+                        self.close_button,
+                        self.close_confirm,
+                        self.close_result,
+                    ],
+                    "exit price in USD per share, commission in USD; you confirm the position, price and "
+                    "reason before anything is written",
                 ),
                 box(
                     "Market data and rules",
-                    [self.upload, *self.rule_controls.values(), self.rules_button],
+                    [
+                        self.upload,
+                        self.upload_result,
+                        *self.rule_controls.values(),
+                        self.rules_button,
+                        self.rules_result,
+                    ],
                     "option-chain CSV (Bloomberg-style format); the book is marked after each import",
                 ),
             ],
@@ -350,6 +517,7 @@ class BookReviewPanel:
             [
                 w.HTML(BOOK_CSS),
                 title,
+                self.header,
                 self.prompt,
                 self.error_box,
                 self.message_box,
@@ -360,45 +528,120 @@ class BookReviewPanel:
                 self.closed,
             ]
         ).add_class("tailkit-panel")
-        self.review: BookReview = book_review(self.book)
+        self.review: BookReview = book_review(self.book, demo=self.params.demo)
         self.refresh()
 
     # -- operations (one tailkit.book call each) -------------------------------------------------
     def _set_nav(self) -> str:
-        set_nav(self.book, self.nav_input.value, reason="set in the book-review app")
-        return f"NAV set to {self.nav_input.value}"
+        nav = parse_number("nav", self.nav_input.value).value
+        set_nav(self.book, f"{nav:.2f}", reason="set in the book-review app")
+        self.nav_input.value = ""
+        return f"NAV set to {fmt_money(nav)} USD"
 
-    def _add(self) -> str:
+    def _order(self) -> SpreadOrder:
         f = self.add_fields
-        order = spread_order(
+        expiry = parse_iso_date("expiry", f["expiry"].value).value
+        return spread_order(
             strategy=f["strategy"].value,
             short_strike=f["short_strike"].value,
             long_strike=f["long_strike"].value,
-            expiry=f["expiry"].value,
+            expiry=expiry,
             contracts=f["contracts"].value,
             credit=f["credit"].value,
+            commission=f["commission"].value,
             tag=f["tag"].value,
         )
-        pid = add_spread(self.book, order, reason="added in the book-review app")
-        return f"position {pid} added"
 
-    def _close(self) -> str:
+    def _add(self) -> str:
+        order = self._order()
+        warnings = order_warnings(self.book, order)
+        if warnings:
+            self._pending_order = order
+            self.add_confirm.layout.display = None
+            raise _NeedsConfirmation("Check before adding: " + "; ".join(warnings) + ". Add anyway?")
+        return self._write_order(order)
+
+    def _add_confirmed(self) -> str:
+        order = self._pending_order
+        if order is None or order != self._order():
+            self._cancel_add()
+            return self._add()
+        return self._write_order(order)
+
+    def _write_order(self, order: SpreadOrder) -> str:
+        pid = add_spread(self.book, order, reason="added in the book-review app")
+        self._pending_order = None
+        self.add_confirm.layout.display = "none"
+        for name, ctl in self.add_fields.items():  # a successful add clears the form
+            ctl.value = self._add_defaults[name]
+        return (
+            f"position {pid} added: {STRATEGY_WORDS[order.strategy]} "
+            f"{order.short_strike_cents / 100:g}/{order.long_strike_cents / 100:g} expiring "
+            f"{order.expiry.isoformat()}, {order.contracts:,} contracts at "
+            f"{order.credit_cents / 100:.2f} USD/share"
+        )
+
+    def _cancel_add(self) -> None:
+        self._pending_order = None
+        self.add_confirm.layout.display = "none"
+        self.add_result.value = ""
+
+    def _close_request(self) -> tuple[int, float, float, str]:
         pid = self.close_position.value
         if pid is None:
             raise TailkitError("no open position to close")
+        price = parse_number("exit_price", self.close_price.value).value
+        commission = parse_number("commission", self.close_commission.value).value
+        return int(pid), price, commission, str(self.close_reason.value)
+
+    def _ask_close(self) -> str:
+        pid, price, commission, reason = self._close_request()
+        pos = self.review.positions.set_index("id").loc[pid]
+        self.close_confirm.layout.display = None
+        raise _NeedsConfirmation(
+            f"Close position #{pid} ({_words(pos['strategy'], STRATEGY_WORDS)} "
+            f"{pos['short_strike']:g}/{pos['long_strike']:g}, expiry {fmt_time(pos['expiry'])}, "
+            f"{int(pos['contracts']):,} contracts) at {price:.2f} USD/share, reason "
+            f"{_words(reason, REASON_WORDS)}, commission {fmt_money(commission)} USD? This cannot be undone."
+        )
+
+    def _close(self) -> str:
+        pid, price, _commission, reason = self._close_request()
         pnl = close_position(
             self.book,
             pid,
             exit_price=self.close_price.value,
-            exit_reason=self.close_reason.value,
+            commission=self.close_commission.value,
+            exit_reason=reason,
             reason="closed in the book-review app",
         )
-        return f"position {pid} closed: realized P&L {pnl / 100:+,.2f}"
+        self.close_confirm.layout.display = "none"
+        paid = float(
+            self.book.conn.execute("SELECT commission_cents FROM positions WHERE id = ?", (pid,)).fetchone()[
+                0
+            ]
+        )
+        realized = pnl / 100
+        self.close_price.value = ""
+        self.close_commission.value = "0"
+        return (
+            f"position {pid} closed at {price:.2f}: realized P&L {fmt_money(realized, signed=True)} "
+            f"after {fmt_money(paid / 100)} of commissions "
+            f"({fmt_money(realized + paid / 100, signed=True)} before commissions)"
+        )
+
+    def _cancel_close(self, quiet: bool = False) -> None:
+        if self.close_confirm.layout.display == "none":
+            return
+        self.close_confirm.layout.display = "none"
+        if not quiet or self.close_result.value:
+            self.close_result.value = ""
 
     def _set_rules(self) -> str:
-        rules = params_from_controls(ExitRules, self.rule_controls)
-        set_exit_rules(self.book, rules, reason="edited in the book-review app")
-        return f"exit rules saved: {rules.to_dict()}"
+        reading = read_controls(ExitRules, self.rule_controls)
+        set_exit_rules(self.book, reading.params, reason="edited in the book-review app")
+        read = f" ({'; '.join(reading.notes)})" if reading.notes else ""
+        return f"exit rules saved: {rules_text(reading.params)}{read}"
 
     def import_chain_bytes(self, name: str, content: bytes) -> str:
         """Import an uploaded chain (written to a temporary file), then mark and save the marks."""
@@ -414,37 +657,79 @@ class BookReviewPanel:
         if not files:
             return
         item = files[0]
-        self._run(lambda: self.import_chain_bytes(str(item["name"]), bytes(item["content"])))
+        self._run(
+            lambda: self.import_chain_bytes(str(item["name"]), bytes(item["content"])), self.upload_result
+        )
 
-    def _run(self, op: Callable[[], str]) -> None:
+    def _run(self, op: Callable[[], str], result: w.HTML | None = None) -> None:
+        """Run one operation; show its outcome next to its button and in the page banner."""
         try:
             message = op()
+        except _NeedsConfirmation as ask:
+            self.error = ""
+            self.error_box.value, self.error_box.layout.display = "", "none"
+            self.message = str(ask)
+            self.message_box.value = _warn(self.message)
+            if result is not None:
+                result.value = _warn(self.message)
+            return
         except TailkitError as exc:
             self.error = str(exc)
             self.error_box.value = error_html(self.error, "Not done.")
             self.error_box.layout.display = None
+            if result is not None:
+                result.value = error_html(self.error, "Not done.")
             return
         self.error = ""
         self.error_box.value = ""
         self.error_box.layout.display = "none"
         self.message = message
-        self.message_box.value = f'<div class="tailkit-ok-banner">{html.escape(message)}</div>'
+        self.message_box.value = _ok(message)
+        for box in (
+            self.nav_result,
+            self.add_result,
+            self.close_result,
+            self.upload_result,
+            self.rules_result,
+        ):
+            box.value = ""
+        if result is not None:
+            result.value = _ok(message)
         self.refresh()
 
     # -- view -----------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Re-read the book and redraw everything."""
-        self.review = review = book_review(self.book)
-        self.prompt.layout.display = None if review.needs_nav else "none"
+        self.review = review = book_review(self.book, demo=self.params.demo)
+        self.header.value = header_html(review)
         self.dashboard.value = _dashboard_html(review)
         self.positions.value = _positions_html(review)
         self.closed.value = _closed_html(review)
+        # the prompt goes only once the figures it waited for are on the page
+        self.prompt.layout.display = None if review.needs_nav else "none"
         open_ids = (
             [int(i) for i in review.marks.positions["position_id"]] if len(review.marks.positions) else []
         )
-        self.close_position.options = [(f"#{i}", i) for i in open_ids]
+        info = review.positions.set_index("id") if len(review.positions) else None
+        self.close_position.options = (
+            [
+                (
+                    f"#{i} {_words(info.loc[i, 'strategy'], STRATEGY_WORDS)} "
+                    f"{info.loc[i, 'short_strike']:g}/{info.loc[i, 'long_strike']:g}",
+                    i,
+                )
+                for i in open_ids
+            ]
+            if info is not None
+            else []
+        )
         self.close_position.value = open_ids[0] if open_ids else None
         for name, value in review.rules.to_dict().items():
             self.rule_controls[name].value = value
+        self.close_confirm.layout.display = "none"
         self.pnl_chart.update(pnl_over_time_chart(review.pnl_history))
         self.risk_chart.update(risk_by_expiry_chart(review.risk_by_expiry))
+
+
+class _NeedsConfirmation(Exception):
+    """An operation stopped before writing: its message asks the user to confirm."""

@@ -54,7 +54,7 @@ from tailkit.studies.spread_screening import (
     spread_screening_study,
 )
 from widgets.display import ChartView
-from widgets.panel import PANEL_CSS, StudyPanel, controls_column
+from widgets.panel import PANEL_CSS, StudyPanel
 from widgets.tables import frame_table, metrics_table
 
 __all__ = [
@@ -104,7 +104,7 @@ class _StudyPanel(StudyPanel):
             [
                 w.HTML(PANEL_CSS),
                 head,
-                w.HBox([controls_column(self.controls), right]),
+                w.HBox([self.controls_column(), right]),
                 *(c.widget for c in self.charts),
             ]
         ).add_class("tailkit-panel")

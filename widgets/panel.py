@@ -9,7 +9,12 @@ error types, builds its layout, and says how to compute and how to render a resu
 
 Stable CSS classes: ``tailkit-panel``, ``tailkit-controls``, ``tailkit-control`` and
 ``tailkit-control-<field>`` on each control, ``tailkit-error`` (its banner
-``tailkit-error-banner``), ``tailkit-note``.
+``tailkit-error-banner``), ``tailkit-note``, ``tailkit-input-notes`` (what was read from the
+typed text, e.g. "IV 20% (read 20 as percent)"), ``tailkit-stale`` (on outputs while they are
+being recomputed: greyed, never shown as if current).
+
+Every panel lists its :attr:`StudyPanel.outputs`; :meth:`StudyPanel.start` refuses a panel that
+lists none, so no panel can keep figures on screen for inputs that were refused.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from typing import Any, ClassVar
 import ipywidgets as w
 
 from tailkit.errors import ParameterError
-from widgets.controls import controls_for, params_from_controls
+from widgets.controls import controls_for, read_controls
 
 __all__ = ["PANEL_CSS", "panel_css", "tag_controls", "error_html", "controls_column", "StudyPanel"]
 
@@ -34,6 +39,9 @@ _CSS_RULES = """\
 .tailkit-panel .tailkit-error-banner { color: #8a1f11; background: #fdecea; border: 1px solid #f5c2bd;
   padding: 8px 10px; border-radius: 4px; max-width: 560px; }
 .tailkit-panel .tailkit-note { color: #666; font-size: 12px; }
+.tailkit-panel .tailkit-input-notes { color: #1e4620; font-size: 12px; max-width: 380px; }
+.tailkit-panel .tailkit-stale { opacity: 0.35; pointer-events: none; }
+.tailkit-panel .tailkit-number input { text-align: right; }
 """
 
 
@@ -101,23 +109,51 @@ class StudyPanel:
     errors: ClassVar[tuple[type[BaseException], ...]] = (ParameterError,)
     error_lead: ClassVar[str] = "Invalid input."
     commit_on_enter: ClassVar[bool] = False
+    labels: ClassVar[dict[str, str]] = {}
 
     def __init__(self, params: Any | None) -> None:
         self.params = params if params is not None else self.params_class()
         self._base = self.params
-        self.controls = controls_for(self.params_class, self.params, include=self.fields)
+        self.controls = controls_for(self.params_class, self.params, include=self.fields, labels=self.labels)
         tag_controls(self.controls, on_commit=self.commit_on_enter)
         self.result: Any = None
         self.error = ""
         self.error_box = w.HTML().add_class("tailkit-error")
         self.error_box.layout.display = "none"
+        self.notes_box = w.HTML().add_class("tailkit-input-notes")
+        self.notes: list[str] = []
         self.outputs: list[w.Widget] = []
 
+    def controls_column(self, min_width: str | None = "400px") -> w.VBox:
+        """The controls in a ``tailkit-controls`` column, with the notes of what was read below."""
+        box = controls_column(self.controls, min_width)
+        box.children = (*box.children, self.notes_box)
+        return box
+
+    def input_notes(self, params: Any) -> list[str]:
+        """Lines about valid ``params`` the user must see (e.g. leverage); none by default."""
+        return []
+
     def start(self, result: Any = None) -> None:
-        """Observe the controls and show ``result`` if it is for :attr:`params`, else compute it."""
+        """Observe the controls and show ``result`` if it is for :attr:`params`, else compute it.
+
+        Raises
+        ------
+        TypeError
+            The panel lists no :attr:`outputs` (its figures could not be hidden when the inputs
+            are refused).
+        """
+        if not self.outputs:
+            raise TypeError(
+                f"{type(self).__name__} lists no outputs: set self.outputs to the tables and charts "
+                "that must hide while the inputs are invalid"
+            )
         for ctl in self.controls.values():
             ctl.observe(self._on_change, names="value")
         if result is not None and result.params == self.params:
+            self._set_notes(
+                read_controls(self.params_class, self.controls, base=self._base).notes, self.params
+            )
             self.show(result)  # the notebook's own result: shown without computing it twice
         else:
             self.refresh()
@@ -127,20 +163,30 @@ class StudyPanel:
 
     def refresh(self) -> None:
         """Read the controls, recompute and redraw; show the message of invalid inputs."""
+        for out in self.outputs:
+            out.add_class("tailkit-stale")  # greyed while the figures do not match the inputs
         try:
-            params = params_from_controls(self.params_class, self.controls, base=self._base)
-            result = self.compute(params)
+            reading = read_controls(self.params_class, self.controls, base=self._base)
+            result = self.compute(reading.params)
         except self.errors as exc:
+            self._set_notes([])
             self.show_error(str(exc))
             return
-        self.params = params
+        self.params = reading.params
+        self._set_notes(reading.notes, reading.params)
         self.show(result)
+
+    def _set_notes(self, notes: list[str], params: Any = None) -> None:
+        """Show what was read from the typed text (and :meth:`input_notes` of valid ``params``)."""
+        self.notes = [*notes, *(self.input_notes(params) if params is not None else [])]
+        self.notes_box.value = "".join(f"<div>{html.escape(n)}</div>" for n in self.notes)
 
     def show_error(self, message: str) -> None:
         """Hide the last valid figures, then show ``message`` in the banner."""
         self.result, self.error = None, message
         for out in self.outputs:
             out.layout.display = "none"
+            out.remove_class("tailkit-stale")
         self.error_box.value = error_html(message, self.error_lead)
         self.error_box.layout.display = None
 
@@ -152,6 +198,7 @@ class StudyPanel:
         self.error_box.value = ""
         for out in self.outputs:
             out.layout.display = None
+            out.remove_class("tailkit-stale")
         self.draw(result)
 
     def compute(self, params: Any) -> Any:  # pragma: no cover - overridden

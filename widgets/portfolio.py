@@ -5,7 +5,7 @@ The panel builds controls for the constraint, CVaR and prospect-theory fields of
 through the dataclass, calls :func:`tailkit.studies.portfolio_construction.constrained_portfolios` (inputs
 loaded once) and refreshes a weights chart and a summary table. A bad combination (e.g. a
 per-stock cap too low to be fully invested) shows the ``ParameterError`` / ``InfeasibleError``
-message instead of raising.
+message instead of raising, and hides the figures until the inputs are valid again.
 
 Headless use (tests)::
 
@@ -21,7 +21,6 @@ Stable CSS classes: ``tailkit-panel``, ``tailkit-portfolio-panel``, ``tailkit-co
 from __future__ import annotations
 
 import html
-from typing import Any
 
 import ipywidgets as w
 
@@ -35,9 +34,8 @@ from tailkit.studies.portfolio_construction import (
     study_inputs,
     weights_long,
 )
-from widgets.controls import controls_for, params_from_controls
 from widgets.display import ChartView
-from widgets.panel import controls_column, error_html, tag_controls
+from widgets.panel import StudyPanel
 from widgets.tables import table_html
 
 __all__ = ["PortfolioPanel", "PANEL_FIELDS"]
@@ -66,49 +64,48 @@ def _table_html(portfolios: dict[str, PortfolioResult], risk_free: float) -> str
     )
 
 
-class PortfolioPanel:
+class PortfolioPanel(StudyPanel):
     """Constraints, CVaR confidence and loss aversion → portfolios, weights chart and table.
 
     Parameters
     ----------
     params : PortfolioStudyParams, optional
         Initial values (tickers, window and estimator fixed for the panel's life).
+
+    Attributes
+    ----------
+    result : dict of str to PortfolioResult or None
+        The portfolios; ``None`` while the inputs are invalid (figures hidden).
+    error : str
+        The message of invalid or infeasible inputs, ``""`` otherwise.
     """
 
+    params_class = PortfolioStudyParams
+    fields = PANEL_FIELDS
+    errors = (ParameterError, InfeasibleError)
+
     def __init__(self, params: PortfolioStudyParams | None = None) -> None:
-        self.params = params or PortfolioStudyParams()
+        super().__init__(params)
         self.inputs = study_inputs(self.params)
-        self.controls: dict[str, w.Widget] = controls_for(
-            PortfolioStudyParams, self.params, include=PANEL_FIELDS
-        )
-        tag_controls(self.controls)
-        self.error = w.HTML()
-        self.error.add_class("tailkit-error")
         self.table = w.HTML()
         self.table.add_class("tailkit-metrics")
         self.chart = ChartView()
-        self.result: dict[str, PortfolioResult] = {}
-        box = controls_column(self.controls, min_width=None)
-        self.widget = w.HBox([box, w.VBox([self.error, self.chart.widget, self.table])])
+        self.result: dict[str, PortfolioResult] | None = None
+        self.outputs = [self.chart.widget, self.table]
+        box = self.controls_column(min_width=None)
+        self.widget = w.HBox([box, w.VBox([self.error_box, self.chart.widget, self.table])])
         self.widget.add_class("tailkit-panel")
         self.widget.add_class("tailkit-portfolio-panel")
-        for ctl in self.controls.values():
-            ctl.observe(self._on_change, names="value")
-        self.refresh()
+        self.start()
 
-    def _on_change(self, _change: dict[str, Any]) -> None:
-        self.refresh()
+    def compute(self, params: PortfolioStudyParams) -> dict[str, PortfolioResult]:
+        """The constrained portfolios of ``params`` (inputs loaded once)."""
+        return constrained_portfolios(params, self.inputs)
 
-    def refresh(self) -> None:
-        """Validate the controls, recompute the portfolios and redraw (errors shown, not raised)."""
-        try:
-            params = params_from_controls(PortfolioStudyParams, self.controls, base=self.params)
-            result = constrained_portfolios(params, self.inputs)
-        except (ParameterError, InfeasibleError) as exc:
-            self.error.value = error_html(str(exc))
-            return
-        self.error.value = ""
-        self.params = params
-        self.result = result
+    def render(self, result: dict[str, PortfolioResult]) -> None:
+        """Fill the summary table."""
+        self.table.value = _table_html(result, self.params.risk_free)
+
+    def draw(self, result: dict[str, PortfolioResult]) -> None:
+        """Draw the weights chart."""
         self.chart.update(weights_chart(weights_long(result), title="What each investor holds"))
-        self.table.value = _table_html(result, params.risk_free)

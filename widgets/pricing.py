@@ -21,11 +21,13 @@ Stable CSS classes for browser tests: ``tailkit-panel``, ``tailkit-controls``,
 from __future__ import annotations
 
 import html
+from typing import ClassVar
 
 import ipywidgets as w
 import pandas as pd
 
 from tailkit.charts.pricing import greeks_by_strike_chart, jump_premium_chart, spread_pnl_chart
+from tailkit.inputs import format_percent
 from tailkit.studies.option_pricing import (
     OptionPricingParams,
     OptionPricingStudy,
@@ -37,7 +39,8 @@ from tailkit.studies.spread_explorer import (
     spread_explorer_view,
 )
 from widgets.display import ChartView
-from widgets.panel import PANEL_CSS, StudyPanel, controls_column
+from widgets.formatting import fmt_days, fmt_number, fmt_pct
+from widgets.panel import PANEL_CSS, StudyPanel
 from widgets.tables import table_html
 
 #: ``PANEL_CSS`` is :data:`widgets.panel.PANEL_CSS`, re-exported under its old name
@@ -63,18 +66,20 @@ def _metrics_table(view: SpreadExplorerView) -> str:
         ("width", "Width", m["width"], True),
     ]
     body = [
-        f'<tr><td>{label}</td><td data-metric="{key}">{value:,.3f}</td>'
-        f'<td data-metric="{key}_contract">{100 * value:,.2f}</td></tr>'
+        f'<tr><td>{label} (USD)</td><td data-metric="{key}">{fmt_number(value, 3)}</td>'
+        f'<td data-metric="{key}_contract">{fmt_number(100 * value, 2)}</td></tr>'
         for key, label, value, _ in rows
     ]
     body += [
-        "<tr><td>Breakeven at expiry</td>"
-        f'<td data-metric="breakeven">{m["breakeven"]:,.3f}</td><td></td></tr>',
-        f'<tr><td>Probability of profit (model)</td><td data-metric="pop">{m["pop"]:.1%}</td><td></td></tr>',
+        "<tr><td>Breakeven at expiry (underlying price)</td>"
+        f'<td data-metric="breakeven">{fmt_number(m["breakeven"], 3)}</td><td></td></tr>',
+        "<tr><td>Probability of profit (model)</td>"
+        f'<td data-metric="pop">{fmt_pct(m["pop"])}</td><td></td></tr>',
     ]
     return (
         f"<b>{html.escape(name)}</b>: short {p.short_strike:g} / long {p.long_strike:g}, "
-        f"{p.days_to_expiry} days, IV {p.iv:.1%}, rate {p.rate:.2%}, spot {p.spot:g}"
+        f"{fmt_days(p.days_to_expiry)} to expiry, IV {format_percent(p.iv)}, "
+        f"rate {format_percent(p.rate)}, underlying {p.spot:,g}"
         + table_html(body, css="tailkit-metrics-table", head=["", "per share", "per contract (x100)"])
         + '<div class="tailkit-note">Black-Scholes at one flat IV for both legs; probability of profit is '
         "the model's risk-neutral probability that the underlying ends beyond breakeven.</div>"
@@ -84,16 +89,16 @@ def _metrics_table(view: SpreadExplorerView) -> str:
 def _greeks_table(greeks: pd.DataFrame) -> str:
     """Format the Greeks table (legs + net) as HTML."""
     cols = {
-        "price": "value",
+        "price": "value (USD)",
         "delta": "delta",
         "gamma": "gamma",
-        "vega": "vega /vol pt",
-        "theta": "theta /day",
-        "rho": "rho /1% rate",
+        "vega": "vega (USD per vol point)",
+        "theta": "theta (USD per day)",
+        "rho": "rho (USD per 1% rate)",
     }
     rows = []
     for position, row in greeks.iterrows():
-        cells = "".join(f'<td data-greek="{k}">{row[k]:+.4f}</td>' for k in cols)
+        cells = "".join(f'<td data-greek="{k}">{fmt_number(row[k], 4, signed=True)}</td>' for k in cols)
         rows.append(f"<tr><td>{html.escape(str(position))}</td>{cells}</tr>")
     return "<b>Greeks</b> (per share)" + table_html(
         rows, css="tailkit-greeks-table", head=["position", *cols.values()]
@@ -121,6 +126,15 @@ class SpreadExplorerPanel(StudyPanel):
     """
 
     params_class = SpreadExplorerParams
+    labels: ClassVar[dict[str, str]] = {
+        "kind": "spread",
+        "spot": "underlying price",
+        "short_strike": "short strike",
+        "long_strike": "long strike (wing)",
+        "days_to_expiry": "days to expiry",
+        "iv": "IV",
+        "rate": "rate",
+    }
 
     def __init__(self, params: SpreadExplorerParams | None = None) -> None:
         super().__init__(params)
@@ -131,13 +145,13 @@ class SpreadExplorerPanel(StudyPanel):
         title = w.HTML(
             "<h3 style='margin:0 0 6px 0'>Credit spread explorer</h3>"
             "<div class='tailkit-note'>Sell one option, buy a further out-of-the-money one as a wing. "
-            "Inputs are decimals (IV 0.20 = 20%).</div>"
+            "IV and rate are percentages: 20%, 20 or 0.20 all mean 20%.</div>"
         )
         # hidden while the inputs are invalid: a browser never sees the last valid spread's figures
         self.outputs = [self.metrics, self.greeks, self.chart.widget]
         right = w.VBox([self.error_box, self.metrics, self.chart.widget, self.greeks])
         self.widget = w.VBox(
-            [w.HTML(PANEL_CSS), title, _two_columns(controls_column(self.controls), right)]
+            [w.HTML(PANEL_CSS), title, _two_columns(self.controls_column(), right)]
         ).add_class("tailkit-panel")
         self.start()
 
@@ -157,7 +171,7 @@ class SpreadExplorerPanel(StudyPanel):
                 view.curves,
                 spot=view.params.spot,
                 breakeven=view.metrics.breakeven,
-                title=f"P&L per share at expiry and today ({view.params.days_to_expiry} days to expiry)",
+                title=f"P&L per share at expiry and today ({fmt_days(view.params.days_to_expiry)} to expiry)",
             )
         )
 
@@ -182,7 +196,7 @@ def _study_summary(study: OptionPricingStudy) -> str:
     p = study.params
     return (
         '<table class="tailkit-table tailkit-summary-table"><tbody>'
-        f'<tr><td>ATM call, {p.jump_expiry_days} days</td><td data-metric="atm_call_price">'
+        f'<tr><td>ATM call, {fmt_days(p.jump_expiry_days)}</td><td data-metric="atm_call_price">'
         f"{d['atm_call_price']:.4f}</td></tr>"
         f"<tr><td>{p.otm_put_moneyness:.0%} put, Black-Scholes</td>"
         f'<td data-metric="otm_put_bs_price">{d["otm_put_bs_price"]:.4f}</td></tr>'
@@ -217,6 +231,18 @@ class OptionPricingPanel(StudyPanel):
 
     params_class = OptionPricingParams
     fields = OPTION_PRICING_CONTROLS
+    labels: ClassVar[dict[str, str]] = {
+        "kind": "option",
+        "greek": "Greek",
+        "spot": "underlying price",
+        "vol": "volatility (decimal)",
+        "rate": "rate (decimal)",
+        "div": "dividend yield (decimal)",
+        "jump_intensity": "jumps per year",
+        "jump_mean": "mean jump (log)",
+        "jump_vol": "jump size vol",
+        "jump_expiry_days": "put expiry (days)",
+    }
 
     def __init__(self, params: OptionPricingParams | None = None) -> None:
         super().__init__(params)
@@ -224,8 +250,10 @@ class OptionPricingPanel(StudyPanel):
         self.summary = w.HTML().add_class("tailkit-metrics")
         self.greeks_chart = ChartView()
         self.jump_chart = ChartView()
+        # hidden while the inputs are invalid (it listed none, so refused inputs kept old figures)
+        self.outputs = [self.summary, self.greeks_chart.widget, self.jump_chart.widget]
         right = w.VBox([self.error_box, self.summary, self.greeks_chart.widget])
-        body = _two_columns(controls_column(self.controls), right)
+        body = _two_columns(self.controls_column(), right)
         self.widget = w.VBox([w.HTML(PANEL_CSS), body, self.jump_chart.widget]).add_class("tailkit-panel")
         self.start()
 
@@ -242,6 +270,6 @@ class OptionPricingPanel(StudyPanel):
         self.greeks_chart.update(greeks_by_strike_chart(study.grid, study.params.greek))
         self.jump_chart.update(
             jump_premium_chart(
-                study.jumps, title=f"Put price, {study.params.jump_expiry_days} days: BS vs Merton"
+                study.jumps, title=f"Put price, {fmt_days(study.params.jump_expiry_days)}: BS vs Merton"
             )
         )

@@ -23,17 +23,22 @@ Stable CSS classes for browser tests: ``tailkit-panel``, ``tailkit-controls``,
 from __future__ import annotations
 
 import html
+import math
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 import ipywidgets as w
 import pandas as pd
 
 from tailkit.charts.risk import contributions_chart, cumulative_returns_chart, drawdown_chart, stress_chart
 from tailkit.errors import TailkitError
+from tailkit.inputs import describe_weights, format_percent
 from tailkit.studies.risk_review import RiskReviewParams, RiskStudy, run_risk_study
 from tailkit.studies.tearsheet import Tearsheet
 from widgets.display import ChartView
-from widgets.panel import StudyPanel, controls_column, panel_css
-from widgets.tables import table_html
+from widgets.formatting import fmt_cell, fmt_days, fmt_number, fmt_pct, fmt_time
+from widgets.panel import StudyPanel, panel_css
+from widgets.tables import column_label, table_html
 
 __all__ = ["RiskReviewPanel", "PANEL_CSS", "metrics_html", "contributions_html", "stress_html", "limits_html"]
 
@@ -51,38 +56,60 @@ _SEVERITY_CLASS = {
 }
 
 
+def _var_label(v: Any) -> str:
+    """``"99% confidence, 1 day, historical"``."""
+    return f"{format_percent(v.confidence)} confidence, {fmt_days(v.horizon)}, {v.method.replace('_', ' ')}"
+
+
+def tail_note(v: Any) -> str:
+    """How many scenarios the ES averages (a 99.9% ES of 1,000 days is one day, VaR = ES)."""
+    n = int(v.n_scenarios)
+    k = max(math.floor((1.0 - v.confidence) * n + 1e-9), 1)
+    words = "scenario" if k == 1 else "scenarios"
+    text = f"ES averages the worst {k:,} {words} of {n:,}"
+    if k < 10:
+        text += ": too few for a stable estimate (VaR and ES then sit on the same few days)"
+    return text
+
+
 def metrics_html(study: RiskStudy) -> str:
     """Headline VaR/ES, limit status and performance figures as an HTML table."""
     s = study.summary()
     v, nav = study.var, study.portfolio.nav
     rows = [
-        ("var", f"VaR {v.confidence:.1%}, {v.horizon} day(s), {v.method.replace('_', ' ')}", s["var"], True),
-        ("es", f"ES {v.confidence:.1%}, {v.horizon} day(s), {v.method.replace('_', ' ')}", s["es"], True),
-        ("var_with_puts", "VaR with put overlay (historical, full revaluation)", s["var_with_puts"], True),
-        ("es_with_puts", "ES with put overlay (historical, full revaluation)", s["es_with_puts"], True),
-        ("worst_stress_pnl", f"Worst stress: {s['worst_stress']}", s["worst_stress_pnl"], True),
+        ("var", f"VaR, {_var_label(v)}", s["var"]),
+        ("es", f"Expected shortfall (ES), {_var_label(v)}", s["es"]),
+        ("var_with_puts", "VaR with put overlay (historical, full revaluation)", s["var_with_puts"]),
+        ("es_with_puts", "ES with put overlay (historical, full revaluation)", s["es_with_puts"]),
+        ("worst_stress_pnl", f"Worst stress: {s['worst_stress']}", s["worst_stress_pnl"]),
     ]
     body = [
-        f'<tr><td>{html.escape(label)}</td><td data-metric="{key}">{value:,.0f}</td>'
-        f'<td data-metric="{key}_pct">{value / nav:.2%}</td></tr>'
-        for key, label, value, _ in rows
+        f'<tr><td>{html.escape(label)}</td><td data-metric="{key}">{fmt_number(value, 0)}</td>'
+        f'<td data-metric="{key}_pct">{fmt_pct(value / nav, 2)}</td></tr>'
+        for key, label, value in rows
     ]
     sev = s["limit_status"]
     body += [
-        f"<tr><td>Limit status (regime: {html.escape(s['regime'])})</td>"
+        f"<tr><td>Limit status (market regime: {html.escape(s['regime'])})</td>"
         f'<td data-metric="limit_status" class="{_SEVERITY_CLASS[sev]}">{sev}</td><td></td></tr>',
-        "<tr><td>VaR backtest: exceptions / p-value (cond. coverage)</td>"
-        f'<td data-metric="backtest_exceptions">{s["backtest_exceptions"]}</td>'
-        f'<td data-metric="backtest_p_cc">{s["backtest_p_cc"]:.3f}</td></tr>',
-        f'<tr><td>Sharpe ratio / max drawdown (portfolio)</td><td data-metric="sharpe">{s["sharpe"]:.2f}</td>'
-        f'<td data-metric="max_drawdown">{s["max_drawdown"]:.1%}</td></tr>',
+        "<tr><td>VaR backtest: exceptions / p-value (conditional coverage)</td>"
+        f'<td data-metric="backtest_exceptions">{s["backtest_exceptions"]:,}</td>'
+        f'<td data-metric="backtest_p_cc">{fmt_number(s["backtest_p_cc"], 3)}</td></tr>',
+        "<tr><td>Sharpe ratio / maximum drawdown (portfolio)</td>"
+        f'<td data-metric="sharpe">{fmt_number(s["sharpe"], 2)}</td>'
+        f'<td data-metric="max_drawdown">{fmt_pct(s["max_drawdown"])}</td></tr>',
     ]
-    return f"<b>Portfolio</b>: {html.escape(study.portfolio.source)}, NAV {nav:,.0f}, as of {s['as_of']}" + (
-        table_html(body, css="tailkit-metrics-table", head=["", "currency", "% of NAV"])
+    return (
+        f"<b>Portfolio</b>: {html.escape(study.portfolio.source)}, NAV {fmt_number(nav, 0)} USD, "
+        f"as of {html.escape(fmt_time(s['as_of']))}"
+        + table_html(body, css="tailkit-metrics-table", head=["", "USD", "% of NAV"])
+        + f'<div class="tailkit-note tailkit-tail-note">{html.escape(tail_note(v))}.</div>'
     )
 
 
-def _table(frame: pd.DataFrame, css: str, formats: dict[str, str]) -> str:
+def _table(
+    frame: pd.DataFrame, css: str, formats: dict[str, Callable[[Any], str]], labels: dict[str, str]
+) -> str:
     rows = []
     for idx, row in frame.iterrows():
         cells = []
@@ -90,15 +117,45 @@ def _table(frame: pd.DataFrame, css: str, formats: dict[str, str]) -> str:
             val = row[c]
             fmt = formats.get(str(c))
             if isinstance(val, str) or fmt is None or pd.isna(val):
-                text = "" if (not isinstance(val, str) and pd.isna(val)) else str(val)
+                text = "" if (not isinstance(val, str) and pd.isna(val)) else fmt_cell(val)
                 if str(c) == "severity":
                     cells.append(f'<td class="{_SEVERITY_CLASS.get(text, "")}">{html.escape(text)}</td>')
                     continue
-                cells.append(f"<td>{html.escape(text)}</td>")
+                cells.append(f'<td data-col="{html.escape(str(c))}">{html.escape(text)}</td>')
             else:
-                cells.append(f"<td>{format(val, fmt)}</td>")
+                cells.append(f'<td data-col="{html.escape(str(c))}">{html.escape(fmt(val))}</td>')
         rows.append(f"<tr><td>{html.escape(str(idx))}</td>{''.join(cells)}</tr>")
-    return table_html(rows, css=css, head=[str(c) for c in [frame.index.name or "", *frame.columns]])
+    head = [column_label(str(c), labels) for c in [frame.index.name or "", *frame.columns]]
+    return table_html(rows, css=css, head=head)
+
+
+def _usd(x: Any) -> str:
+    return fmt_number(x, 0)
+
+
+#: column captions in words with units
+CONTRIBUTION_LABELS = {
+    "position": "position",
+    "weight": "position value (USD)",
+    "component_var": "contribution to VaR (USD)",
+    "component_es": "contribution to ES (USD)",
+    "es_share": "share of ES",
+}
+STRESS_LABELS = {
+    "scenario": "scenario",
+    "kind": "kind",
+    "pnl": "P&L (USD)",
+    "return": "return (% of NAV)",
+    "proxied": "replayed with a beta to the S&P 500 (no price data in the window)",
+}
+LIMIT_LABELS = {
+    "metric": "limit on",
+    "value": "value (fraction of NAV)",
+    "limit": "limit",
+    "utilization": "used",
+    "severity": "status",
+}
+_KINDS = {"historical": "historical replay", "factor": "factor shock", "monte_carlo": "Monte Carlo"}
 
 
 def contributions_html(study: RiskStudy) -> str:
@@ -107,25 +164,49 @@ def contributions_html(study: RiskStudy) -> str:
     return "<b>Contributions by position</b>" + _table(
         f,
         "tailkit-contrib-table",
-        {"weight": ",.0f", "component_var": ",.0f", "component_es": ",.0f", "es_share": ".1%"},
+        {"weight": _usd, "component_var": _usd, "component_es": _usd, "es_share": fmt_pct},
+        CONTRIBUTION_LABELS,
     )
 
 
 def stress_html(study: RiskStudy) -> str:
-    """The stress table (historical, factor, Monte Carlo) as HTML."""
-    f = study.stress[["kind", "pnl", "return"]]
-    return "<b>Stress tests</b>" + _table(f, "tailkit-stress-table", {"pnl": ",.0f", "return": ".2%"})
+    """The stress table (historical, factor, Monte Carlo) as HTML, with the beta-proxied positions.
+
+    A historical replay of a window in which a position has no prices replays that position
+    with its beta to the S&P 500; the table names those positions per scenario (all four
+    demo stocks in the dot-com window, for instance), so a proxy is never read as history.
+    """
+    f = study.stress[["kind", "pnl", "return", "proxied"]].copy()
+    f["kind"] = f["kind"].map(lambda k: _KINDS.get(str(k), str(k)))
+    hist = f["kind"] == _KINDS["historical"]
+    f["proxied"] = [
+        (str(p) if str(p) else "none") if h else ""
+        for p, h in zip(f["proxied"].fillna(""), hist, strict=True)
+    ]
+    return "<b>Stress tests</b>" + _table(
+        f,
+        "tailkit-stress-table",
+        {"pnl": _usd, "return": lambda x: fmt_pct(x, 2)},
+        STRESS_LABELS,
+    )
 
 
 def limits_html(study: RiskStudy) -> str:
     """The limit report (tightened for the volatility regime) as HTML."""
     lim = study.limits
     head = (
-        f"<b>Limits</b>: regime <i>{html.escape(lim.regime)}</i> (realised vol {lim.vol:.1%}), "
-        f"limits x{lim.multiplier:g}"
+        f"<b>Limits</b>: market regime <i>{html.escape(lim.regime)}</i> (realised vol {fmt_pct(lim.vol)} "
+        f"of the book at gross 100%), limits x{lim.multiplier:g}"
     )
     return head + _table(
-        lim.to_frame(), "tailkit-limits-table", {"value": ".4f", "limit": ".4f", "utilization": ".0%"}
+        lim.to_frame(),
+        "tailkit-limits-table",
+        {
+            "value": lambda x: fmt_number(x, 4),
+            "limit": lambda x: fmt_number(x, 4),
+            "utilization": lambda x: fmt_pct(x, 0),
+        },
+        LIMIT_LABELS,
     )
 
 
@@ -150,6 +231,18 @@ class RiskReviewPanel(StudyPanel):
     """
 
     params_class = RiskReviewParams
+    labels: ClassVar[dict[str, str]] = {
+        "prices_path": "price file",
+        "nav": "NAV (USD)",
+        "lookback_days": "VaR window (days)",
+        "confidence": "confidence",
+        "horizon_days": "horizon (days)",
+        "method": "VaR method",
+        "put_fraction": "puts (x NAV)",
+        "var_limit": "VaR limit (x NAV)",
+        "es_limit": "ES limit (x NAV)",
+        "n_sims": "Monte Carlo draws",
+    }
     errors = (TailkitError, ValueError, OSError)
     commit_on_enter = True  # one study per edit (Enter / focus out), not per keystroke
 
@@ -187,10 +280,15 @@ class RiskReviewPanel(StudyPanel):
             self.performance,
         ]
         right = w.VBox([self.error_box, *self.outputs])
-        self.widget = w.VBox(
-            [w.HTML(PANEL_CSS), title, w.HBox([controls_column(self.controls), right])]
-        ).add_class("tailkit-panel")
+        self.widget = w.VBox([w.HTML(PANEL_CSS), title, w.HBox([self.controls_column(), right])]).add_class(
+            "tailkit-panel"
+        )
         self.start()
+
+    def input_notes(self, params: RiskReviewParams) -> list[str]:
+        """Gross and net exposure when the weights are levered, short or not fully invested."""
+        text = describe_weights(params.weights)
+        return [f"weights: {text}"] if text else []
 
     def compute(self, params: RiskReviewParams) -> RiskStudy:
         """Run the risk study for ``params``."""
@@ -211,7 +309,7 @@ class RiskReviewPanel(StudyPanel):
         self.contrib_chart.update(
             contributions_chart(
                 study.var.to_frame(),
-                title=f"Component ES {v.confidence:.1%}, {v.horizon} day(s), {v.method.replace('_', ' ')}",
+                title=f"Contribution to ES, {_var_label(v)}",
             )
         )
         self.stress_chart.update(stress_chart(study.stress))

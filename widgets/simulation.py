@@ -32,7 +32,7 @@ from tailkit.studies.asymmetric_simulation import (
     run_simulation,
 )
 from widgets.display import ChartView
-from widgets.panel import StudyPanel, controls_column
+from widgets.panel import StudyPanel
 from widgets.tables import metrics_table
 
 __all__ = ["SimulationPanel", "PANEL_FIELDS", "metrics_html"]
@@ -122,7 +122,7 @@ class SimulationPanel(StudyPanel):
         )
         self.outputs = [self.metrics, self.fan.widget, self.drawdowns.widget]
         right = w.VBox([self.error_box, *self.outputs])
-        controls = controls_column(self.controls, min_width=None)
+        controls = self.controls_column(min_width=None)
         self.widget = w.VBox([title, w.HBox([controls, right])]).add_class("tailkit-panel")
         self.start(result)
 

@@ -31,6 +31,14 @@ def _placeholder(text: str, title: str) -> alt.Chart:
     )
 
 
+#: the P&L series in words
+SERIES_WORDS = {
+    "realized": "realized (after commissions)",
+    "unrealized_mid": "unrealized at mid",
+    "total": "total",
+}
+
+
 def pnl_over_time_chart(history: pd.DataFrame, *, title: str = "Overlay P&L over time") -> alt.Chart:
     """Lines of realized, unrealized (at mid) and total P&L at each saved mark.
 
@@ -58,13 +66,14 @@ def pnl_over_time_chart(history: pd.DataFrame, *, title: str = "Overlay P&L over
         var_name="series",
         value_name="pnl",
     )
+    tidy["series"] = tidy["series"].map(SERIES_WORDS)
     return (
         alt.Chart(tidy, title=title)
         .mark_line(point=True)
         .encode(
             x=alt.X("time:T", title="mark time", axis=alt.Axis(format="%Y-%m-%d %H:%M", labelAngle=-30)),
             y=alt.Y("pnl:Q", title="P&L (USD)"),
-            color=alt.Color("series:N", title=None),
+            color=alt.Color("series:N", title=None, sort=list(SERIES_WORDS.values())),
             tooltip=["time:T", "series:N", alt.Tooltip("pnl:Q", format=",.2f")],
         )
         .properties(width=_WIDTH, height=_HEIGHT)

@@ -176,6 +176,21 @@ def smile_chart(chain: pd.DataFrame, *, title: str | None = None) -> alt.LayerCh
     return alt.layer(line, points, title=title).properties(width=_WIDTH, height=_HEIGHT)
 
 
+#: colour and dash of each kind of P&L curve: "at expiry" looks the same whatever the days left
+CURVE_STYLES = {
+    "today": ("#4c78a8", [1, 0]),
+    "before expiry": ("#f58518", [6, 3]),
+    "at expiry": ("#54a24b", [2, 2]),
+}
+
+#: share of the y span kept empty above the highest curve for the spot / breakeven labels
+LABEL_HEADROOM = 0.18
+
+
+def _curve_kind(label: str) -> str:
+    return label if label in ("today", "at expiry") else "before expiry"
+
+
 def spread_pnl_chart(
     curves: pd.DataFrame,
     *,
@@ -184,6 +199,11 @@ def spread_pnl_chart(
     title: str | None = None,
 ) -> alt.LayerChart:
     """P&L of a spread across underlying prices, one line per horizon (today ... at expiry).
+
+    Each kind of curve keeps its colour and dash (:data:`CURVE_STYLES`) whatever the number
+    of curves (a 1-day spread has no "in N days" curve). The x domain is the data's; the y
+    domain keeps :data:`LABEL_HEADROOM` of empty space above the curves, where the spot and
+    breakeven labels sit, so no curve runs through them.
 
     Parameters
     ----------
@@ -204,18 +224,33 @@ def spread_pnl_chart(
 
     data = curves[["horizon_days", "horizon", "spot", "pnl"]].copy()
     order = list(dict.fromkeys(data.sort_values("horizon_days")["horizon"]))
+    colors = [CURVE_STYLES[_curve_kind(h)][0] for h in order]
+    dashes = [CURVE_STYLES[_curve_kind(h)][1] for h in order]
+    x_lo, x_hi = float(data["spot"].min()), float(data["spot"].max())
+    y_lo, y_hi = min(float(data["pnl"].min()), 0.0), max(float(data["pnl"].max()), 0.0)
+    span = max(y_hi - y_lo, 1e-9)
+    bottom = y_lo - 0.05 * span  # a little air below the maximum loss
+    y_domain = [bottom, bottom + (y_hi - bottom) / (1.0 - LABEL_HEADROOM)]  # top LABEL_HEADROOM empty
     lines = (
         alt.Chart(data)
         .mark_line()
         .encode(
-            x=alt.X("spot:Q", title="underlying price", scale=alt.Scale(zero=False, nice=False)),
-            y=alt.Y("pnl:Q", title="P&L per share"),
-            color=alt.Color("horizon:N", title="valued", sort=order, scale=alt.Scale(scheme="tableau10")),
-            strokeDash=alt.StrokeDash("horizon:N", sort=order, legend=None),
+            x=alt.X(
+                "spot:Q",
+                title="underlying price",
+                scale=alt.Scale(domain=[x_lo, x_hi], zero=False, nice=False),
+            ),
+            y=alt.Y("pnl:Q", title="P&L per share (USD)", scale=alt.Scale(domain=y_domain, nice=False)),
+            color=alt.Color(
+                "horizon:N", title="curve", sort=order, scale=alt.Scale(domain=order, range=colors)
+            ),
+            strokeDash=alt.StrokeDash(
+                "horizon:N", title="curve", sort=order, scale=alt.Scale(domain=order, range=dashes)
+            ),
             tooltip=[
-                "horizon:N",
-                alt.Tooltip("spot:Q", title="underlying", format=".2f"),
-                alt.Tooltip("pnl:Q", title="P&L", format=".3f"),
+                alt.Tooltip("horizon:N", title="curve"),
+                alt.Tooltip("spot:Q", title="underlying", format=",.2f"),
+                alt.Tooltip("pnl:Q", title="P&L", format=",.3f"),
             ],
         )
     )
@@ -223,18 +258,18 @@ def spread_pnl_chart(
     layers: list[alt.Chart] = [zero, lines]
     marks = []
     if spot is not None:
-        marks.append({"x": float(spot), "what": "spot", "ypix": 10})
+        marks.append({"x": float(spot), "what": "spot", "ypix": 12})
     if breakeven is not None:
-        marks.append({"x": float(breakeven), "what": "breakeven", "ypix": 26})
+        marks.append({"x": float(breakeven), "what": "breakeven", "ypix": 28})
     if marks:
         rules = (
             alt.Chart(pd.DataFrame(marks))
             .mark_rule(strokeDash=[4, 3], color="#555555")
-            .encode(x="x:Q", tooltip=["what:N", alt.Tooltip("x:Q", format=".2f")])
+            .encode(x="x:Q", tooltip=["what:N", alt.Tooltip("x:Q", format=",.2f")])
         )
         labels = (
             alt.Chart(pd.DataFrame(marks))
-            .mark_text(align="left", dx=3, dy=-6, color="#555555")
+            .mark_text(align="left", dx=3, dy=-2, color="#555555")
             .encode(x="x:Q", y=alt.Y("ypix:Q", scale=None, axis=None), text="what:N")
         )
         layers += [rules, labels]

@@ -66,7 +66,10 @@ def cumulative_returns_chart(returns: pd.Series | pd.DataFrame, *, title: str | 
 
 
 def drawdown_chart(returns: pd.Series | pd.DataFrame, *, title: str | None = None) -> alt.Chart:
-    """Underwater curves: drawdown from the running peak (a negative fraction).
+    """Underwater curves: drawdown from the running peak (a negative fraction), lines only.
+
+    Several strategies' filled areas overlap into a muddy brown; lines in distinct colours
+    stay readable. The y domain runs from the deepest drawdown to 0.
 
     Parameters
     ----------
@@ -82,12 +85,18 @@ def drawdown_chart(returns: pd.Series | pd.DataFrame, *, title: str | None = Non
     nav = (1.0 + _frame(returns).fillna(0.0)).cumprod()
     dd = nav / np.maximum(nav.cummax(), 1.0) - 1.0
     data = _long(dd, "drawdown")
+    deepest = min(float(data["drawdown"].min()), -1e-4)
     return (
         alt.Chart(data, title=title or "Drawdown from peak")
-        .mark_area(opacity=0.35, line=True)
+        .mark_line(strokeWidth=1.2)
         .encode(
             x=alt.X("date:T", title="date"),
-            y=alt.Y("drawdown:Q", title="drawdown", axis=alt.Axis(format="%"), stack=None),
+            y=alt.Y(
+                "drawdown:Q",
+                title="drawdown from peak",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[deepest, 0.0], nice=False),
+            ),
             color=alt.Color("series:N", title="strategy"),
             tooltip=["series:N", alt.Tooltip("date:T"), alt.Tooltip("drawdown:Q", format=".1%")],
         )
@@ -185,6 +194,16 @@ def return_distribution_chart(
     )
 
 
+#: axis titles in words with units of the contribution columns of ``VaRResult.to_frame``
+_CONTRIBUTION_TITLES = {
+    "component_es": "contribution to ES (currency)",
+    "component_var": "contribution to VaR (currency)",
+    "marginal_es": "marginal ES (per 1 of position)",
+    "marginal_var": "marginal VaR (per 1 of position)",
+    "es_share": "share of ES",
+}
+
+
 def contributions_chart(
     contrib: pd.DataFrame, *, value: str = "component_es", title: str | None = None
 ) -> alt.Chart:
@@ -210,7 +229,7 @@ def contributions_chart(
         .mark_bar()
         .encode(
             y=alt.Y("position:N", sort="-x", title=None),
-            x=alt.X("value:Q", title=value.replace("_", " ")),
+            x=alt.X("value:Q", title=_CONTRIBUTION_TITLES.get(value, value.replace("_", " "))),
             color=alt.condition("datum.value < 0", alt.value("#54a24b"), alt.value("#e45756")),
             tooltip=["position:N", alt.Tooltip("value:Q", format=",.2f")],
         )
@@ -240,7 +259,7 @@ def stress_chart(table: pd.DataFrame, *, title: str | None = None) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
-            x=alt.X("pnl:Q", title="P&L"),
+            x=alt.X("pnl:Q", title="P&L (currency)", axis=alt.Axis(format=",.0f")),
             color=alt.Color("kind:N", title="kind"),
             tooltip=["scenario:N", "kind:N", alt.Tooltip("pnl:Q", format=",.0f")],
         )

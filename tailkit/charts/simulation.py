@@ -258,6 +258,9 @@ def put_pnl_chart(
     edges = np.linspace(pnl.min(), max(pnl.max(), pnl.min() + 1e-9), bins + 1)
     counts, _ = np.histogram(pnl, bins=edges)
     data = pd.DataFrame({"lo": edges[:-1], "hi": edges[1:], "share": counts / counts.sum()})
+    data = data[data["share"] > 0]  # an empty bin has no place on a log axis
+    lowest = 10.0 ** np.floor(np.log10(float(data["share"].min())))
+    ticks = [float(10.0**k) for k in range(int(np.log10(lowest)), 1)]
     bars = (
         alt.Chart(data)
         .mark_bar(color="#2c7fb8")
@@ -265,8 +268,17 @@ def put_pnl_chart(
             x=alt.X("lo:Q", title="P&L at expiry per 1 of notional"),
             x2="hi:Q",
             y=alt.Y(
-                "share:Q", title="share of paths (log scale)", scale=alt.Scale(type="symlog", constant=1e-4)
+                "share:Q",
+                title="share of paths (log scale)",
+                scale=alt.Scale(type="log", domain=[lowest, 1.0], nice=False),
+                axis=alt.Axis(values=ticks, format="~%", grid=True),
             ),
+            y2=alt.Y2(datum=lowest),
+            tooltip=[
+                alt.Tooltip("lo:Q", title="P&L from", format=".3f"),
+                alt.Tooltip("hi:Q", title="P&L to", format=".3f"),
+                alt.Tooltip("share:Q", title="share of paths", format=".3%"),
+            ],
         )
     )
     rule = (

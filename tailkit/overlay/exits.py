@@ -76,7 +76,9 @@ class ExitRules:
     2.0
     """
 
-    profit_target_pct: float = param(0.50, gt=0.0, le=1.0, doc="close at this fraction of the maximum profit")
+    profit_target_pct: float = param(
+        0.50, gt=0.0, le=1.0, percent=True, doc="close at this fraction of the maximum profit"
+    )
     loss_multiple: float = param(
         2.0, ge=1.0, le=100.0, doc="close when the spread's mark reaches this multiple of the credit"
     )

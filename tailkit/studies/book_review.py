@@ -15,14 +15,32 @@ from typing import Any
 import pandas as pd
 
 from tailkit.book.marks import BookMarks, mark_book, marks_history
-from tailkit.book.positions import positions_frame
+from tailkit.book.positions import SpreadOrder, contract_key, positions_frame
 from tailkit.book.settings import BookSettings, get_settings
 from tailkit.book.store import Book
 from tailkit.book.transfer import book_is_empty
+from tailkit.inputs import expiry_warning
 from tailkit.overlay.exits import ExitRules
 from tailkit.params import param, validate
 
-__all__ = ["BookReviewParams", "BookReview", "open_review_book", "book_review", "risk_by_expiry"]
+__all__ = [
+    "BookReviewParams",
+    "BookReview",
+    "MarketHeader",
+    "open_review_book",
+    "book_review",
+    "risk_by_expiry",
+    "market_header",
+    "order_warnings",
+    "CREDIT_WARN_ABS",
+    "CREDIT_WARN_REL",
+]
+
+#: an entry credit is "far from the mid" when it differs from the latest quotes' mid credit by
+#: more than the larger of this many dollars per share ...
+CREDIT_WARN_ABS = 0.10
+#: ... and this fraction of that mid credit (1.00 against a 0.045 mid is far; 1.10 against 1.00 is not)
+CREDIT_WARN_REL = 0.5
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -49,6 +67,93 @@ class BookReviewParams:
 
 
 @dataclass(frozen=True, slots=True)
+class MarketHeader:
+    """Where the book's market data comes from: shown at the top of the app.
+
+    Attributes
+    ----------
+    underlying : str
+        The underlying of the latest price (``"TLT"``), ``""`` when the book has no market data.
+    last_price : float or None
+        Its latest price (USD).
+    quote_time : str
+        When that price was recorded (ISO text as stored).
+    source : str
+        ``"option chain <file>"`` or ``"manual snapshot"``; ``""`` without data.
+    synthetic : bool
+        The data (or the positions) are SYNTHETIC: a demo book, a chain file named synthetic or
+        positions tagged synthetic.
+    """
+
+    underlying: str
+    last_price: float | None
+    quote_time: str
+    source: str
+    synthetic: bool
+
+
+def market_header(book: Book, *, demo: bool = False) -> MarketHeader:
+    """The latest underlying price, its time and source, and whether the data is SYNTHETIC.
+
+    Examples
+    --------
+    >>> market_header(Book(":memory:")).last_price is None
+    True
+    """
+    snap = book.conn.execute(
+        "SELECT underlying, underlying_cents, time, source FROM snapshots ORDER BY time DESC, id DESC LIMIT 1"
+    ).fetchone()
+    chain = book.conn.execute(
+        "SELECT path FROM chain_files ORDER BY imported_at DESC, id DESC LIMIT 1"
+    ).fetchone()
+    tags = [str(r[0]).lower() for r in book.conn.execute("SELECT DISTINCT tag FROM positions").fetchall()]
+    chain_name = str(chain[0]).replace("\\", "/").rsplit("/", 1)[-1] if chain else ""
+    synthetic = demo or "synthetic" in chain_name.lower() or any("synthetic" in t for t in tags)
+    if snap is None:
+        return MarketHeader("", None, "", "", synthetic)
+    source = f"option chain {chain_name}" if snap[3] == "chain" and chain_name else f"{snap[3]} snapshot"
+    return MarketHeader(str(snap[0]), int(snap[1]) / 100.0, str(snap[2]), source, synthetic)
+
+
+def order_warnings(book: Book, order: SpreadOrder) -> list[str]:
+    """What to check before an order is written: an expiry with no trading, a credit far from the mid.
+
+    The mid credit is the short leg's latest mid minus the long leg's (quotes of the same
+    contracts, :func:`tailkit.book.positions.contract_key`); it is "far" when the difference
+    exceeds ``max(CREDIT_WARN_ABS, CREDIT_WARN_REL * mid)``. Without quotes for both legs
+    nothing is said about the credit.
+
+    Returns
+    -------
+    list of str
+        One sentence per warning; empty when the order looks as expected.
+    """
+    out = []
+    day_note = expiry_warning(order.expiry)
+    if day_note:
+        out.append(f"expiry {day_note}")
+    mids = []
+    for strike in (order.short_strike_cents, order.long_strike_cents):
+        key = contract_key(order.underlying, order.kind, strike, order.expiry)
+        row = book.conn.execute(
+            "SELECT bid_cents, ask_cents, quote_time FROM quotes WHERE contract = ? "
+            "ORDER BY quote_time DESC LIMIT 1",
+            (key,),
+        ).fetchone()
+        if row is None:
+            return out
+        mids.append(((int(row[0]) + int(row[1])) / 200.0, str(row[2])))
+    mid = mids[0][0] - mids[1][0]
+    credit = order.credit_cents / 100.0
+    if abs(credit - mid) > max(CREDIT_WARN_ABS, CREDIT_WARN_REL * abs(mid)):
+        out.append(
+            f"credit {credit:.2f} is far from the latest mid credit {mid:.3f} "
+            f"(quotes of {mids[0][1][:16].replace('T', ' ')}): check the price per share"
+        )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
 class BookReview:
     """What the app shows.
 
@@ -65,6 +170,8 @@ class BookReview:
     settings : BookSettings
     needs_nav : bool
         The book has no NAV yet (the app asks for it first).
+    header : MarketHeader
+        Underlying, last price, quote time, data source and the SYNTHETIC flag.
     """
 
     marks: BookMarks
@@ -73,6 +180,14 @@ class BookReview:
     risk_by_expiry: pd.DataFrame
     settings: BookSettings
     needs_nav: bool
+    header: MarketHeader
+
+    @property
+    def commissions(self) -> float:
+        """Commissions paid on every position so far (entry and exit), USD."""
+        if self.positions.empty:
+            return 0.0
+        return float(self.positions["commission_cents"].sum()) / 100.0
 
     @property
     def rules(self) -> ExitRules:
@@ -127,7 +242,7 @@ def risk_by_expiry(marks: BookMarks) -> pd.DataFrame:
     return out
 
 
-def book_review(book: Book, *, as_of: Any = None) -> BookReview:
+def book_review(book: Book, *, as_of: Any = None, demo: bool = False) -> BookReview:
     """Everything the book-review app shows, read in one consistent snapshot.
 
     Parameters
@@ -136,6 +251,8 @@ def book_review(book: Book, *, as_of: Any = None) -> BookReview:
         The book.
     as_of : str or date, optional
         Valuation time of the marks (default now, UTC).
+    demo : bool, default=False
+        The book is the SYNTHETIC demo (the header says so even before any data is read).
 
     Returns
     -------
@@ -152,6 +269,7 @@ def book_review(book: Book, *, as_of: Any = None) -> BookReview:
         positions = positions_frame(book)
         history = marks_history(book)
         settings = get_settings(book)
+        header = market_header(book, demo=demo)
     t = marks.totals
     now = pd.DataFrame(
         {
@@ -170,4 +288,5 @@ def book_review(book: Book, *, as_of: Any = None) -> BookReview:
         risk_by_expiry=risk_by_expiry(marks),
         settings=settings,
         needs_nav=marks.totals.nav is None,
+        header=header,
     )

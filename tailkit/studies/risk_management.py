@@ -85,7 +85,9 @@ class PortfolioRiskParams:
     weights: tuple[float, ...] = param((0.3, 0.3, 0.2, 0.2), ge=-2.0, le=2.0, doc="weights, fractions of NAV")
     nav: float = param(1_000_000.0, gt=0.0, le=1e12, doc="net asset value, currency")
     lookback_days: int = param(1000, ge=100, le=10_000, doc="scenario window for VaR, trading days")
-    confidence: float = param(0.99, ge=0.8, le=0.999, doc="VaR/ES confidence level")
+    confidence: float = param(
+        0.99, ge=0.8, le=0.999, percent=True, doc="VaR/ES confidence level (99% = 0.99)"
+    )
     horizon_days: int = param(1, ge=1, le=60, doc="VaR horizon, trading days")
     method: str = param("historical", choices=_METHOD_CHOICES, doc="headline VaR method")
     put_fraction: float = param(0.5, ge=0.0, le=2.0, doc="S&P 500 put notional, fraction of NAV (0 = none)")
@@ -414,8 +416,10 @@ def run_risk_study(params: PortfolioRiskParams | None = None) -> RiskStudy:
             seed=params.seed,
         )
     )
-    vol_now = float(realized_vol(port).iloc[-1])
     gross = float(np.abs(w).sum() / pf.nav)
+    # the regime describes the market, not the book's leverage: realised vol of the book scaled
+    # to gross 100% (leverage x2 doubled the vol and flipped a calm market to "stressed")
+    vol_now = float(realized_vol(port / gross).iloc[-1])
     limits = check_limits(
         {"var": one_day.var / pf.nav, "es": one_day.es / pf.nav, "gross": gross},
         {"var": params.var_limit, "es": params.es_limit, "gross": params.gross_limit},

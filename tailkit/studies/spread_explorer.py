@@ -44,8 +44,10 @@ class SpreadExplorerParams:
     short_strike: float = param(95.0, gt=0.0, le=1e6, doc="strike of the option sold")
     long_strike: float = param(90.0, gt=0.0, le=1e6, doc="strike of the option bought (the wing)")
     days_to_expiry: int = param(30, ge=1, le=730, doc="calendar days to expiry")
-    iv: float = param(0.20, gt=0.0, le=3.0, doc="implied volatility, decimal (0.20 = 20%)")
-    rate: float = param(0.04, ge=-0.05, le=0.25, doc="risk-free rate, decimal, continuously compounded")
+    iv: float = param(0.20, gt=0.0, le=3.0, percent=True, doc="implied volatility (20% = 0.20)")
+    rate: float = param(
+        0.04, ge=-0.05, le=0.25, percent=True, doc="risk-free rate (4% = 0.04), continuously compounded"
+    )
 
     def __post_init__(self) -> None:
         validate(self)
@@ -108,7 +110,7 @@ def spread_pnl_curves(
         else:
             t = d / DAYS_PER_YEAR
             pnl = np.asarray(structure.pnl(s, entry_value, rate, vol, t=t), dtype=np.float64)
-            label = "today" if d == 0 else f"in {d:g} days"
+            label = "today" if d == 0 else f"in {d:g} day{'' if d == 1 else 's'}"
         frames.append(pd.DataFrame({"horizon_days": d, "horizon": label, "spot": s, "pnl": pnl}))
     return pd.concat(frames, ignore_index=True)
 
@@ -147,9 +149,18 @@ class SpreadExplorerView:
         }
 
 
+#: widest log move the x axis shows (about -33% / +49%): at a 300% IV, +-3 standard deviations
+#: span 0.4x to 13x spot and the payoff, all of it between the strikes, shrinks into the left edge
+MAX_AXIS_LOG_MOVE = 0.4
+
+
 def _spot_axis(p: SpreadExplorerParams, n: int = 201) -> Float1D:
-    """Underlying prices covering both strikes and +-3 standard deviations of the move."""
-    sd = p.iv * np.sqrt(p.T)
+    """Underlying prices covering both strikes and +-3 standard deviations of the move.
+
+    The move is capped at :data:`MAX_AXIS_LOG_MOVE` so the strikes (where the payoff bends)
+    stay in the middle of the chart whatever the IV.
+    """
+    sd = min(p.iv * np.sqrt(p.T), MAX_AXIS_LOG_MOVE / 3.0)
     lo = min(p.spot * np.exp(-3.0 * sd), p.long_strike, p.short_strike)
     hi = max(p.spot * np.exp(3.0 * sd), p.long_strike, p.short_strike)
     width = abs(p.short_strike - p.long_strike)

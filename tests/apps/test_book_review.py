@@ -107,8 +107,13 @@ def test_book_review_in_browser(open_app, voila_server, blocked_requests, consol
 
     # close it at 0.40: it leaves the open table and appears among the closed positions
     _fill(page, ".tailkit-close-price", "0.40")
-    page.locator(".tailkit-close-reason select").select_option(label="profit_target")
+    page.locator(".tailkit-close-reason select").select_option(label="profit target")
     page.locator(".tailkit-close-button").click()
+    # nothing is written before the user confirms which position, price and reason
+    ask = page.locator(".tailkit-close-result")
+    ask.get_by_text("Close position #1").wait_for(state="visible", timeout=TIMEOUT_MS)
+    assert "0.40 USD/share" in ask.inner_text() and "profit target" in ask.inner_text()
+    page.locator(".tailkit-close-confirm-button").click()
     page.locator(".tailkit-closed tr[data-position='1']").wait_for(state="visible", timeout=TIMEOUT_MS)
     assert "No open positions" in page.locator(".tailkit-positions").inner_text()
     realized = page.locator(".tailkit-dashboard [data-metric='realized_pnl']").inner_text().strip()

@@ -61,7 +61,9 @@ def test_panel_headless(tmp_path):
     )
     assert "2 quotes added" in panel.message
     panel.close_price.value = "0.30"
-    panel.close_button.click()
+    panel.close_button.click()  # asks for confirmation first: nothing is written yet
+    assert "Close position #1" in panel.message and panel.review.positions["status"].eq("open").all()
+    panel.close_confirm_button.click()
     assert "realized P&L +320.00" in panel.message
     book = Book(tmp_path / "p.sqlite")
     actions = [r[0] for r in book.conn.execute("SELECT action FROM audit ORDER BY id")]

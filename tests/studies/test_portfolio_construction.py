@@ -51,8 +51,10 @@ def test_panel_headless() -> None:
     panel = PortfolioPanel(PortfolioStudyParams(start="2011-01-01", end="2012-12-31"))
     before = panel.result["loss_averse"].weights.copy()
     panel.controls["max_weight"].value = 0.3
-    assert panel.error.value == ""
+    assert panel.error == ""
     assert panel.result["min_variance"].weights.max() <= 0.3 + 1e-7
     panel.controls["max_weight"].value = 0.1  # 4 x 0.1 < 1: reported, not raised
-    assert "fully invested" in panel.error.value
+    assert "fully invested" in panel.error
+    assert panel.result is None  # figures hidden, not left stale
+    panel.controls["max_weight"].value = 0.4
     assert panel.result["loss_averse"].weights.shape == before.shape

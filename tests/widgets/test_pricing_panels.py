@@ -138,7 +138,10 @@ def test_option_pricing_panel_keeps_uncontrolled_fields_and_reports_errors():
     assert (panel.result.grid["delta"] > 0).all()
     panel.controls["spot"].value = 0.0  # the control's bounds include 0; the dataclass says > 0
     assert panel.result is None
-    assert panel.error.startswith("spot=0.0 is not allowed")
+    assert panel.error.startswith("you typed '0' in underlying price: spot=0.0 is not allowed")
+    # the figures of the last valid inputs are hidden, not left on screen (issue 11)
+    assert all(out.layout.display == "none" for out in panel.outputs)
+    assert {panel.summary, panel.greeks_chart.widget, panel.jump_chart.widget} <= set(panel.outputs)
     panel.controls["spot"].value = 100.0
     assert panel.error == "" and panel.result.params.spot == 100.0
 
