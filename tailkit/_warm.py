@@ -8,8 +8,9 @@ install`` and ``binder/postBuild``) runs this module once, so later commands loa
 It runs the real code paths on tiny inputs, so the cached signatures are exactly the ones the
 commands use: the four overlay commands (``calibrate``, ``evaluate``, ``evaluate-market``,
 ``optimize-exits`` for a put and a call spread, each with 200 paths, on the bundled SYNTHETIC
-files) and the pricing entry points (Black-Scholes Greeks and implied vol). Output of the
-commands is discarded; files go to a temporary folder.
+files), the pricing entry points (Black-Scholes Greeks and implied vol) and the study functions
+of notebooks 01, 02, 03 and 10 at their smallest sizes (simulation, calibration, risk, portfolio
+and prospect-theory kernels). Output is discarded; files go to a temporary folder.
 """
 
 from __future__ import annotations
@@ -64,6 +65,21 @@ def _overlay_commands(folder: Path) -> None:
             raise RuntimeError(f"tailkit {' '.join(argv)} exited with status {code}")
 
 
+def _studies() -> None:
+    # the notebooks' study functions reach the simulation, calibration, risk, portfolio and
+    # behavioral kernels with the signatures the notebooks use; smallest allowed sizes
+    from tailkit.studies.asymmetric_simulation import SimulationStudyParams, calibrate, run_simulation
+    from tailkit.studies.option_pricing import OptionPricingParams, option_pricing_study
+    from tailkit.studies.portfolio_construction import PortfolioStudyParams, portfolio_study
+    from tailkit.studies.risk_management import RiskStudyParams, run_risk_study
+
+    option_pricing_study(OptionPricingParams())
+    sim = SimulationStudyParams(n_paths=100)
+    run_simulation(sim, calibrate(sim))
+    portfolio_study(PortfolioStudyParams())
+    run_risk_study(RiskStudyParams(n_sims=1000))
+
+
 def warm_kernels(*, verbose: bool = True) -> dict[str, float]:
     """Run every warmed code path once; return seconds taken by each.
 
@@ -85,6 +101,7 @@ def warm_kernels(*, verbose: bool = True) -> dict[str, float]:
                 "overlay commands (calibrate, evaluate, evaluate-market, optimize-exits)",
                 lambda: _overlay_commands(Path(tmp)),
             ),
+            ("notebook studies 01, 02, 03, 10 (simulation, calibration, risk, portfolio)", _studies),
         ]
         for name, step in steps:
             t0 = time.perf_counter()
