@@ -120,7 +120,7 @@ def warm_kernels(*, verbose: bool = True) -> dict[str, float]:
     times: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         steps: list[tuple[str, Callable[[], None]]] = [
-            ("pricing (bs_greeks, implied_vol)", _pricing),
+            ("pricing (bs_price, bs_greeks, implied_vol; serial and parallel kernels)", _pricing),
             (
                 "overlay commands (calibrate, evaluate, evaluate-market, optimize-exits)",
                 lambda: _overlay_commands(Path(tmp)),
