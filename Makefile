@@ -26,6 +26,7 @@ $(STAMP): binder/requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip "setuptools>=77" wheel
 	$(BIN)/python -m pip install --quiet -r binder/requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m tailkit._warm
 	@touch $(STAMP)
 
 install: $(STAMP)
