@@ -29,12 +29,12 @@ t-statistic. It reports what is measured; it does not claim an improvement.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from tailkit.errors import DataError, ParameterError, describe_bad_value
+from tailkit.risk.forecast import newey_west_se
 
 __all__ = [
     "Attribution",
@@ -162,39 +162,6 @@ def attribute(
         )
         by_regime.index.name = "regime"
     return Attribution(total, linked.sum(axis=0).rename("contribution"), by_period, by_regime, period)
-
-
-def newey_west_se(x: Any, lags: int | None = None) -> float:
-    """Standard error of the mean of ``x`` from a Newey-West (Bartlett) long-run variance.
-
-    Parameters
-    ----------
-    x : array_like of shape (n,)
-        Series (n >= 2).
-    lags : int, optional
-        Bartlett lags; default ``floor(4 (n / 100)^(2/9))``.
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> round(newey_west_se([1.0, -1.0, 1.0, -1.0], lags=0), 12)  # sd (ddof=0) / sqrt(n) = 1 / 2
-    0.5
-    """
-    a = np.asarray(x, dtype=float).ravel()
-    n = a.size
-    if n < 2 or not np.isfinite(a).all():
-        raise DataError(f"x needs at least 2 finite values; got {n} values")
-    q = int(np.floor(4.0 * (n / 100.0) ** (2.0 / 9.0))) if lags is None else int(lags)
-    if q < 0:
-        raise ParameterError(describe_bad_value("lags", lags, "an int >= 0"))
-    e = a - a.mean()
-    lrv = float(e @ e) / n
-    for j in range(1, min(q, n - 1) + 1):
-        lrv += 2.0 * (1.0 - j / (q + 1.0)) * float(e[j:] @ e[:-j]) / n
-    return float(np.sqrt(max(lrv, 0.0) / n))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Risk engine: VaR/ES with contributions, backtests, stress tests, limits, concentration, liquidity, performance analytics.
+"""Risk engine: VaR/ES with contributions, backtests, stress tests, limits, concentration, liquidity, forecasts, performance analytics.
 
 Losses (VaR, ES, stress P&L) are in the units of the position values you pass; VaR and ES
 are positive numbers, stress P&L is signed. Every VaR and ES in tailkit follows one
@@ -24,6 +24,15 @@ from tailkit.risk.concentration import (
     concentration_report,
     effective_number,
     herfindahl,
+)
+from tailkit.risk.forecast import (
+    FORECAST_MODELS,
+    ForecastEvaluation,
+    crps_sample,
+    diebold_mariano,
+    evaluate_forecasts,
+    forecast_distribution,
+    newey_west_se,
 )
 from tailkit.risk.limits import (
     DEFAULT_SCHEDULE,
@@ -85,11 +94,13 @@ __all__ = [
     "BENCHMARK_METRICS",
     "DEFAULT_CONCENTRATION_LIMITS",
     "DEFAULT_SCHEDULE",
+    "FORECAST_MODELS",
     "HISTORICAL_WINDOWS",
     "METRICS",
     "STANDARD_SHOCKS",
     "ConcentrationReport",
     "FactorShock",
+    "ForecastEvaluation",
     "HistoricalVaRArrays",
     "LimitBreach",
     "LimitReport",
@@ -114,14 +125,18 @@ __all__ = [
     "corwin_schultz_spread",
     "crisis_mask_from_vol",
     "crisis_regime_params",
+    "crps_sample",
     "days_to_liquidate",
+    "diebold_mariano",
     "drawdown_protection",
     "drawdown_series",
     "dynamic_limits",
     "effective_number",
     "estimate_factor_betas",
+    "evaluate_forecasts",
     "exogenous_liquidity_cost",
     "factor_stress",
+    "forecast_distribution",
     "full_revaluation",
     "herfindahl",
     "historical_stress",
@@ -130,6 +145,7 @@ __all__ = [
     "kupiec_pof",
     "liquidity_report",
     "monte_carlo_stress",
+    "newey_west_se",
     "overlapping_returns",
     "performance_report",
     "quote_spreads",
