@@ -81,6 +81,7 @@ __all__ = [
     "demo_option_book",
     "run_risk_study",
     "strategy_streams",
+    "position_risk",
     "market_regimes",
 ]
 
@@ -526,34 +527,7 @@ def run_risk_study(params: PortfolioRiskParams | None = None) -> RiskStudy:
             seed=params.seed,
         )
     )
-    from tailkit.portfolio import correlation_clusters
-
-    clusters = correlation_clusters(window.corr().to_numpy(), params.cluster_threshold)
-    conc = concentration_report(w, headline.component_es, clusters, threshold=params.cluster_threshold)
-    liq = _liquidity(params, pf, window, one_day.var)
-    vol_now = float(realized_vol(port).iloc[-1])
-    gross = float(np.abs(w).sum() / pf.nav)
-    fixed = {
-        **DEFAULT_CONCENTRATION_LIMITS,
-        "largest_position": params.position_share_limit,
-        "largest_cluster": params.cluster_share_limit,
-        "days_to_liquidate": params.liquidation_days_limit,
-    }
-    liq_metric = (
-        {} if np.isnan(liq.max_days_to_liquidate) else {"days_to_liquidate": liq.max_days_to_liquidate}
-    )
-    limits = check_limits(
-        {
-            "var": one_day.var / pf.nav,
-            "es": one_day.es / pf.nav,
-            "gross": gross,
-            **conc.limit_metrics(),
-            **liq_metric,
-        },
-        {"var": params.var_limit, "es": params.es_limit, "gross": params.gross_limit},
-        vol=vol_now,
-        fixed_limits=fixed,
-    )
+    conc, liq, limits = position_risk(params, pf, window, one_day, port)
     lev = vol_target_leverage(port, target_vol=params.target_vol)
     dd = drawdown_protection(
         port, threshold=params.drawdown_threshold, rerisk_drawdown=params.drawdown_threshold / 3
@@ -611,6 +585,58 @@ def run_risk_study(params: PortfolioRiskParams | None = None) -> RiskStudy:
         naive,
         forecasts,
     )
+
+
+def position_risk(
+    params: RiskStudyParams, pf: Portfolio, window: pd.DataFrame, one_day: VaRResult, port: pd.Series
+) -> tuple[ConcentrationReport, LiquidityReport, LimitReport]:
+    """Concentration, liquidity and the limit report of the positions as of ``pf.as_of``.
+
+    Parameters
+    ----------
+    params : RiskStudyParams
+    pf : Portfolio
+        Positions and prices up to the as-of date.
+    window : DataFrame
+        The VaR scenario window (daily returns up to the as-of date).
+    one_day : VaRResult
+        One-day VaR/ES of the headline method with its component ES (currency).
+    port : Series
+        Daily portfolio returns up to the as-of date (sets the volatility regime of the limits).
+
+    Returns
+    -------
+    (ConcentrationReport, LiquidityReport, LimitReport)
+    """
+    from tailkit.portfolio import correlation_clusters
+
+    w = pf.weights
+    clusters = correlation_clusters(window.corr().to_numpy(), params.cluster_threshold)
+    conc = concentration_report(w, one_day.component_es, clusters, threshold=params.cluster_threshold)
+    liq = _liquidity(params, pf, window, one_day.var)
+    vol_now = float(realized_vol(port).iloc[-1])
+    gross = float(np.abs(w).sum() / pf.nav)
+    fixed = {
+        **DEFAULT_CONCENTRATION_LIMITS,
+        "largest_position": params.position_share_limit,
+        "largest_cluster": params.cluster_share_limit,
+        "days_to_liquidate": params.liquidation_days_limit,
+    }
+    days = liq.max_days_to_liquidate
+    liq_metric = {} if np.isnan(days) else {"days_to_liquidate": days}
+    limits = check_limits(
+        {
+            "var": one_day.var / pf.nav,
+            "es": one_day.es / pf.nav,
+            "gross": gross,
+            **conc.limit_metrics(),
+            **liq_metric,
+        },
+        {"var": params.var_limit, "es": params.es_limit, "gross": params.gross_limit},
+        vol=vol_now,
+        fixed_limits=fixed,
+    )
+    return conc, liq, limits
 
 
 def _liquidity(params: RiskStudyParams, pf: Portfolio, window: pd.DataFrame, var: float) -> LiquidityReport:
