@@ -13,7 +13,10 @@ date. It shows
   liquidity (:func:`tailkit.studies.risk_management.position_risk`);
 * **attribution** of the period's return by position (Carino-linked, adding up to the total);
 * **open alerts** of a position book when one is given (exit signals and positions without a
-  price, from :func:`tailkit.book.marks.mark_book` as of the report date).
+  price, from :func:`tailkit.book.marks.mark_book` as of the report date), and the book's
+  **option spread cost**: half the bid-ask spread of each open leg's latest quote up to the
+  report date, ``1/2 |quantity x contracts| x multiplier x (ask - bid)`` (Bangia's exogenous cost
+  of one observed quote, :func:`tailkit.risk.liquidity.exogenous_liquidity_cost`).
 
 Charts (growth of 1 vs the benchmark over the trailing year, component ES) are inline SVG
 (:func:`tailkit.charts.render.chart_to_svg`): the HTML opens offline, no CDN. The page skeleton,
@@ -58,7 +61,7 @@ from tailkit.studies.risk_management import (
     study_params,
 )
 
-__all__ = ["PERIODS", "PeriodReport", "period_report", "write_reports"]
+__all__ = ["PERIODS", "PeriodReport", "option_spread_costs", "period_report", "write_reports"]
 
 PERIODS: tuple[str, ...] = ("daily", "weekly", "monthly", "quarterly")
 _PERIOD_CODE = {"daily": "D", "weekly": "W-FRI", "monthly": "M", "quarterly": "Q"}
@@ -92,6 +95,8 @@ class PeriodReport:
         The period's return by position (``by_strategy``) and by month (``by_period``).
     alerts : DataFrame or None
         Open alerts of the book (``position_id``, ``alert``, ``message``); None without a book.
+    option_liquidity : DataFrame or None
+        Spread cost of the book's quoted open legs (:func:`option_spread_costs`); None without a book.
     charts : dict of str to altair chart
     notes : tuple of str
     """
@@ -108,6 +113,7 @@ class PeriodReport:
     liquidity: LiquidityReport = field(repr=False)
     attribution: Attribution = field(repr=False)
     alerts: pd.DataFrame | None = field(repr=False)
+    option_liquidity: pd.DataFrame | None = field(repr=False)
     charts: dict[str, Any] = field(repr=False)
     notes: tuple[str, ...] = ()
 
@@ -132,6 +138,9 @@ class PeriodReport:
             "effective_n_risk": self.concentration.effective_n_risk,
             "lvar_endogenous": self.liquidity.lvar_endogenous,
             "open_alerts": 0 if self.alerts is None else len(self.alerts),
+            "option_spread_cost": (
+                None if self.option_liquidity is None else float(self.option_liquidity["spread_cost"].sum())
+            ),
         }
 
     def _tables(self) -> list[tuple[str, pd.DataFrame, dict[str, Any], str | None]]:
@@ -177,6 +186,9 @@ class PeriodReport:
         ]  # fmt: skip
         if self.alerts is not None:
             out.append(("Open alerts", self.alerts, {}, "position_id"))
+        if self.option_liquidity is not None:
+            fmt = {"bid": ".2f", "ask": ".2f", "relative_spread": ".2%", "spread_cost": ",.2f"}
+            out.append(("Option book: spread cost at the quotes", self.option_liquidity, fmt, None))
         return out
 
     def to_html(self, path: str | Path | None = None) -> str:
@@ -215,15 +227,59 @@ def _benchmark(path: str | None, column: str | None) -> tuple[pd.Series, str]:
     return prices[name].pct_change(fill_method=None).dropna(), f"{name} ({path})"
 
 
-def _alerts(book_path: str, as_of: pd.Timestamp) -> pd.DataFrame:
-    from tailkit.book.marks import mark_book
+def option_spread_costs(legs: pd.DataFrame) -> pd.DataFrame:
+    """Half-spread cost of option legs at their quotes.
+
+    Parameters
+    ----------
+    legs : DataFrame
+        Rows of :func:`tailkit.book.marks.open_legs_with_quotes`: ``position_id``, ``kind``,
+        ``strike_cents``, ``expiry``, ``quantity``, ``contracts``, ``multiplier``, ``bid_cents``,
+        ``ask_cents`` (legs without a quote are skipped).
+
+    Returns
+    -------
+    DataFrame
+        One row per quoted leg: ``position_id``, ``leg``, ``bid``, ``ask``, ``relative_spread``,
+        ``spread_cost`` (currency), ``1/2 |quantity x contracts| x multiplier x (ask - bid)``.
+    """
+    from tailkit.risk.liquidity import exogenous_liquidity_cost, quote_spreads
+
+    quoted = legs[legs["bid_cents"].notna() & legs["ask_cents"].notna()]
+    bid = quoted["bid_cents"].to_numpy(dtype=float) / 100.0
+    ask = quoted["ask_cents"].to_numpy(dtype=float) / 100.0
+    rel = quote_spreads(bid, ask)
+    size = np.abs(quoted["quantity"].to_numpy(dtype=float) * quoted["contracts"].to_numpy(dtype=float))
+    value = size * quoted["multiplier"].to_numpy(dtype=float) * 0.5 * (bid + ask)
+    names = [
+        f"{k} {s / 100:.2f} {e}" for k, s, e in zip(quoted["kind"], quoted["strike_cents"], quoted["expiry"])
+    ]
+    return pd.DataFrame(
+        {
+            "position_id": quoted["position_id"].astype(int).to_numpy(),
+            "leg": names,
+            "bid": bid,
+            "ask": ask,
+            "relative_spread": rel,
+            "spread_cost": exogenous_liquidity_cost(value, rel, np.zeros(rel.size), spread_multiplier=0.0),
+        }
+    )
+
+
+def _book_views(book_path: str, as_of: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from tailkit.book.marks import mark_book, open_legs_with_quotes
     from tailkit.book.store import Book
 
     book = Book(book_path)
     try:
         rows = mark_book(book, as_of=as_of.date()).positions
+        legs = open_legs_with_quotes(book, f"{as_of:%Y-%m-%d}T23:59:59")
     finally:
         book.close()
+    return _alerts(rows), option_spread_costs(legs)
+
+
+def _alerts(rows: pd.DataFrame) -> pd.DataFrame:
     out = []
     for r in rows.itertuples():
         if isinstance(r.signal, str) and r.signal:
@@ -310,7 +366,7 @@ def period_report(
         },
         index=["portfolio", bench_name],
     )  # fmt: skip
-    alerts = _alerts(book_path, as_of_day) if book_path else None
+    alerts, options = _book_views(book_path, as_of_day) if book_path else (None, None)
     from tailkit.charts.risk import contributions_chart, cumulative_returns_chart
 
     charts = {
@@ -335,6 +391,7 @@ def period_report(
         liq,
         attr,
         alerts,
+        options,
         charts,
         notes,
     )

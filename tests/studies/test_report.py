@@ -74,5 +74,37 @@ def test_user_benchmark_and_book_alerts(tmp_path: Path) -> None:
     assert rep.performance.index[1].startswith("QQQ")
     assert rep.alerts is not None and len(rep.alerts) >= 1  # the demo book's quotes postdate 2013
     assert "<h2>Open alerts</h2>" in rep.to_html()
+    assert rep.option_liquidity is not None  # no quote of the demo book is as old as the report date
     with pytest.raises(ParameterError, match="period"):
         period_report(RiskStudyParams(), "hourly")
+
+
+def test_option_spread_cost_by_hand(tmp_path: Path) -> None:
+    from tailkit.book.demo import make_demo_book
+    from tailkit.book.marks import open_legs_with_quotes
+    from tailkit.studies.report import option_spread_costs
+
+    legs = pd.DataFrame(
+        {
+            "position_id": [1, 1, 2],
+            "kind": ["put", "put", "call"],
+            "strike_cents": [8800, 8500, 9500],
+            "expiry": ["2025-02-21"] * 3,
+            "quantity": [-1, 1, -1],
+            "contracts": [10, 10, 5],
+            "multiplier": [100, 100, 100],
+            "bid_cents": [45.0, 20.0, np.nan],
+            "ask_cents": [52.0, 24.0, np.nan],
+        }
+    )
+    out = option_spread_costs(legs)
+    # 1/2 x 10 contracts x 100 x $0.07 = $35; 1/2 x 10 x 100 x $0.04 = $20; the unquoted leg is skipped
+    assert out["spread_cost"].tolist() == pytest.approx([35.0, 20.0], rel=1e-12)
+    assert out["relative_spread"].iloc[0] == pytest.approx(0.07 / 0.485, rel=1e-12)
+    assert out["leg"].iloc[0] == "put 88.00 2025-02-21"
+    book = make_demo_book(tmp_path / "book.sqlite")
+    try:
+        quoted = option_spread_costs(open_legs_with_quotes(book, "2100-01-01T00:00:00"))
+    finally:
+        book.close()
+    assert len(quoted) >= 2 and (quoted["spread_cost"] > 0).all()
