@@ -405,6 +405,40 @@ class RiskStudy:
             **self._forecast_summary(),
         }
 
+    def risk_tables(self) -> dict[str, pd.DataFrame]:
+        """Concentration and liquidity tables for the tearsheet (``tearsheet(..., tables=...)``)."""
+        conc = self.concentration
+        liq = self.liquidity
+        head = pd.DataFrame(
+            {
+                "value": [
+                    conc.effective_n_weight,
+                    conc.effective_n_risk,
+                    conc.largest_cluster_share,
+                    liq.var,
+                    liq.lvar_exogenous,
+                    liq.lvar_endogenous,
+                    liq.lvar_stressed,
+                    liq.max_days_to_liquidate,
+                ]
+            },
+            index=[
+                "effective N by weight",
+                "effective N by risk",
+                "largest cluster share",
+                "VaR (1 day)",
+                "LVaR exogenous (Bangia)",
+                "LVaR endogenous (+ impact)",
+                "LVaR stressed",
+                "max days to liquidate",
+            ],
+        )
+        return {
+            "Concentration and liquidity": head,
+            "Concentration by position": conc.to_frame(),
+            "Liquidity by position": liq.to_frame(),
+        }
+
     def _forecast_summary(self) -> dict[str, Any]:
         if self.forecasts is None:
             return {}

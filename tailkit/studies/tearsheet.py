@@ -48,12 +48,16 @@ class Tearsheet:
         Section title -> chart, in display order.
     notes : tuple of str
         Lines printed under the title (sample, benchmark, data labels).
+    tables : dict of str to DataFrame
+        Extra tables shown after the metrics (e.g. :meth:`RiskStudy.risk_tables
+        <tailkit.studies.risk_management.RiskStudy.risk_tables>`: concentration, liquidity).
     """
 
     title: str
     report: PerformanceReport = field(repr=False)
     charts: dict[str, Any] = field(repr=False)
     notes: tuple[str, ...] = ()
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     def to_frame(self) -> pd.DataFrame:
         """The metrics table (metrics x strategies)."""
@@ -76,6 +80,7 @@ class Tearsheet:
         str
         """
         sections = [("Metrics", self.metrics_html())]
+        sections += [(name, frame_html(t)) for name, t in self.tables.items()]
         sections += [
             (name, f'<div class="chart">{chart_to_svg(chart)}</div>') for name, chart in self.charts.items()
         ]
@@ -93,6 +98,7 @@ def tearsheet(
     window: int = 126,
     risk_free: float = 0.0,
     notes: tuple[str, ...] = (),
+    tables: dict[str, pd.DataFrame] | None = None,
 ) -> Tearsheet:
     """Build the tearsheet of one or several strategies in one call.
 
@@ -110,6 +116,8 @@ def tearsheet(
         Per-period risk-free return for the Sharpe ratio.
     notes : tuple of str, default=()
         Extra lines under the title (e.g. "synthetic data").
+    tables : dict of str to DataFrame, optional
+        Extra tables after the metrics, in order (e.g. ``study.risk_tables()``).
 
     Returns
     -------
@@ -173,5 +181,9 @@ def tearsheet(
     sample = f"sample {report.start} to {report.end}"
     bench_note = f"benchmark: {report.benchmark_name}" if report.benchmark_name else "no benchmark"
     return Tearsheet(
-        title, report, charts, (f"{sample}; {bench_note}; daily returns, 252 days a year", *notes)
+        title,
+        report,
+        charts,
+        (f"{sample}; {bench_note}; daily returns, 252 days a year", *notes),
+        dict(tables or {}),
     )

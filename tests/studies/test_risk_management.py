@@ -93,3 +93,17 @@ def test_app_parameters_skip_the_forecast_evaluation() -> None:
     assert RiskStudyParams().forecast_step_days == 21
     with pytest.raises(ParameterError, match="allocation_method"):
         RiskStudyParams(allocation_method="guess")
+
+
+@pytest.mark.slow
+def test_tearsheet_shows_concentration_and_liquidity() -> None:
+    from tailkit.studies.risk_management import RiskStudyParams, run_risk_study
+    from tailkit.studies.tearsheet import tearsheet
+
+    study = run_risk_study(RiskStudyParams(forecast_step_days=0, n_sims=2_000))
+    tables = study.risk_tables()
+    assert tables["Concentration and liquidity"].loc["LVaR exogenous (Bangia)", "value"] == pytest.approx(
+        study.liquidity.lvar_exogenous
+    )
+    html = tearsheet(study.strategy_returns, benchmark=False, tables=tables).to_html()
+    assert "<h2>Concentration by position</h2>" in html and "<h2>Liquidity by position</h2>" in html
