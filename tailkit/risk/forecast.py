@@ -53,7 +53,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-from tailkit.errors import DataError, ParameterError, describe_bad_value
+from tailkit.errors import ConvergenceError, DataError, ParameterError, describe_bad_value
 
 __all__ = [
     "FORECAST_MODELS",
@@ -193,6 +193,12 @@ def forecast_distribution(
     Returns
     -------
     ndarray of shape (n_draws,)
+
+    Raises
+    ------
+    ConvergenceError
+        When the GJR-GARCH estimate is not covariance stationary (persistence >= 1, the
+        integrated boundary): tailkit does not simulate a non-stationary fit.
     """
     if model not in FORECAST_MODELS:
         raise ParameterError(describe_bad_value("model", model, "one of " + ", ".join(FORECAST_MODELS)))
@@ -216,7 +222,12 @@ def forecast_distribution(
         from tailkit.calibration import fit_gjr_garch
         from tailkit.simulation import simulate_gjr_garch
 
-        fit = fit_gjr_garch(np.log1p(x), "t")
+        try:
+            fit = fit_gjr_garch(np.log1p(x), "t")
+        except ParameterError as exc:  # the MLE sits on the stationarity boundary (IGARCH)
+            raise ConvergenceError(
+                f"GJR-GARCH fit on the {window} days to {r.index[-1]} is not usable for simulation: {exc}"
+            ) from exc
         paths = simulate_gjr_garch(
             fit.params,
             n_paths=n_draws,
@@ -250,6 +261,9 @@ class ForecastEvaluation:
         ``median``, ``prob_up``, ``crps``, ``in_50``, ``in_90``, ``in_95``, ``direction_hit``.
     base_rate : float
         Share of realised returns > 0 (the accuracy of "always up").
+    failures : DataFrame
+        ``origin`` and ``model`` of the forecasts that could not be made (a GJR-GARCH fit on the
+        integrated boundary); those origins are left out of that model's scores.
     """
 
     horizon: int
@@ -257,22 +271,30 @@ class ForecastEvaluation:
     step: int
     records: pd.DataFrame = field(repr=False)
     base_rate: float
+    failures: pd.DataFrame = field(repr=False)
 
     def table(self) -> pd.DataFrame:
         """One row per model: coverage, mean CRPS, direction vs "always up" with Diebold-Mariano.
 
-        Columns: ``origins``, ``coverage_50/90/95``, ``crps``, ``directional_accuracy``,
+        Columns: ``origins`` (scored), ``failed`` (origins without a forecast), ``coverage_50/90/95``, ``crps``, ``directional_accuracy``,
         ``always_up_accuracy``, ``dm_stat`` and ``dm_p_value`` of the 0/1 directional loss
         against "always up" (negative: the model misses less).
         """
         rows = {}
         lags = self.horizon - 1 if self.step < self.horizon else 0
-        for model, g in self.records.groupby("model", sort=False):
+        models = list(dict.fromkeys([*self.records["model"], *self.failures["model"]]))
+        for model in models:
+            g = self.records[self.records["model"] == model]
+            failed = int((self.failures["model"] == model).sum())
+            if g.empty:
+                rows[model] = {"origins": 0, "failed": failed}
+                continue
             up = (g["realized"] > 0).to_numpy()
             hit = g["direction_hit"].to_numpy()
             dm, p = diebold_mariano(1.0 - hit, 1.0 - up, lags=lags)
             rows[model] = {
                 "origins": len(g),
+                "failed": failed,
                 "coverage_50": float(g["in_50"].mean()),
                 "coverage_90": float(g["in_90"].mean()),
                 "coverage_95": float(g["in_95"].mean()),
@@ -341,18 +363,23 @@ def evaluate_forecasts(
         raise DataError(f"returns: {len(r)} days cannot fit window={window} plus horizon={horizon}")
     logs = np.log1p(r.to_numpy())
     rows = []
+    failed: list[dict[str, Any]] = []
     for k, i in enumerate(origins):
         realized = float(np.expm1(logs[i + 1 : i + 1 + horizon].sum()))
         for model in models:
-            draws = forecast_distribution(
-                r.iloc[: i + 1],
-                horizon=horizon,
-                model=model,
-                window=window,
-                n_draws=n_draws,
-                block=block,
-                seed=seed + k,
-            )
+            try:
+                draws = forecast_distribution(
+                    r.iloc[: i + 1],
+                    horizon=horizon,
+                    model=model,
+                    window=window,
+                    n_draws=n_draws,
+                    block=block,
+                    seed=seed + k,
+                )
+            except ConvergenceError:
+                failed.append({"origin": r.index[i], "model": model})
+                continue
             q = np.quantile(draws, [0.025, 0.05, 0.25, 0.75, 0.95, 0.975])
             prob_up = float(np.mean(draws > 0))
             rows.append(
@@ -371,5 +398,9 @@ def evaluate_forecasts(
                 }
             )
     records = pd.DataFrame(rows)
+    if records.empty:
+        raise ConvergenceError(f"no model produced a forecast at any of the {len(origins)} origins")
     base = float((records.drop_duplicates("origin")["realized"] > 0).mean())
-    return ForecastEvaluation(horizon, window, step, records, base)
+    return ForecastEvaluation(
+        horizon, window, step, records, base, pd.DataFrame(failed, columns=["origin", "model"])
+    )

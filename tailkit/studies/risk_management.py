@@ -443,11 +443,13 @@ class RiskStudy:
         if self.forecasts is None:
             return {}
         t = self.forecasts.table()
-        return {
-            f"forecast_{m}_{k}": round(float(t.loc[m, c]), 4)
-            for m in t.index
-            for k, c in (("coverage_90", "coverage_90"), ("direction", "directional_accuracy"))
-        } | {"forecast_always_up": round(self.forecasts.base_rate, 4)}
+        out: dict[str, Any] = {}
+        for m in t.index:
+            for key, col in (("coverage_90", "coverage_90"), ("direction", "directional_accuracy")):
+                value = float(t.loc[m, col]) if col in t.columns else float("nan")
+                out[f"forecast_{m}_{key}"] = round(value, 4) if np.isfinite(value) else None
+            out[f"forecast_{m}_failed"] = int(t.loc[m, "failed"])
+        return out | {"forecast_always_up": round(self.forecasts.base_rate, 4)}
 
 
 def _scenario_pnl(

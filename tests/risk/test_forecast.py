@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from tailkit.errors import DataError, ParameterError
+from tailkit.errors import ConvergenceError, DataError, ParameterError
 from tailkit.risk import (
     FORECAST_MODELS,
     crps_sample,
@@ -100,3 +100,21 @@ def test_bad_input() -> None:
         forecast_distribution(r, model="bootstrap")
     with pytest.raises(ParameterError, match="window=100"):
         forecast_distribution(r, model="garch", window=100)
+
+
+def test_a_failed_fit_is_reported_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tailkit.calibration
+
+    def integrated(*args: object, **kwargs: object) -> None:
+        raise ParameterError("persistence alpha + gamma/2 + beta of asset 0=1.0000000008 is not allowed")
+
+    monkeypatch.setattr(tailkit.calibration, "fit_gjr_garch", integrated)
+    r = pd.Series(np.random.default_rng(3).normal(0.0003, 0.01, 400))
+    with pytest.raises(ConvergenceError, match="not usable"):
+        forecast_distribution(r, model="garch", window=300)
+    ev = evaluate_forecasts(r, horizon=10, models=("garch", "bootstrap"), window=300, n_draws=200)
+    t = ev.table()
+    n = len(range(299, 400 - 10, 10))
+    assert t.loc["garch", "origins"] == 0 and t.loc["garch", "failed"] == n
+    assert t.loc["bootstrap", "origins"] == n and t.loc["bootstrap", "failed"] == 0
+    assert len(ev.failures) == n
