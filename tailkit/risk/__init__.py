@@ -1,4 +1,4 @@
-"""Risk engine: VaR/ES with contributions, backtests, stress tests, limits, performance analytics.
+"""Risk engine: VaR/ES with contributions, backtests, stress tests, limits, concentration, liquidity, forecasts, performance analytics.
 
 Losses (VaR, ES, stress P&L) are in the units of the position values you pass; VaR and ES
 are positive numbers, stress P&L is signed. Every VaR and ES in tailkit follows one
@@ -18,6 +18,22 @@ from tailkit.risk.backtest import (
     kupiec_pof,
     rolling_var_forecast,
 )
+from tailkit.risk.concentration import (
+    DEFAULT_CONCENTRATION_LIMITS,
+    ConcentrationReport,
+    concentration_report,
+    effective_number,
+    herfindahl,
+)
+from tailkit.risk.forecast import (
+    FORECAST_MODELS,
+    ForecastEvaluation,
+    crps_sample,
+    diebold_mariano,
+    evaluate_forecasts,
+    forecast_distribution,
+    newey_west_se,
+)
 from tailkit.risk.limits import (
     DEFAULT_SCHEDULE,
     LimitBreach,
@@ -28,6 +44,16 @@ from tailkit.risk.limits import (
     dynamic_limits,
     realized_vol,
     vol_target_leverage,
+)
+from tailkit.risk.liquidity import (
+    LiquidityReport,
+    average_daily_value,
+    corwin_schultz_spread,
+    days_to_liquidate,
+    exogenous_liquidity_cost,
+    impact_cost,
+    liquidity_report,
+    quote_spreads,
 )
 from tailkit.risk.metrics import (
     BENCHMARK_METRICS,
@@ -66,14 +92,19 @@ from tailkit.risk.var import (
 
 __all__ = [
     "BENCHMARK_METRICS",
+    "DEFAULT_CONCENTRATION_LIMITS",
     "DEFAULT_SCHEDULE",
+    "FORECAST_MODELS",
     "HISTORICAL_WINDOWS",
     "METRICS",
     "STANDARD_SHOCKS",
+    "ConcentrationReport",
     "FactorShock",
+    "ForecastEvaluation",
     "HistoricalVaRArrays",
     "LimitBreach",
     "LimitReport",
+    "LiquidityReport",
     "OptionBook",
     "PerformanceReport",
     "RevaluationResult",
@@ -83,26 +114,41 @@ __all__ = [
     "VaRBacktest",
     "VaRResult",
     "VolRegimeSchedule",
+    "average_daily_value",
     "backtest_var",
     "book_var_es",
     "bundled_factor_changes",
     "check_limits",
     "christoffersen_independence",
     "compare_var_es",
+    "concentration_report",
+    "corwin_schultz_spread",
     "crisis_mask_from_vol",
     "crisis_regime_params",
+    "crps_sample",
+    "days_to_liquidate",
+    "diebold_mariano",
     "drawdown_protection",
     "drawdown_series",
     "dynamic_limits",
+    "effective_number",
     "estimate_factor_betas",
+    "evaluate_forecasts",
+    "exogenous_liquidity_cost",
     "factor_stress",
+    "forecast_distribution",
     "full_revaluation",
+    "herfindahl",
     "historical_stress",
     "historical_var_es_arrays",
+    "impact_cost",
     "kupiec_pof",
+    "liquidity_report",
     "monte_carlo_stress",
+    "newey_west_se",
     "overlapping_returns",
     "performance_report",
+    "quote_spreads",
     "realized_vol",
     "regime_monte_carlo_stress",
     "rolling_metrics",

@@ -12,6 +12,12 @@ default calm (< 15%): x1.0, normal (< 25%): x0.8, stressed (< 40%): x0.6, crisis
 Severity of a metric against its limit, by utilisation ``u = value / limit``: ``ok`` (u < warn,
 0.8 by default), ``warning`` (warn <= u < 1), ``breach`` (1 <= u < critical, 1.25 by
 default), ``critical`` (u >= critical).
+
+Fixed limits
+------------
+Some limits do not scale with market volatility: concentration shares
+(:mod:`tailkit.risk.concentration`) or days to liquidate (:mod:`tailkit.risk.liquidity`). Pass
+them to :func:`check_limits` as ``fixed_limits``; they join the same breach report unscaled.
 """
 
 from __future__ import annotations
@@ -205,6 +211,7 @@ def check_limits(
     schedule: VolRegimeSchedule = DEFAULT_SCHEDULE,
     warn: float = 0.8,
     critical: float = 1.25,
+    fixed_limits: Mapping[str, float] | None = None,
 ) -> LimitReport:
     """Check risk metrics against limits that tighten with the volatility regime.
 
@@ -220,24 +227,41 @@ def check_limits(
         Bands and multipliers.
     warn, critical : float, default=0.8, 1.25
         Utilisation thresholds of ``warning`` and ``critical``.
+    fixed_limits : mapping of str to float, optional
+        Limits (> 0) that do not scale with the regime (e.g. concentration shares), checked
+        after the regime-scaled ones; a name may not appear in both mappings.
 
     Returns
     -------
     LimitReport
+
+    Examples
+    --------
+    >>> rep = check_limits({"var": 0.02, "largest_position": 0.3}, {"var": 0.03}, vol=0.3,
+    ...                    fixed_limits={"largest_position": 0.35})
+    >>> [(i.metric, i.limit, i.severity) for i in rep.items]
+    [('var', 0.018, 'breach'), ('largest_position', 0.35, 'warning')]
     """
     if not 0 < warn < 1 < critical:
         raise ParameterError(
             describe_bad_value("(warn, critical)", (warn, critical), "0 < warn < 1 < critical")
         )
+    fixed = dict(fixed_limits or {})
+    both = sorted(set(fixed) & set(base_limits))
+    if both:
+        raise ParameterError(describe_bad_value("fixed_limits", both, "names not also in base_limits"))
     lims = dynamic_limits(base_limits, vol, schedule)
+    source = {name: "base_limits" for name in lims}
+    for name, limit in fixed.items():
+        lims[name] = float(limit)
+        source[name] = "fixed_limits"
+    raw = {**base_limits, **fixed}
     items = []
     for name, limit in lims.items():
         if name not in metrics:
             continue
         if not limit > 0:
-            raise ParameterError(
-                describe_bad_value(f"base_limits[{name!r}]", base_limits[name], "a limit > 0")
-            )
+            raise ParameterError(describe_bad_value(f"{source[name]}[{name!r}]", raw[name], "a limit > 0"))
         value = float(metrics[name])
         u = abs(value) / limit
         items.append(LimitBreach(name, value, float(limit), u, _severity(u, warn, critical)))

@@ -5,7 +5,16 @@
 file through :func:`tailkit.data.read_prices`, or the bundled demo) and
 :func:`run_risk_study` computes everything the notebook and the app show: VaR/ES with
 contributions by every method, the full-revaluation VaR of stocks plus a protective put
-overlay, a VaR backtest, the stress table, the limit report and the performance report.
+overlay, a VaR backtest, the stress table, the limit report (regime-scaled VaR/ES/gross limits
+and fixed concentration and liquidity limits), the performance report, concentration and
+liquidity, a walk-forward multi-strategy allocation with its attribution, and (notebook 10
+only) the out-of-sample evaluation of return forecasts.
+
+Liquidity inputs of the demo: average daily traded value from the bundled OHLCV (volume x
+unadjusted close, trailing 20 days) and bid-ask spreads estimated from daily highs and lows
+(Corwin-Schultz, trailing 63 days). A user price file has neither: its positions get
+``default_spread_bps`` and no volume (days to liquidate NaN, no impact cost). The put overlay's
+implied vol is synthetic and it has no quotes, so it is left out of the liquidity table.
 
 The demo portfolio holds the bundled real stocks (AAPL, MSFT, IBM, GOOG, 2004-2013) and,
 optionally, S&P 500 puts whose implied vol is **synthetic** (trailing realised vol x ``put_vol_multiplier``;
@@ -21,15 +30,32 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tailkit.allocation import (
+    METHODS,
+    Attribution,
+    NaiveComparison,
+    WalkForward,
+    attribute,
+    compare_to_naive,
+    walk_forward,
+)
 from tailkit.errors import DataError, ParameterError, describe_bad_value
 from tailkit.params import param, validate
 from tailkit.risk.backtest import VaRBacktest, backtest_var, rolling_var_forecast
+from tailkit.risk.concentration import DEFAULT_CONCENTRATION_LIMITS, ConcentrationReport, concentration_report
+from tailkit.risk.forecast import FORECAST_MODELS, ForecastEvaluation, evaluate_forecasts
 from tailkit.risk.limits import (
     LimitReport,
     check_limits,
     drawdown_protection,
     realized_vol,
     vol_target_leverage,
+)
+from tailkit.risk.liquidity import (
+    LiquidityReport,
+    average_daily_value,
+    corwin_schultz_spread,
+    liquidity_report,
 )
 from tailkit.risk.metrics import PerformanceReport, default_benchmark, performance_report
 from tailkit.risk.revaluation import OptionBook, full_revaluation
@@ -54,6 +80,9 @@ __all__ = [
     "load_portfolio",
     "demo_option_book",
     "run_risk_study",
+    "strategy_streams",
+    "position_risk",
+    "market_regimes",
 ]
 
 _METHOD_CHOICES = ("historical", "parametric", "cornish_fisher", "monte_carlo")
@@ -118,16 +147,55 @@ class RiskStudyParams(PortfolioRiskParams):
     target_vol: float = param(0.12, gt=0.0, le=1.0, doc="volatility target, annualised")
     drawdown_threshold: float = param(0.15, gt=0.0, lt=1.0, doc="drawdown that triggers de-risking")
     tearsheet_path: str = param("", doc="where to write the standalone HTML tearsheet; empty = temp folder")
+    cluster_threshold: float = param(0.7, ge=-1.0, lt=1.0, doc="correlation linking positions into a cluster")
+    position_share_limit: float = param(
+        0.35, gt=0.0, le=1.0, doc="fixed limit on the largest position's share"
+    )
+    cluster_share_limit: float = param(0.6, gt=0.0, le=1.0, doc="fixed limit on the largest cluster's share")
+    participation: float = param(0.1, gt=0.0, le=1.0, doc="share of average daily volume traded per day")
+    liquidation_days_limit: float = param(5.0, gt=0.0, le=1000.0, doc="fixed limit on days to liquidate")
+    spread_multiplier: float = param(3.0, ge=0.0, le=10.0, doc="Bangia's spread tail multiple a")
+    impact_coefficient: float = param(1.0, gt=0.0, le=10.0, doc="square-root impact coefficient Y")
+    default_spread_bps: float = param(
+        5.0, ge=0.0, le=1000.0, doc="bid-ask spread of positions without OHLC, bp"
+    )
+    stress_spread_factor: float = param(3.0, ge=1.0, le=20.0, doc="liquidity stress: spreads widen x this")
+    stress_volume_factor: float = param(0.5, gt=0.0, le=1.0, doc="liquidity stress: volumes fall to x this")
+    strategies_path: str = param(
+        "", doc="NAV file of strategies to allocate across; empty = the demo strategies"
+    )
+    allocation_method: str = param("risk_parity", choices=METHODS, doc="multi-strategy allocation method")
+    max_strategy_correlation: float = param(
+        0.7, gt=-1.0, le=1.0, doc="max pairwise correlation of included strategies"
+    )
+    max_strategy_weight: float = param(0.5, gt=0.0, le=1.0, doc="cap on each strategy's weight")
+    performance_shrinkage: float = param(
+        0.5, ge=0.0, le=1.0, doc="performance weights: shrinkage to equal weight"
+    )
+    rebalance: str = param(
+        "quarter", choices=("month", "quarter", "year"), doc="allocation rebalancing period"
+    )
+    allocation_lookback: int = param(252, ge=20, le=5000, doc="allocation estimation window, days")
+    attribution_period: str = param("quarter", choices=("month", "quarter", "year"), doc="attribution period")
+    forecast_horizon_days: int = param(21, ge=1, le=252, doc="forecast horizon, trading days")
+    forecast_step_days: int = param(21, ge=0, le=252, doc="days between forecast origins; 0 = no evaluation")
+    forecast_window: int = param(750, ge=250, le=5000, doc="forecast models' fitting window, days")
+    forecast_draws: int = param(1000, ge=100, le=100_000, doc="draws per forecast distribution")
 
 
 def study_params(params: PortfolioRiskParams) -> RiskStudyParams:
-    """The full study parameters for any risk view (fields it lacks take their defaults)."""
+    """The full study parameters for any risk view.
+
+    Fields the view lacks take their defaults, except the forecast evaluation (refits a
+    GARCH and a regime model at every origin, seconds of work): it is off
+    (``forecast_step_days=0``) unless the view carries ``forecast_step_days``.
+    """
     if isinstance(params, RiskStudyParams):
         return params
     names = {f.name for f in dataclasses.fields(RiskStudyParams)}
-    return RiskStudyParams(
-        **{f.name: getattr(params, f.name) for f in dataclasses.fields(params) if f.name in names}
-    )
+    given = {f.name: getattr(params, f.name) for f in dataclasses.fields(params) if f.name in names}
+    given.setdefault("forecast_step_days", 0)
+    return RiskStudyParams(**given)
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +333,24 @@ class RiskStudy:
         Portfolio, vol-targeted, drawdown-protected, benchmark.
     strategy_returns : DataFrame
         Daily returns of those strategies.
+    concentration : ConcentrationReport
+        Herfindahl / effective N by weight and by component ES, largest position and
+        correlation-cluster shares (clusters at ``cluster_threshold``), of the stock positions.
+    liquidity : LiquidityReport
+        Days to liquidate at ``participation`` of ADV, Bangia and square-root-impact LVaR
+        around the headline VaR, and the liquidity stress.
+    allocation : WalkForward
+        Out-of-sample multi-strategy allocation (``allocation_method``, re-estimated every
+        ``rebalance`` period from ``allocation_lookback`` days).
+    attribution : Attribution
+        The allocation's compounded return by strategy, by ``attribution_period`` and by
+        S&P 500 regime (filtered probabilities of a 3-regime model fitted to the S&P 500), each
+        adding up to the total.
+    naive : NaiveComparison
+        Allocation vs equal weight of all strategies, with the difference's standard error.
+    forecasts : ForecastEvaluation or None
+        Rolling-origin scores of the portfolio's ``forecast_horizon_days`` return forecasts
+        (None when ``forecast_step_days`` is 0).
     """
 
     params: RiskStudyParams
@@ -279,6 +365,12 @@ class RiskStudy:
     limits: LimitReport = field(repr=False)
     performance: PerformanceReport = field(repr=False)
     strategy_returns: pd.DataFrame = field(repr=False)
+    concentration: ConcentrationReport = field(repr=False)
+    liquidity: LiquidityReport = field(repr=False)
+    allocation: WalkForward = field(repr=False)
+    attribution: Attribution = field(repr=False)
+    naive: NaiveComparison = field(repr=False)
+    forecasts: ForecastEvaluation | None = field(repr=False)
 
     def summary(self) -> dict[str, Any]:
         """Headline numbers (JSON-friendly): VaR/ES, worst stress, limit status, Sharpe."""
@@ -302,7 +394,64 @@ class RiskStudy:
             "regime": self.limits.regime,
             "sharpe": round(float(perf.loc["sharpe_ratio", first]), 4),
             "max_drawdown": round(float(perf.loc["max_drawdown", first]), 4),
+            "effective_n_weight": round(self.concentration.effective_n_weight, 4),
+            "effective_n_risk": round(self.concentration.effective_n_risk, 4),
+            "largest_cluster_share": round(self.concentration.largest_cluster_share, 4),
+            "lvar_exogenous": round(self.liquidity.lvar_exogenous, 2),
+            "lvar_endogenous": round(self.liquidity.lvar_endogenous, 2),
+            "lvar_stressed": round(self.liquidity.lvar_stressed, 2),
+            "max_days_to_liquidate": round(self.liquidity.max_days_to_liquidate, 4),
+            "allocation_total_return": round(self.attribution.total, 4),
+            "allocation_vs_naive": round(self.naive.difference, 4),
+            "allocation_vs_naive_se": round(self.naive.difference_se, 4),
+            **self._forecast_summary(),
         }
+
+    def risk_tables(self) -> dict[str, pd.DataFrame]:
+        """Concentration and liquidity tables for the tearsheet (``tearsheet(..., tables=...)``)."""
+        conc = self.concentration
+        liq = self.liquidity
+        head = pd.DataFrame(
+            {
+                "value": [
+                    conc.effective_n_weight,
+                    conc.effective_n_risk,
+                    conc.largest_cluster_share,
+                    liq.var,
+                    liq.lvar_exogenous,
+                    liq.lvar_endogenous,
+                    liq.lvar_stressed,
+                    liq.max_days_to_liquidate,
+                ]
+            },
+            index=[
+                "effective N by weight",
+                "effective N by risk",
+                "largest cluster share",
+                "VaR (1 day)",
+                "LVaR exogenous (Bangia)",
+                "LVaR endogenous (+ impact)",
+                "LVaR stressed",
+                "max days to liquidate",
+            ],
+        )
+        return {
+            "Concentration and liquidity": head,
+            "Concentration by position": conc.to_frame(),
+            "Liquidity by position": liq.to_frame(),
+        }
+
+    def _forecast_summary(self) -> dict[str, Any]:
+        if self.forecasts is None:
+            return {}
+        t = self.forecasts.table()
+        out: dict[str, Any] = {}
+        for m in t.index:
+            for key, col in (("coverage_90", "coverage_90"), ("direction", "directional_accuracy")):
+                value = float(t.loc[m, col]) if col in t.columns else float("nan")
+                out[f"forecast_{m}_{key}"] = round(value, 4) if np.isfinite(value) else None
+            out[f"forecast_{m}_failed"] = int(t.loc[m, "failed"])
+        return out | {"forecast_always_up": round(self.forecasts.base_rate, 4)}
 
 
 def _scenario_pnl(
@@ -416,15 +565,7 @@ def run_risk_study(params: PortfolioRiskParams | None = None) -> RiskStudy:
             seed=params.seed,
         )
     )
-    gross = float(np.abs(w).sum() / pf.nav)
-    # the regime describes the market, not the book's leverage: realised vol of the book scaled
-    # to gross 100% (leverage x2 doubled the vol and flipped a calm market to "stressed")
-    vol_now = float(realized_vol(port / gross).iloc[-1])
-    limits = check_limits(
-        {"var": one_day.var / pf.nav, "es": one_day.es / pf.nav, "gross": gross},
-        {"var": params.var_limit, "es": params.es_limit, "gross": params.gross_limit},
-        vol=vol_now,
-    )
+    conc, liq, limits = position_risk(params, pf, window, one_day, port)
     lev = vol_target_leverage(port, target_vol=params.target_vol)
     dd = drawdown_protection(
         port, threshold=params.drawdown_threshold, rerisk_drawdown=params.drawdown_threshold / 3
@@ -433,6 +574,170 @@ def run_risk_study(params: PortfolioRiskParams | None = None) -> RiskStudy:
         {"portfolio": port, "vol_targeted": port * lev, "drawdown_protected": port * dd}, index=port.index
     )
     perf = performance_report(strategies, spx)
-    return RiskStudy(
-        params, pf, headline, methods, total, book, bt, bt_series, stress, limits, perf, strategies
+    streams = strategy_streams(params, pf, strategies)
+    wf = walk_forward(
+        streams,
+        params.allocation_method,
+        rebalance=params.rebalance,
+        lookback=params.allocation_lookback,
+        max_correlation=params.max_strategy_correlation,
+        max_weight=params.max_strategy_weight,
+        shrinkage=params.performance_shrinkage,
+        confidence=0.95,
     )
+    attr = attribute(
+        wf.weights,
+        wf.returns,
+        period=params.attribution_period,
+        regime_probabilities=market_regimes(spx, wf.returns.index),
+    )
+    naive = compare_to_naive(wf.portfolio_returns, wf.naive_returns)
+    forecasts = None
+    if params.forecast_step_days > 0:
+        forecasts = evaluate_forecasts(
+            port,
+            horizon=params.forecast_horizon_days,
+            models=FORECAST_MODELS,
+            window=params.forecast_window,
+            step=params.forecast_step_days,
+            n_draws=params.forecast_draws,
+            seed=params.seed,
+        )
+    return RiskStudy(
+        params,
+        pf,
+        headline,
+        methods,
+        total,
+        book,
+        bt,
+        bt_series,
+        stress,
+        limits,
+        perf,
+        strategies,
+        conc,
+        liq,
+        wf,
+        attr,
+        naive,
+        forecasts,
+    )
+
+
+def position_risk(
+    params: RiskStudyParams, pf: Portfolio, window: pd.DataFrame, one_day: VaRResult, port: pd.Series
+) -> tuple[ConcentrationReport, LiquidityReport, LimitReport]:
+    """Concentration, liquidity and the limit report of the positions as of ``pf.as_of``.
+
+    Parameters
+    ----------
+    params : RiskStudyParams
+    pf : Portfolio
+        Positions and prices up to the as-of date.
+    window : DataFrame
+        The VaR scenario window (daily returns up to the as-of date).
+    one_day : VaRResult
+        One-day VaR/ES of the headline method with its component ES (currency).
+    port : Series
+        Daily portfolio returns up to the as-of date (sets the volatility regime of the limits).
+
+    Returns
+    -------
+    (ConcentrationReport, LiquidityReport, LimitReport)
+    """
+    from tailkit.portfolio import correlation_clusters
+
+    w = pf.weights
+    clusters = correlation_clusters(window.corr().to_numpy(), params.cluster_threshold)
+    conc = concentration_report(w, one_day.component_es, clusters, threshold=params.cluster_threshold)
+    liq = _liquidity(params, pf, window, one_day.var)
+    gross = float(np.abs(w).sum() / pf.nav)
+    # the regime describes the market, not the book's leverage: realised vol of the book scaled
+    # to gross 100% (leverage x2 doubled the vol and flipped a calm market to "stressed")
+    vol_now = float(realized_vol(port / gross).iloc[-1])
+    fixed = {
+        **DEFAULT_CONCENTRATION_LIMITS,
+        "largest_position": params.position_share_limit,
+        "largest_cluster": params.cluster_share_limit,
+        "days_to_liquidate": params.liquidation_days_limit,
+    }
+    days = liq.max_days_to_liquidate
+    liq_metric = {} if np.isnan(days) else {"days_to_liquidate": days}
+    limits = check_limits(
+        {
+            "var": one_day.var / pf.nav,
+            "es": one_day.es / pf.nav,
+            "gross": gross,
+            **conc.limit_metrics(),
+            **liq_metric,
+        },
+        {"var": params.var_limit, "es": params.es_limit, "gross": params.gross_limit},
+        vol=vol_now,
+        fixed_limits=fixed,
+    )
+    return conc, liq, limits
+
+
+def _liquidity(params: RiskStudyParams, pf: Portfolio, window: pd.DataFrame, var: float) -> LiquidityReport:
+    """Liquidity of the stock positions (see the module docstring for the inputs)."""
+    tickers = list(pf.weights.index)
+    n = len(tickers)
+    adv = np.full(n, np.nan)
+    mean = np.full(n, params.default_spread_bps / 1e4)
+    std = np.zeros(n)
+    if not params.prices_path:
+        from tailkit.data import load_stock_ohlcv
+
+        ohlcv = load_stock_ohlcv(tickers).loc[: pf.as_of]
+        wide = {f: ohlcv[f].unstack("ticker")[tickers] for f in ("high", "low", "close", "volume")}
+        adv = average_daily_value(wide["volume"], wide["close"], window=20).to_numpy()
+        cs = corwin_schultz_spread(wide["high"], wide["low"]).iloc[-63:]
+        mean = cs.mean().to_numpy()
+        std = cs.std(ddof=1).to_numpy()
+    return liquidity_report(
+        pf.weights,
+        var,
+        adv=adv,
+        spread_mean=mean,
+        spread_std=std,
+        daily_vol=window[tickers].std(ddof=1).to_numpy(),
+        participation=params.participation,
+        spread_multiplier=params.spread_multiplier,
+        impact_coefficient=params.impact_coefficient,
+        stress_spread_factor=params.stress_spread_factor,
+        stress_volume_factor=params.stress_volume_factor,
+    )
+
+
+def strategy_streams(params: RiskStudyParams, pf: Portfolio, strategies: pd.DataFrame) -> pd.DataFrame:
+    """Daily returns of the strategies to allocate across.
+
+    ``strategies_path`` names a NAV file (wide or long, read like a price file by
+    :func:`tailkit.data.read_prices`; every column is a strategy). Without one, the demo
+    strategies are the portfolio's stock sleeves (buy and hold each stock) and its two
+    rule-based versions (volatility-targeted, drawdown-protected).
+    """
+    if params.strategies_path:
+        from tailkit.data import read_prices
+
+        nav = read_prices(params.strategies_path)
+        return nav.pct_change(fill_method=None).iloc[1:].dropna(how="any")
+    sleeves = pf.returns[list(pf.weights.index)]
+    return pd.concat([sleeves, strategies[["vol_targeted", "drawdown_protected"]]], axis=1).dropna(how="any")
+
+
+def market_regimes(benchmark: pd.Series, index: pd.Index) -> pd.DataFrame:
+    """Filtered probabilities of calm / stressed / crisis S&P 500 regimes on ``index``.
+
+    A 3-regime Gaussian Markov-switching model is fitted to the S&P 500's daily log returns
+    (whole bundled history: the parameters use all data, the probabilities of each day only
+    data up to that day) by :func:`tailkit.calibration.fit_regimes`; days of ``index`` without
+    an S&P 500 return carry the previous day's probabilities.
+    """
+    from tailkit.calibration import fit_regimes
+
+    r = np.log1p(benchmark.dropna())
+    fit = fit_regimes(r, 3)
+    probs = pd.DataFrame(fit.probabilities.filtered, index=r.index, columns=list(fit.params.regime_names))
+    return probs.reindex(probs.index.union(index)).ffill().reindex(index)

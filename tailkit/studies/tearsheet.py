@@ -6,60 +6,33 @@ CDN, opens offline) and the metrics table as plain HTML.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from tailkit._tail import tail_risk
 from tailkit.charts.render import chart_to_svg
 from tailkit.errors import ParameterError, describe_bad_value
 from tailkit.params import atomic_write_text
 from tailkit.risk.metrics import PerformanceReport, performance_report, rolling_metrics
+from tailkit.studies._document import format_metric, frame_html, html_page
 
-__all__ = ["Tearsheet", "tearsheet", "chart_to_svg"]
-
-_PERCENT = {
-    "total_return",
-    "annual_return",
-    "cagr",
-    "annual_volatility",
-    "downside_risk",
-    "max_drawdown",
-    "ulcer_index",
-    "time_under_water",
-    "value_at_risk",
-    "cvar",
-    "alpha",
-    "tracking_error",
-    "hit_rate",
-    "best_period",
-    "worst_period",
-    "avg_win",
-    "avg_loss",
-}
-
-_CSS = """
-body { font-family: -apple-system, Segoe UI, Helvetica, Arial, sans-serif; margin: 24px; color: #222; }
-h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 28px; }
-table { border-collapse: collapse; font-size: 12px; }
-th, td { border-bottom: 1px solid #ddd; padding: 3px 10px; text-align: right; }
-th:first-child, td:first-child { text-align: left; }
-.chart { margin: 12px 0; }
-.note { color: #666; font-size: 12px; }
-"""
+__all__ = ["Tearsheet", "tearsheet", "chart_to_svg", "metrics_table_html"]
 
 
-def _fmt(metric: str, value: float) -> str:
-    if value is None or (isinstance(value, float) and not np.isfinite(value)):
-        return "–"
-    if metric in _PERCENT:
-        return f"{value:.2%}"
-    if metric == "max_drawdown_duration":
-        return f"{value:,.0f}"
-    return f"{value:.3f}"
+def metrics_table_html(report: PerformanceReport) -> str:
+    """A performance report's table (metrics x strategies) as HTML, metric names spelled out."""
+    t = report.table
+    shown = t.copy()
+    shown.index = [str(m).replace("_", " ") for m in t.index]
+    cells = pd.DataFrame(
+        [[format_metric(str(m), v) for v in row] for m, row in t.iterrows()],
+        index=shown.index,
+        columns=t.columns,
+    )
+    return frame_html(cells, {str(c): str for c in t.columns}, index_name="metric", css_class="metrics")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +48,16 @@ class Tearsheet:
         Section title -> chart, in display order.
     notes : tuple of str
         Lines printed under the title (sample, benchmark, data labels).
+    tables : dict of str to DataFrame
+        Extra tables shown after the metrics (e.g. :meth:`RiskStudy.risk_tables
+        <tailkit.studies.risk_management.RiskStudy.risk_tables>`: concentration, liquidity).
     """
 
     title: str
     report: PerformanceReport = field(repr=False)
     charts: dict[str, Any] = field(repr=False)
     notes: tuple[str, ...] = ()
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     def to_frame(self) -> pd.DataFrame:
         """The metrics table (metrics x strategies)."""
@@ -88,13 +65,7 @@ class Tearsheet:
 
     def metrics_html(self) -> str:
         """The metrics table as an HTML ``<table>`` with formatted numbers."""
-        t = self.report.table
-        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in t.columns)
-        rows = []
-        for metric, vals in t.iterrows():
-            cells = "".join(f"<td>{_fmt(str(metric), v)}</td>" for v in vals)
-            rows.append(f"<tr><td>{html.escape(str(metric).replace('_', ' '))}</td>{cells}</tr>")
-        return f'<table class="metrics"><tr><th>metric</th>{head}</tr>{"".join(rows)}</table>'
+        return metrics_table_html(self.report)
 
     def to_html(self, path: str | Path | None = None) -> str:
         """Standalone HTML: title, notes, metrics table and every chart as inline SVG.
@@ -108,18 +79,12 @@ class Tearsheet:
         -------
         str
         """
-        parts = [
-            "<!DOCTYPE html>",
-            '<html lang="en"><head><meta charset="utf-8">',
-            f"<title>{html.escape(self.title)}</title><style>{_CSS}</style></head><body>",
-            f"<h1>{html.escape(self.title)}</h1>",
+        sections = [("Metrics", self.metrics_html())]
+        sections += [(name, frame_html(t)) for name, t in self.tables.items()]
+        sections += [
+            (name, f'<div class="chart">{chart_to_svg(chart)}</div>') for name, chart in self.charts.items()
         ]
-        parts += [f'<p class="note">{html.escape(n)}</p>' for n in self.notes]
-        parts += ["<h2>Metrics</h2>", self.metrics_html()]
-        for name, chart in self.charts.items():
-            parts += [f"<h2>{html.escape(name)}</h2>", f'<div class="chart">{chart_to_svg(chart)}</div>']
-        parts.append("</body></html>")
-        text = "\n".join(parts)
+        text = html_page(self.title, self.notes, sections)
         if path is not None:
             atomic_write_text(path, text)
         return text
@@ -133,6 +98,7 @@ def tearsheet(
     window: int = 126,
     risk_free: float = 0.0,
     notes: tuple[str, ...] = (),
+    tables: dict[str, pd.DataFrame] | None = None,
 ) -> Tearsheet:
     """Build the tearsheet of one or several strategies in one call.
 
@@ -150,6 +116,8 @@ def tearsheet(
         Per-period risk-free return for the Sharpe ratio.
     notes : tuple of str, default=()
         Extra lines under the title (e.g. "synthetic data").
+    tables : dict of str to DataFrame, optional
+        Extra tables after the metrics, in order (e.g. ``study.risk_tables()``).
 
     Returns
     -------
@@ -199,20 +167,23 @@ def tearsheet(
     rolling_vol = pd.DataFrame({c: r["annual_volatility"] for c, r in rolling.items()})
     rolling_sharpe = pd.DataFrame({c: r["sharpe_ratio"] for c, r in rolling.items()})
     r0 = frame[first].dropna()
-    k = max(int(np.ceil(round(len(r0) * 0.05, 9))), 1)
-    losses = np.sort(-r0.to_numpy())[::-1]
+    tail = tail_risk(-r0.to_numpy(), confidence=0.95)
     charts: dict[str, Any] = {
         "Growth of 1": cumulative_returns_chart(shown),
         "Drawdown": drawdown_chart(shown),
         f"Rolling volatility ({window} days)": rolling_metric_chart(rolling_vol, "annual_volatility"),
         f"Rolling Sharpe ratio ({window} days)": rolling_metric_chart(rolling_sharpe, "sharpe_ratio"),
         f"Daily returns of {first} with 95% VaR/ES": return_distribution_chart(
-            r0, var=float(losses[k - 1]), es=float(losses[:k].mean()), title=f"{first}: daily returns"
+            r0, var=tail.var, es=tail.es, title=f"{first}: daily returns"
         ),
         f"Monthly returns of {first}": monthly_returns_chart(frame[first]),
     }
     sample = f"sample {report.start} to {report.end}"
     bench_note = f"benchmark: {report.benchmark_name}" if report.benchmark_name else "no benchmark"
     return Tearsheet(
-        title, report, charts, (f"{sample}; {bench_note}; daily returns, 252 days a year", *notes)
+        title,
+        report,
+        charts,
+        (f"{sample}; {bench_note}; daily returns, 252 days a year", *notes),
+        dict(tables or {}),
     )
