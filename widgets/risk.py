@@ -210,6 +210,69 @@ def limits_html(study: RiskStudy) -> str:
     )
 
 
+#: captions of the per-position concentration and liquidity columns
+LIQUIDITY_LABELS = {
+    "weight_share": "share of gross value",
+    "risk_share": "share of ES",
+    "value": "position value (USD)",
+    "days_to_liquidate": "days to liquidate",
+    "spread_cost": "spread cost (USD)",
+    "impact_cost": "impact cost (USD)",
+    "stressed_days_to_liquidate": "days to liquidate, stressed",
+}
+
+
+def liquidity_html(study: RiskStudy) -> str:
+    """Concentration and liquidity: effective N, liquidity-adjusted VaR and days to liquidate.
+
+    The headline lines are the study's :meth:`~tailkit.studies.risk_management.RiskStudy.risk_tables`
+    numbers; the per-position table joins the concentration shares and the liquidity costs.
+    Stock bid/ask spreads are estimated from daily highs and lows (Corwin-Schultz), which the
+    note says, since the bundled prices carry no quotes.
+    """
+    conc, liq = study.concentration, study.liquidity
+    lines = [
+        ("effective number of positions, by weight", fmt_number(conc.effective_n_weight, 2)),
+        ("effective number of positions, by risk (ES)", fmt_number(conc.effective_n_risk, 2)),
+        ("largest correlation cluster, share of gross value", fmt_pct(conc.largest_cluster_share, 1)),
+        ("VaR, 1 day (USD)", _usd(liq.var)),
+        ("liquidity-adjusted VaR with spread cost, Bangia (USD)", _usd(liq.lvar_exogenous)),
+        ("liquidity-adjusted VaR with spread and impact cost (USD)", _usd(liq.lvar_endogenous)),
+        (
+            f"liquidity-adjusted VaR, spreads x{liq.stress_spread_factor:g} and volume "
+            f"x{liq.stress_volume_factor:g} (USD)",
+            _usd(liq.lvar_stressed),
+        ),
+        (
+            f"longest time to liquidate at {fmt_pct(liq.participation, 0)} of daily volume",
+            fmt_days(liq.max_days_to_liquidate) if liq.max_days_to_liquidate >= 1 else "under 1 day",
+        ),
+    ]
+    body = [f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in lines]
+    per = conc.to_frame()[["weight_share", "risk_share"]].join(
+        liq.to_frame()[["days_to_liquidate", "spread_cost", "impact_cost", "stressed_days_to_liquidate"]]
+    )
+    return (
+        "<b>Concentration and liquidity</b>"
+        + table_html(body, css="tailkit-liquidity-table", head=["", "value"])
+        + _table(
+            per,
+            "tailkit-liquidity-positions",
+            {
+                "weight_share": fmt_pct,
+                "risk_share": fmt_pct,
+                "days_to_liquidate": lambda x: fmt_number(x, 3),
+                "spread_cost": _usd,
+                "impact_cost": _usd,
+                "stressed_days_to_liquidate": lambda x: fmt_number(x, 3),
+            },
+            LIQUIDITY_LABELS,
+        )
+        + '<div class="tailkit-note">Bid/ask spreads of the stocks are estimated from daily highs and '
+        "lows (Corwin-Schultz); impact is a square-root model of the traded share of daily volume.</div>"
+    )
+
+
 class RiskReviewPanel(StudyPanel):
     """Risk review: VaR/ES with contributions, stress table, limit status and the tearsheet.
 
@@ -254,6 +317,7 @@ class RiskReviewPanel(StudyPanel):
         self.stress = w.HTML().add_class("tailkit-stress")
         self.limits = w.HTML().add_class("tailkit-limits")
         self.performance = w.HTML().add_class("tailkit-performance")
+        self.liquidity = w.HTML().add_class("tailkit-liquidity")
         self.contrib_chart = ChartView()
         self.contrib_chart.widget.add_class("tailkit-contrib-chart")
         self.stress_chart = ChartView()
@@ -273,6 +337,7 @@ class RiskReviewPanel(StudyPanel):
             self.contrib_chart.widget,
             self.contributions,
             self.limits,
+            self.liquidity,
             self.stress_chart.widget,
             self.stress,
             self.growth_chart.widget,
@@ -301,6 +366,7 @@ class RiskReviewPanel(StudyPanel):
         self.contributions.value = contributions_html(study)
         self.stress.value = stress_html(study)
         self.limits.value = limits_html(study)
+        self.liquidity.value = liquidity_html(study)
         self.performance.value = "<b>Performance (tearsheet metrics)</b>" + sheet.metrics_html()
 
     def draw(self, study: RiskStudy) -> None:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tailkit.studies.risk_review import RiskReviewParams, run_risk_study
-from widgets.risk import contributions_html, limits_html, metrics_html, stress_html
+from widgets.risk import contributions_html, limits_html, liquidity_html, metrics_html, stress_html
 
 
 @pytest.fixture(scope="module")
@@ -46,3 +46,24 @@ def test_column_captions_are_words_with_units(study):
         assert raw not in heads, raw
     assert "contribution to ES (USD)" in heads and "share of ES" in heads
     assert "np.float64" not in page and not re.search(r">-0(\.0+)?%?<", page)
+
+
+def test_concentration_and_liquidity_show_the_study_numbers(study):
+    page = liquidity_html(study)
+    conc, liq = study.concentration, study.liquidity
+    # the headline lines are the study's numbers, formatted (effective N to 2 decimals, USD whole)
+    for label, value in (
+        ("effective number of positions, by weight", f"{conc.effective_n_weight:,.2f}"),
+        ("effective number of positions, by risk (ES)", f"{conc.effective_n_risk:,.2f}"),
+        ("VaR, 1 day (USD)", f"{liq.var:,.0f}"),
+        ("liquidity-adjusted VaR with spread cost, Bangia (USD)", f"{liq.lvar_exogenous:,.0f}"),
+        ("liquidity-adjusted VaR with spread and impact cost (USD)", f"{liq.lvar_endogenous:,.0f}"),
+    ):
+        assert f"<tr><td>{label}</td><td>{value}</td></tr>" in page, label
+    # Bangia's exogenous cost only adds to VaR, and the stress adds more
+    assert liq.var <= liq.lvar_exogenous <= liq.lvar_stressed
+    for ticker in study.portfolio.weights.index:
+        assert f"<tr><td>{ticker}</td>" in page
+    heads = " ".join(re.findall(r"<th>([^<]*)</th>", page))
+    assert "days to liquidate" in heads and "days_to_liquidate" not in heads
+    assert "np.float64" not in page and "Corwin-Schultz" in page
