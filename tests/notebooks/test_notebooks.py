@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tailkit.notebook_tools import iter_notebooks, read_summary
+from tailkit.sweep.grid import is_grid_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,6 +23,8 @@ CASES = []
 for nb in iter_notebooks(ROOT / "notebooks"):
     CASES.append(pytest.param(nb, None, id=f"{nb.stem}-defaults"))
     for yml in sorted((ROOT / "parameters" / nb.stem).glob("*.yaml")):
+        if is_grid_file(yml):  # a sweep grid, not a parameter set (tests/sweep runs it)
+            continue
         CASES.append(pytest.param(nb, yml, id=f"{nb.stem}-{yml.stem}"))
 
 
