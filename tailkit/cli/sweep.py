@@ -36,11 +36,15 @@ dask-jobqueue (HPC) and dask-kubernetes start the same kind of cluster."""
 def _sweep(args: argparse.Namespace) -> int:
     if args.target in _ACTIONS:
         if args.folder is None:
-            raise ParameterError(describe_bad_value("DIR", None, f"a sweep folder after 'sweep {args.target}'"))
+            raise ParameterError(
+                describe_bad_value("DIR", None, f"a sweep folder after 'sweep {args.target}'")
+            )
         return _status(args.folder) if args.target == "status" else _collect(args.folder)
     if args.folder is not None:
         raise ParameterError(
-            describe_bad_value("arguments", [args.target, args.folder], "NOTEBOOK --grid GRID.yaml, or status/collect DIR")
+            describe_bad_value(
+                "arguments", [args.target, args.folder], "NOTEBOOK --grid GRID.yaml, or status/collect DIR"
+            )
         )
     return _run(args)
 
@@ -51,11 +55,15 @@ def _run(args: argparse.Namespace) -> int:
 
     nb = Path(args.target)
     if nb.suffix != ".ipynb":
-        raise ParameterError(describe_bad_value("NOTEBOOK", args.target, "a .ipynb file, or status/collect DIR"))
+        raise ParameterError(
+            describe_bad_value("NOTEBOOK", args.target, "a .ipynb file, or status/collect DIR")
+        )
     if args.grid is None:
         raise ParameterError(describe_bad_value("--grid", None, "a grid YAML file (base + axes)"))
     if args.workers is not None and args.scheduler is not None:
-        raise ParameterError(describe_bad_value("--workers", args.workers, "not given together with --scheduler"))
+        raise ParameterError(
+            describe_bad_value("--workers", args.workers, "not given together with --scheduler")
+        )
     out = Path(args.out) if args.out else Path("runs") / f"sweep-{nb.stem}-{Path(args.grid).stem}"
     report = run_sweep(
         nb,
