@@ -105,7 +105,7 @@ def _collect(folder: str) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]  # argparse's private generic
+def register(sub: argparse._SubParsersAction) -> None:
     """Add ``sweep`` to the ``tailkit`` command line."""
     p = sub.add_parser(
         "sweep",

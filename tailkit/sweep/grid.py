@@ -279,7 +279,7 @@ def validate_sets(grid: Grid, params_class: type) -> list[ParameterSet]:
     for i, swept in enumerate(expand_grid(grid)):
         label = ", ".join(f"{k}={v!r}" for k, v in swept.items())
         try:
-            obj = parameters_from_dict(params_class, {**base, **grid.fixed, **swept}, source="")
+            obj: Any = parameters_from_dict(params_class, {**base, **grid.fixed, **swept}, source="")
         except ParameterError as exc:
             raise ParameterError(f"{grid.source}: set {i} ({label}): {str(exc).removeprefix(': ')}") from None
         values = parameters_to_dict(obj)

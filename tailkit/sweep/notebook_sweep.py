@@ -85,7 +85,7 @@ class SweepReport:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly dict."""
-        return {k: getattr(self, k) for k in self.__slots__}  # type: ignore[attr-defined]  # slots dataclass
+        return {k: getattr(self, k) for k in self.__slots__}
 
 
 @dataclass(frozen=True, slots=True)
