@@ -174,22 +174,20 @@ class HedgeMarket:
             raise ParameterError(
                 describe_bad_value("days", (start, stop), f"0 <= start < stop <= {self.n_days}")
             )
-        raise_if_intraday(self)
-        prices = pd.Series(self.spot[start : stop + 1], index=self.dates[start : stop + 1])
-        vols = self.sigma_hat[start : stop + 1]
-        return _build(self.ticker, prices, vols, self.rate, self._put_spec)
+        if self._put_spec is None:
+            raise ParameterError(describe_bad_value("market", self.ticker, "a market built by tailkit.sweep"))
+        m = self.steps_per_day
+        return build_market(
+            self.ticker, self.source, self.dates[start : stop + 1], self.spot[start * m : stop * m + 1],
+            self.sigma_hat[start * m : stop * m + 1], self.rate, self._put_spec, m,
+        )  # fmt: skip
 
     # the put specification used to build this market (kept for slices)
     _put_spec: dict[str, Any] | None = None
 
 
-def raise_if_intraday(market: HedgeMarket) -> None:
-    """Slicing is defined on daily markets only."""
-    if market.steps_per_day != 1 or market._put_spec is None:
-        raise ParameterError(describe_bad_value("steps_per_day", market.steps_per_day, "1 (a daily market)"))
-
-
-def _rolling_vol(closes: Float1D, window: int) -> Float1D:
+def rolling_vol(closes: Float1D, window: int) -> Float1D:
+    """Trailing realised volatility of daily log returns (annualised), NaN for the first ``window`` days."""
     logret = np.diff(np.log(closes))
     out = np.full(closes.shape[0], np.nan)
     csum = np.concatenate([[0.0], np.cumsum(logret)])
@@ -202,19 +200,48 @@ def _rolling_vol(closes: Float1D, window: int) -> Float1D:
     return out
 
 
-def _build(
-    ticker: str, prices: pd.Series, rv: Float1D, rate: float, spec: dict[str, Any] | None
+def build_market(
+    ticker: str,
+    source: str,
+    dates: pd.DatetimeIndex,
+    spot: Float1D,
+    rv: Float1D,
+    rate: float,
+    spec: dict[str, Any],
+    steps_per_day: int = 1,
 ) -> HedgeMarket:
-    assert spec is not None
-    spot = prices.to_numpy(dtype=np.float64)
+    """Mark the rolled puts along a price path (``steps_per_day`` steps a day) and wrap it.
+
+    Parameters
+    ----------
+    ticker, source : str
+        Name and where the path comes from.
+    dates : pandas.DatetimeIndex
+        Day closes, ``(len(spot) - 1) / steps_per_day + 1`` of them.
+    spot, rv : ndarray of shape (n + 1,)
+        Prices and the trailing realised vol known at each step (annualised).
+    rate : float
+        Cash and option rate.
+    spec : dict
+        ``put_moneyness, put_days, iv_premium, skew, iv_floor`` (see :func:`hedge_market`).
+    steps_per_day : int, default=1
+        Steps per trading day.
+    """
+    spot = np.asarray(spot, dtype=np.float64)
     n = spot.shape[0] - 1
-    put_days = int(spec["put_days"])
+    if n % steps_per_day or dates.shape[0] != n // steps_per_day + 1:
+        raise ParameterError(
+            describe_bad_value(
+                "len(spot), len(dates)", (spot.shape[0], dates.shape[0]), "n*steps_per_day + 1, n + 1"
+            )
+        )
+    put_days = int(spec["put_days"]) * steps_per_day  # life in steps
     put_end = np.empty(n + 1)
     put_start = np.empty(n + 1)
     delta = np.empty(n + 1)
     roll = np.zeros(n + 1, dtype=np.int8)
     strikes = np.empty(n + 1)  # strike of the put held over the step starting at t
-    remaining = np.empty(n + 1)  # its remaining life at t, trading days
+    remaining = np.empty(n + 1)  # its remaining life at t, steps
     strike_end = np.empty(n + 1)  # strike of the put held over the step ending at t
     k = np.nan
     left = 0
@@ -232,7 +259,8 @@ def _build(
         raw = rv * (1.0 + spec["iv_premium"]) + spec["skew"] * np.log(s / strike)
         return np.maximum(raw, spec["iv_floor"])
 
-    g = bs_greeks("put", spot, strikes, remaining / K.DAYS_PER_YEAR, rate, iv(spot, strikes))
+    years = remaining / (K.DAYS_PER_YEAR * steps_per_day)
+    g = bs_greeks("put", spot, strikes, years, rate, iv(spot, strikes))
     put_start[:] = g.price
     delta[:] = g.delta
     # over the step ending at t the put held is the one that started at t - 1
@@ -240,9 +268,9 @@ def _build(
     cont = roll[1:] == 0
     put_end[1:] = np.where(cont, put_start[1:], np.maximum(strike_end[1:] - spot[1:], 0.0))
     return HedgeMarket(
-        ticker=ticker, source="daily", dates=pd.DatetimeIndex(prices.index), spot=spot, put_end=put_end,
-        put_start=put_start, put_delta=delta, roll=roll, sigma_hat=rv.astype(np.float64), steps_per_day=1,
-        rate=rate, _put_spec=spec,
+        ticker=ticker, source=source, dates=pd.DatetimeIndex(dates), spot=spot, put_end=put_end,
+        put_start=put_start, put_delta=delta, roll=roll, sigma_hat=np.asarray(rv, dtype=np.float64),
+        steps_per_day=steps_per_day, rate=rate, _put_spec=spec,
     )  # fmt: skip
 
 
@@ -305,10 +333,13 @@ def hedge_market(
         raise ParameterError(
             describe_bad_value("put_days, rv_window", (put_days, rv_window), "5..756, 5..252")
         )
-    rv = _rolling_vol(values.to_numpy(), rv_window)
+    rv = rolling_vol(values.to_numpy(), rv_window)
     spec = {"put_moneyness": put_moneyness, "put_days": put_days, "iv_premium": iv_premium, "skew": skew,
             "iv_floor": iv_floor}  # fmt: skip
-    return _build(name, values.iloc[rv_window:], rv[rv_window:], rate, spec)
+    kept = values.iloc[rv_window:]
+    return build_market(
+        name, "daily", pd.DatetimeIndex(kept.index), kept.to_numpy(), rv[rv_window:], rate, spec
+    )
 
 
 def rebalance_steps(rebalance_days: Float1D, steps_per_day: int, source: str) -> Float1D:

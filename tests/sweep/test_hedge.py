@@ -269,3 +269,51 @@ def test_sensitivity_neighbours_and_cost_check(aapl):
     assert check["cost"].tolist() == [own, *[c for c in (0.0002, 0.0005) if c != own]]
     assert check["score"].iloc[0] == pytest.approx(winner)
     assert check.sort_values("cost")["costs"].is_monotonic_increasing
+
+
+# --- simulated intraday markets ------------------------------------------------------------
+
+
+def test_intraday_parameters_keep_the_daily_persistence_and_variance():
+    from tailkit.simulation.garch import GJRGARCHParams
+    from tailkit.sweep.intraday import intraday_params
+
+    daily = GJRGARCHParams(mu=(0.0005,), omega=(4e-6,), alpha=(0.04,), gamma=(0.08,), beta=(0.9,))
+    same = intraday_params(daily, 1)  # one step a day is the daily process itself
+    assert same.omega[0] == pytest.approx(daily.omega[0], rel=1e-12)
+    assert (same.alpha, same.gamma) == (daily.alpha, daily.gamma)
+    assert same.beta[0] == pytest.approx(daily.beta[0], rel=1e-12)
+    step = intraday_params(daily, 10)
+    assert step.persistence()[0] ** 10 == pytest.approx(daily.persistence()[0], rel=1e-12)
+    assert 10 * step.unconditional_variance()[0] == pytest.approx(
+        daily.unconditional_variance()[0], rel=1e-12
+    )
+    assert 10 * step.mu[0] == pytest.approx(daily.mu[0], rel=1e-12)
+    # a jump layer's variance v: (omega + a v) / (1 - p) + v is still the daily variance over 10
+    v = 1e-6
+    jumpy = intraday_params(daily, 10, v)
+    a = jumpy.alpha[0] + jumpy.gamma[0] / 2
+    total = (jumpy.omega[0] + a * v) / (1 - jumpy.persistence()[0]) + v
+    assert total == pytest.approx(daily.unconditional_variance()[0] / 10, rel=1e-12)
+    with pytest.raises(ParameterError, match="lower max_jump_intensity"):
+        intraday_params(daily, 10, 1e-4)
+
+
+@pytest.mark.slow
+def test_sub_daily_frequencies_run_on_simulated_intraday_paths():
+    from tailkit.sweep.intraday import intraday_hedge_market
+
+    market = intraday_hedge_market(load()["IBM"], ticker="IBM", n_days=400, seed=3)
+    assert market.steps_per_day == 10 and market.n_days == 400 and market.spot.shape == (4001,)
+    assert market.source.startswith("simulated intraday (10 steps a day, seed 3)") and "IBM" in market.source
+    assert market.dates[0] > load()["IBM"].dropna().index[-1]  # simulated days follow the sample
+    grid = HedgeGrid(rebalance_days=(0.1, 0.2, 1.0), cost=(0.0002,), impact=(0.0,), exposure=(1.0,))
+    sweep = evaluate_hedge_grid(market, grid)
+    assert sweep.source == market.source and np.isfinite(sweep.metrics[:, K.M_SHARPE]).all()
+    for row, rb in zip(sweep.metrics, (0.1, 0.2, 1.0)):
+        values = reference_protective_values(market, rb, 0.0002, 0.0, 1.0)
+        assert row[K.M_ANN_RETURN] == pytest.approx(values[-1] ** (252 / 400) - 1.0, rel=1e-9)
+    # more frequent re-hedging trades more
+    assert np.all(np.diff(sweep.metrics[:, K.M_TURNOVER]) < 0)
+    half = market.slice_days(0, 200)
+    assert half.steps_per_day == 10 and half.spot.shape == (2001,) and half.roll[0] == 1
