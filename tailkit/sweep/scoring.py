@@ -12,7 +12,9 @@ one ``scale`` better it is 0.73, one ``scale`` worse 0.27. Distances:
   standard deviation of the 63-day-block Sharpe ratios)``) and is used as it is.
 
 The score is ``0.4 * sharpe + 0.3 * return + 0.2 * drawdown + 0.1 * consistency``. A missing
-metric (NaN, e.g. a Sharpe ratio of a flat path) scores 0 on its component. Because every
+metric (NaN, e.g. a Sharpe ratio of a flat path) scores 0 on its component, and a ruined
+configuration (its value reached zero; its Sharpe ratio covers only the days before) scores 0
+on every component. Because every
 part is bounded and fixed, scores compare across tickers, periods and versions — unlike the
 original system's unbounded penalties (-473 to -816).
 """
@@ -123,6 +125,7 @@ def score_metrics(metrics: Float2D, targets: Targets | None = None) -> ScoreTabl
         comp[:, 2] = _sigmoid((t.max_drawdown - m[:, K.M_MAX_DRAWDOWN]) / t.drawdown_scale)
     cons = m[:, K.M_CONSISTENCY]
     comp[:, 3] = np.where(np.isfinite(cons), np.clip(cons, 0.0, 1.0), 0.0)
+    comp[m[:, K.M_RUINED] > 0] = 0.0  # a configuration that lost everything scores nothing
     return ScoreTable(components=comp, score=comp @ np.asarray(t.weights))
 
 

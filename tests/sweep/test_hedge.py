@@ -177,6 +177,13 @@ def test_scores_are_bounded_for_any_metrics(rows):
     assert np.all((table.score >= 0.0) & (table.score <= 1.0))
 
 
+def test_a_ruined_configuration_scores_zero_whatever_its_sharpe_before_ruin():
+    row = _metrics(sharpe=3.0, ann_return=-1.0, max_dd=1.0)
+    row[K.M_RUINED] = 1.0
+    table = score_metrics(row[None, :])
+    assert table.score[0] == 0.0 and not table.components.any()
+
+
 def test_scores_rise_with_sharpe_and_return_and_fall_with_drawdown():
     base = score_metrics(_metrics()[None, :]).score[0]
     assert score_metrics(_metrics(sharpe=1.5)[None, :]).score[0] > base
