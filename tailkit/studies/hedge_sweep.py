@@ -284,8 +284,8 @@ class HedgeSweepStudy:
 
 
 def _markets(p: HedgeSweepParams, closes: pd.Series, ticker: str) -> list[HedgeMarket]:
-    kw = {"rate": p.rate, "put_moneyness": p.put_moneyness, "put_days": p.put_days, "iv_premium": p.iv_premium,
-          "skew": p.skew}  # fmt: skip
+    kw: dict[str, Any] = {"rate": p.rate, "put_moneyness": p.put_moneyness, "put_days": p.put_days,
+                          "iv_premium": p.iv_premium, "skew": p.skew}  # fmt: skip
     markets = [hedge_market(closes, ticker=ticker, **kw)]
     if p.intraday:
         from tailkit.sweep.intraday import intraday_hedge_market
