@@ -162,10 +162,19 @@ def _start_client(workers: int | None, scheduler: str | None) -> tuple[Any, Any]
 
 
 def _dashboard(client: Any) -> str | None:
+    """The dashboard address when the scheduler serves it (bokeh installed there), else None."""
+    import urllib.error
+    import urllib.request
+
     info = client.scheduler_info()
     if "dashboard" not in info.get("services", {}):
         return None
-    return str(client.dashboard_link)
+    link = str(client.dashboard_link)
+    try:  # the scheduler answers on its HTTP port without bokeh too, but has no /status page
+        with urllib.request.urlopen(link, timeout=3) as page:
+            return link if page.status == 200 else None
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
 
 
 def run_sweep(
