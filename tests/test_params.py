@@ -21,9 +21,11 @@ from tailkit.params import (
     validate,
 )
 from tailkit.studies import NOTEBOOK_PARAMETERS, load_notebook_parameters, parameter_class_for
+from tailkit.sweep.grid import is_grid_file
 
 ROOT = Path(__file__).resolve().parents[1]
-PARAMETER_FILES = sorted((ROOT / "parameters").glob("*/*.yaml"))
+# sweep grids (a top-level `axes`) live next to the parameter files; tests/sweep checks them
+PARAMETER_FILES = sorted(p for p in (ROOT / "parameters").glob("*/*.yaml") if not is_grid_file(p))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

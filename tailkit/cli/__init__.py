@@ -34,6 +34,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tailkit.cli.book",
     "tailkit.cli.overlay",
     "tailkit.cli.report",
+    "tailkit.cli.sweep",
 )
 
 

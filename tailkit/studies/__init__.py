@@ -25,6 +25,7 @@ from tailkit.params import load_parameters
 from tailkit.studies.asymmetric_simulation import SimulationStudyParams
 from tailkit.studies.book_review import BookReviewParams
 from tailkit.studies.exit_optimization import ExitOptimizationParams
+from tailkit.studies.hedge_sweep import HedgeSweepParams
 from tailkit.studies.option_pricing import OptionPricingParams
 from tailkit.studies.overlay_calibration import OverlayCalibrationParams
 from tailkit.studies.portfolio_construction import PortfolioStudyParams
@@ -44,6 +45,7 @@ NOTEBOOK_PARAMETERS: dict[str, type] = {
     "08_spread_screening": SpreadScreeningParams,
     "09_exit_optimization": ExitOptimizationParams,
     "10_risk_management": RiskStudyParams,
+    "11_hedge_sweep": HedgeSweepParams,
     "spread_explorer": SpreadExplorerParams,
     "risk_review": RiskReviewParams,
     "book_review": BookReviewParams,

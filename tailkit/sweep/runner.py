@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import time
+import traceback
 from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -47,6 +48,8 @@ class NotebookRun:
         Headline numbers printed by the notebook's ``summary`` cell (empty on failure).
     error : str or None
         One-line error when the execution failed.
+    traceback : str or None
+        The failing cell's traceback (plain text, no terminal colours) when it failed.
     """
 
     notebook: str
@@ -56,6 +59,7 @@ class NotebookRun:
     seconds: float
     summary: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    traceback: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -321,6 +325,7 @@ def execute_notebook(
     html_path = out_path.with_suffix(".html") if html else None
     t0 = time.perf_counter()
     error: str | None = None
+    trace: str | None = None
     with _batch_environment():
         try:
             pm.execute_notebook(
@@ -338,6 +343,7 @@ def execute_notebook(
             )
         except Exception as exc:  # a failing notebook is reported, the batch goes on
             error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
+            trace = _plain_traceback(exc)
     seconds = time.perf_counter() - t0
     summary: dict[str, Any] = {}
     if error is None:
@@ -359,6 +365,7 @@ def execute_notebook(
         seconds=seconds,
         summary=summary,
         error=error,
+        traceback=trace,
     )
 
 
@@ -412,3 +419,16 @@ def run_demo(
     report = DemoReport(run_dir=str(run_dir), runs=tuple(runs))
     report.to_frame().to_csv(run_dir / "runs.csv", index=False)
     return report
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _plain_traceback(exc: BaseException) -> str:
+    """The notebook cell's traceback for a papermill error (else Python's), without colours."""
+    cell_trace = getattr(exc, "traceback", None)
+    if isinstance(cell_trace, list) and cell_trace:
+        text = "\n".join(str(line) for line in cell_trace)
+    else:
+        text = "".join(traceback.format_exception(exc))
+    return _ANSI.sub("", text)

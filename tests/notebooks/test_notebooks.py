@@ -27,12 +27,14 @@ from tailkit.notebook_tools import iter_notebooks, read_summary
 from tailkit.studies import load_notebook_parameters, parameter_class_for
 from tailkit.studies.asymmetric_simulation import calibrate, run_simulation
 from tailkit.studies.exit_optimization import exit_optimization_study
+from tailkit.studies.hedge_sweep import hedge_sweep_study
 from tailkit.studies.option_pricing import option_pricing_study
 from tailkit.studies.overlay_calibration import overlay_calibration_study
 from tailkit.studies.portfolio_construction import portfolio_study
 from tailkit.studies.risk_review import run_risk_study
 from tailkit.studies.spread_screening import spread_screening_study
 from tailkit.studies.tearsheet import tearsheet
+from tailkit.sweep.grid import is_grid_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,6 +55,7 @@ HEADLINES: dict[str, Callable[[Any], dict[str, Any]]] = {
     "08_spread_screening": lambda p: spread_screening_study(p).to_dict(),
     "09_exit_optimization": lambda p: exit_optimization_study(p).to_dict(),
     "10_risk_management": _risk_headlines,
+    "11_hedge_sweep": lambda p: hedge_sweep_study(p).to_dict(),
 }
 
 _computed: dict[tuple[str, Any], Any] = {}
@@ -123,6 +126,8 @@ CASES = []
 for nb in iter_notebooks(ROOT / "notebooks"):
     CASES.append(pytest.param(nb, None, id=f"{nb.stem}-defaults"))
     for yml in sorted((ROOT / "parameters" / nb.stem).glob("*.yaml")):
+        if is_grid_file(yml):  # a sweep grid, not a parameter set (tests/sweep runs it)
+            continue
         CASES.append(pytest.param(nb, yml, id=f"{nb.stem}-{yml.stem}"))
 
 
