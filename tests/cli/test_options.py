@@ -168,14 +168,23 @@ def test_namespace_carries_option_names_for_the_error_path():
 
 
 def test_yaml_files_name_only_fields():
-    """Issue 9: every YAML key under parameters/ is a field (tests/test_params.py loads each file)."""
+    """Issue 9: every YAML key under parameters/ is a field (tests/test_params.py loads each file).
+
+    A sweep grid file (``base``/``fixed``/``axes``) is checked through its expanded sets: every
+    set it makes is validated against the notebook's dataclass, as ``tailkit sweep`` does.
+    """
     import yaml
 
     from tailkit.studies import parameter_class_for
+    from tailkit.sweep.grid import is_grid_file, load_grid, validate_sets
 
     for path in sorted((ROOT / "parameters").glob("*/*.yaml")):
+        cls = parameter_class_for(path.parent.name)
+        if is_grid_file(path):
+            assert validate_sets(load_grid(path), cls), path
+            continue
         keys = set(yaml.safe_load(path.read_text()) or {})
-        fields = {f.name for f in dataclasses.fields(parameter_class_for(path.parent.name))}
+        fields = {f.name for f in dataclasses.fields(cls)}
         assert keys <= fields, (path, keys - fields)
 
 
