@@ -1,0 +1,1 @@
+"""Hedge programs (puts, put spreads, collars, VIX calls): cost, protection and effectiveness."""
