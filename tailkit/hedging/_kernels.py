@@ -35,8 +35,8 @@ from tailkit.pricing._kernels import black_core
 
 #: positions in the surface parameter vector
 SURF_ATM_RATIO, SURF_LONG_RUN, SURF_TERM_SPEED, SURF_SKEW, SURF_CURVATURE, SURF_FLOOR, SURF_CAP = range(7)
-#: positions in the VIX model vector: kappa, vol_of_vol, long-run target, target decay speed
-VIX_KAPPA, VIX_XI, VIX_M_INF, VIX_KAPPA_M = range(4)
+#: positions in the VIX model vector: kappa, vol_of_vol, long-run target, target decay speed, target vol
+VIX_KAPPA, VIX_XI, VIX_M_INF, VIX_KAPPA_M, VIX_SIGMA_M = range(5)
 #: reference tenor of the vol index (30 calendar days), years
 INDEX_TENOR = 30.0 / 365.0
 
@@ -75,35 +75,42 @@ def surface_vol_python(surf: np.ndarray, index_level: float, log_moneyness: floa
 surface_vol = jit(surface_vol_python)
 
 
+def vix_total_vol_python(vix: np.ndarray, tau: float) -> float:
+    """Total log-vol ``sqrt(Var log V_T)`` of the index over ``tau`` years (deviation + target)."""
+    k = vix[VIX_KAPPA]
+    xi = vix[VIX_XI]
+    var = xi * xi * (-math.expm1(-2.0 * k * tau)) / (2.0 * k)
+    km = vix[VIX_KAPPA_M]
+    sm = vix[VIX_SIGMA_M]
+    if sm > 0.0:
+        var += sm * sm * (-math.expm1(-2.0 * km * tau)) / (2.0 * km) if km > 0.0 else sm * sm * tau
+    return math.sqrt(var)
+
+
+vix_total_vol = jit(vix_total_vol_python)
+
+
 def vix_future_python(vix: np.ndarray, log_index: float, target: float, tau: float) -> float:
     """Model expectation of the vol index ``tau`` years ahead: the VIX future of that expiry.
 
     ``log V = m + u`` with ``u`` an OU deviation (speed ``kappa``, vol ``xi``) and the target
-    ``m`` expected to decay to ``m_inf`` at speed ``kappa_m``:
-    ``F = exp(E m_T + u_t e^{-kappa tau} + xi^2 (1 - e^{-2 kappa tau}) / (4 kappa))``.
-    Exact for a constant target (pure log-OU); with a moving target the variance of ``m_T``
-    is left out (the documented approximation).
+    ``m`` treated as an OU process of its own (toward ``m_inf``, speed ``kappa_m``, vol
+    ``sigma_m``, independent of ``u``):
+    ``F = exp(E m_T + u_t e^{-kappa tau} + (s_u^2 + s_m^2) / 2)`` with ``s^2`` each part's
+    conditional variance. Exact for a constant target (pure log-OU); with a moving target the
+    documented approximation.
     """
     k = vix[VIX_KAPPA]
-    xi = vix[VIX_XI]
     m_inf = vix[VIX_M_INF]
     em = m_inf + (target - m_inf) * math.exp(-vix[VIX_KAPPA_M] * tau)
     u = log_index - target
-    s2 = xi * xi * (-math.expm1(-2.0 * k * tau)) / (2.0 * k)
-    return math.exp(em + u * math.exp(-k * tau) + 0.5 * s2)
+    s = vix_total_vol(vix, tau)
+    return math.exp(em + u * math.exp(-k * tau) + 0.5 * s * s)
 
 
 vix_future = jit(vix_future_python)
 
 
-def vix_total_vol_python(vix: np.ndarray, tau: float) -> float:
-    """Total log-vol ``sqrt(Var log V_T)`` of the index over ``tau`` years (the OU part)."""
-    k = vix[VIX_KAPPA]
-    xi = vix[VIX_XI]
-    return math.sqrt(xi * xi * (-math.expm1(-2.0 * k * tau)) / (2.0 * k))
-
-
-vix_total_vol = jit(vix_total_vol_python)
 
 
 def leg_value_python(

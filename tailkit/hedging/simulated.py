@@ -30,7 +30,6 @@ from tailkit.simulation import (
     simulate_merton,
     simulate_regimes,
     simulate_vol_index,
-    stationary_distribution,
 )
 
 __all__ = ["EquityModel", "simulate_market", "target_path", "vix_model_for"]
@@ -64,44 +63,40 @@ def target_path(vol_index: VolIndexParams, variance: np.ndarray) -> np.ndarray:
     return level + beta * 0.5 * np.log(variance)
 
 
-def vix_model_for(
-    model: EquityModel,
-    vol_index: VolIndexParams,
-    *,
-    gbm: GBMParams | None = None,
-    garch: GJRGARCHParams | None = None,
-    regimes: RegimeParams | None = None,
-    dt: float = 1.0 / 252.0,
-) -> VixModel:
+def vix_model_for(vol_index: VolIndexParams, target: np.ndarray, *, dt: float = 1.0 / 252.0) -> VixModel:
     """The :class:`VixModel` whose future is the expectation of the simulated index.
 
-    The target's long-run level and decay speed: constant (GBM, Merton: the variance does not
-    move); the stationary mean of the regime targets and the chain's second eigenvalue
-    (exact for two regimes); the target at the GJR-GARCH unconditional variance and the
-    variance persistence ``alpha + gamma / 2 + beta`` per step (an approximation: ``log v``
-    is taken to decay like ``v``).
+    The deviation ``u`` keeps the index's own ``kappa`` and ``vol_of_vol``. The target ``m_t``
+    (driven by the equity's variance) is treated as an OU process fitted by pooled AR(1) to
+    the simulated target paths: ``m_inf`` their mean, ``kappa_m = -log(b) / dt``,
+    ``sigma_m = sd(e) sqrt(2 kappa_m / (1 - b^2))``. A constant target (GBM, Merton) gives
+    ``sigma_m = 0`` and the exact log-OU future; GJR-GARCH and regimes get an approximation
+    (checked against a nested Monte Carlo in the tests).
+
+    Parameters
+    ----------
+    vol_index : VolIndexParams
+    target : ndarray of shape (n_paths, n_t)
+        Simulated log targets.
+    dt : float, default=1/252
+
+    Returns
+    -------
+    VixModel
     """
-    level, beta = _target_coefficients(vol_index)
+    m = np.asarray(target, dtype=np.float64)
     common = {"kappa": vol_index.kappa, "vol_of_vol": max(vol_index.vol_of_vol, 1e-6)}
-    if model in ("gbm", "merton"):
-        sigma = float((gbm or GBMParams()).sigma[0])
-        return VixModel(**common, long_run_target=level + beta * np.log(sigma), target_speed=0.0)
-    if model == "regimes":
-        rp = regimes or RegimeParams()
-        sig = np.asarray(rp.sigma, dtype=float)[:, 0]
-        m = level + beta * np.log(sig)
-        pi = stationary_distribution(rp.transition)
-        eig = np.sort(np.abs(np.linalg.eigvals(np.asarray(rp.transition, dtype=float))))[::-1]
-        lam = float(eig[1]) if eig.size > 1 else 0.0
-        speed = -np.log(max(lam, 1e-12)) / dt
-        return VixModel(**common, long_run_target=float(pi @ m), target_speed=float(min(speed, 1000.0)))
-    gp = garch or GJRGARCHParams()
-    v_inf = float(gp.unconditional_variance()[0]) / dt
-    phi = float(gp.persistence()[0])
-    speed = -np.log(max(min(phi, 1 - 1e-12), 1e-12)) / dt
-    return VixModel(
-        **common, long_run_target=level + beta * 0.5 * np.log(v_inf), target_speed=float(min(speed, 1000.0))
-    )
+    m_inf = float(m.mean())
+    d = m - m_inf
+    x, y = d[:, :-1].ravel(), d[:, 1:].ravel()
+    sxx = float(np.dot(x, x))
+    if sxx <= 1e-20 * max(x.size, 1):
+        return VixModel(**common, long_run_target=m_inf, target_speed=0.0, target_vol=0.0)
+    b = min(max(float(np.dot(x, y)) / sxx, 1e-6), 1.0 - 1e-9)
+    kappa_m = min(-np.log(b) / dt, 1000.0)
+    resid = y - b * x
+    sigma_m = float(resid.std() * np.sqrt(2.0 * kappa_m / (1.0 - b * b)))
+    return VixModel(**common, long_run_target=m_inf, target_speed=float(kappa_m), target_vol=min(sigma_m, 10.0))
 
 
 def simulate_market(
@@ -188,14 +183,15 @@ def simulate_market(
         )
         variance = equity_variance(paths)
     index = simulate_vol_index(vi, variance, dt=dt, seed=ix_seed)
+    target = target_path(vi, variance)
     return HedgeMarket(
         spot=np.ascontiguousarray(paths.values[:, :, 0]),
         index=np.ascontiguousarray(index.values[:, :, 0]),
-        target=target_path(vi, variance),
+        target=target,
         dt=dt,
         rate=rate,
         dividend_yield=dividend_yield,
-        vix_model=vix_model_for(model, vi, gbm=gbm, garch=garch, regimes=regimes, dt=dt),
+        vix_model=vix_model_for(vi, target, dt=dt),
         surface=surface or VolSurface(),
         source=f"simulated: {model}",
     )

@@ -19,10 +19,11 @@ VIX options
 -----------
 Black-76 on the VIX future of the option's expiry. The future is the model expectation of the
 index at expiry, ``log V = m + u`` with ``u`` an OU deviation (``kappa``, ``vol_of_vol``) and a
-target ``m`` that follows the equity's conditional variance; ``m`` is assumed to decay to
-``m_inf`` at speed ``kappa_m`` (exact for a constant target and for two-regime chains; for
-GJR-GARCH an approximation that ignores the variance of ``m_T``). The option's total vol is the
-OU part's ``sqrt(Var log V_T)``; for a pure log-OU index Black-76 is then exact.
+target ``m`` that follows the equity's conditional variance; ``m`` is treated as an OU process
+of its own (``m_inf``, ``kappa_m``, ``sigma_m``, fitted by AR(1) to the simulated target paths;
+independent of ``u``) — exact for a constant target, an approximation for GJR-GARCH and
+regimes that the tests check against a nested Monte Carlo. The option's total vol is
+``sqrt(Var log V_T)`` of both parts; for a pure log-OU index Black-76 is then exact.
 """
 
 from __future__ import annotations
@@ -85,6 +86,9 @@ class VixModel:
         ``m_inf``: log of the index level the target decays to.
     target_speed : float, default=0.0
         ``kappa_m``, decay speed of the target toward ``m_inf`` per year (0: a constant target).
+    target_vol : float, default=0.0
+        ``sigma_m``, vol of the target treated as an OU process, per sqrt(year) (0: the target
+        moves deterministically toward ``m_inf``).
     """
 
     kappa: float = param(25.0, gt=0.0, le=1000.0, doc="mean-reversion speed of the log deviation, per year")
@@ -93,13 +97,14 @@ class VixModel:
         float(np.log(0.18)), ge=-10.0, le=3.0, doc="log index level the target decays to"
     )
     target_speed: float = param(0.0, ge=0.0, le=1000.0, doc="decay speed of the target, per year")
+    target_vol: float = param(0.0, ge=0.0, le=10.0, doc="vol of the target, per sqrt(year)")
 
     def __post_init__(self) -> None:
         validate(self)
 
     def vector(self) -> np.ndarray:
         """The kernel's parameter vector (``_kernels.VIX_*`` order)."""
-        return np.array([self.kappa, self.vol_of_vol, self.long_run_target, self.target_speed])
+        return np.array([self.kappa, self.vol_of_vol, self.long_run_target, self.target_speed, self.target_vol])
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
