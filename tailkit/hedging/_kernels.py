@@ -111,8 +111,6 @@ def vix_future_python(vix: np.ndarray, log_index: float, target: float, tau: flo
 vix_future = jit(vix_future_python)
 
 
-
-
 def leg_value_python(
     underlying: int,
     sign: float,

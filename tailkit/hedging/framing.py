@@ -111,17 +111,23 @@ def compare_framings(
     if not 1.0 <= leverage <= 3.0:
         raise ParameterError(describe_bad_value("leverage", leverage, "an equity weight in [1, 3]"))
     if market.n_paths < 20:
-        raise ParameterError(describe_bad_value("market", f"{market.n_paths} paths", "at least 20 simulated paths"))
+        raise ParameterError(
+            describe_bad_value("market", f"{market.n_paths} paths", "at least 20 simulated paths")
+        )
     tail = program if tail_program is None else tail_program
     first = mark_programs(market, [program], weights=1.0, costs=costs)
     target = cvar(first.stat("return_1y")[0], 0.95).value
     wb = risk_matched_weight(market, target)
     marked = mark_programs(
-        market, [NoHedge(), NoHedge(), program, NoHedge(), tail], weights=[1.0, wb, 1.0, leverage, leverage], costs=costs
+        market,
+        [NoHedge(), NoHedge(), program, NoHedge(), tail],
+        weights=[1.0, wb, 1.0, leverage, leverage],
+        costs=costs,
     )
     ev = evaluate_marked(marked, source=market.source)
     picks = (0, 1, 2, 4)
     rows = tuple(
-        FramingRow(framing=f, name=n, description=d, metrics=ev.metrics[i]) for (f, n, d), i in zip(FRAMINGS, picks)
+        FramingRow(framing=f, name=n, description=d, metrics=ev.metrics[i])
+        for (f, n, d), i in zip(FRAMINGS, picks)
     )
     return FramingComparison(rows=rows, n_paths=market.n_paths)

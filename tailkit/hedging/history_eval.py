@@ -186,7 +186,9 @@ def attribute_window(
             if u == 0:
                 x0 = np.log(S[t - 1] / k) + (r - q) * tau0
                 s0 = K.surface_vol(surf, np.exp(li[t - 1]), -x0, tau0)
-                s1 = K.surface_vol(surf, np.exp(li[t]), -(np.log(S[t] / k) + (r - q) * max(tau1, 1e-6)), max(tau1, 1e-6))
+                s1 = K.surface_vol(
+                    surf, np.exp(li[t]), -(np.log(S[t] / k) + (r - q) * max(tau1, 1e-6)), max(tau1, 1e-6)
+                )
                 g = bs_greeks(kind, S[t - 1], k, tau0, r, s0, q)
                 ds = S[t] - S[t - 1]
             else:
@@ -245,8 +247,12 @@ def evaluate_history(
     HistoryEvaluation
     """
     if market.n_paths != 1 or market.dates is None:
-        raise ParameterError(describe_bad_value("market", f"{market.n_paths} paths", "a one-path history with dates"))
-    marked = mark_programs(market, programs, weights=weights, costs=costs, record_paths=1, record_legs=attribute)
+        raise ParameterError(
+            describe_bad_value("market", f"{market.n_paths} paths", "a one-path history with dates")
+        )
+    marked = mark_programs(
+        market, programs, weights=weights, costs=costs, record_paths=1, record_legs=attribute
+    )
     years = marked.horizon_years
     S = market.spot[0]
     t_years = np.arange(market.n_t) * market.dt

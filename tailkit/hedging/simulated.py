@@ -96,7 +96,9 @@ def vix_model_for(vol_index: VolIndexParams, target: np.ndarray, *, dt: float = 
     kappa_m = min(-np.log(b) / dt, 1000.0)
     resid = y - b * x
     sigma_m = float(resid.std() * np.sqrt(2.0 * kappa_m / (1.0 - b * b)))
-    return VixModel(**common, long_run_target=m_inf, target_speed=float(kappa_m), target_vol=min(sigma_m, 10.0))
+    return VixModel(
+        **common, long_run_target=m_inf, target_speed=float(kappa_m), target_vol=min(sigma_m, 10.0)
+    )
 
 
 def simulate_market(

@@ -104,7 +104,9 @@ class VixModel:
 
     def vector(self) -> np.ndarray:
         """The kernel's parameter vector (``_kernels.VIX_*`` order)."""
-        return np.array([self.kappa, self.vol_of_vol, self.long_run_target, self.target_speed, self.target_vol])
+        return np.array(
+            [self.kappa, self.vol_of_vol, self.long_run_target, self.target_speed, self.target_vol]
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -33,11 +33,19 @@ from tailkit.pricing import bs_price
         (lambda: ProtectivePut(moneyness=0.0), "moneyness", "moneyness=0.0"),
         (lambda: ProtectivePut(moneyness=-0.9), "moneyness", "moneyness=-0.9"),
         (lambda: ProtectivePut(tenor_months=1.0, roll_months=2.0), "roll_months", "roll_months=2.0"),
-        (lambda: ProtectivePut(tenor_months=1.0, roll_months=2.0, roll_rule="calendar"), "tenor_months", "tenor_months=1.0"),
+        (
+            lambda: ProtectivePut(tenor_months=1.0, roll_months=2.0, roll_rule="calendar"),
+            "tenor_months",
+            "tenor_months=1.0",
+        ),
         (lambda: ProtectivePut(sizing="budget", budget=-0.01), "budget", "budget=-0.01"),
         (lambda: VixCall(budget=0.0), "budget", "budget=0.0"),
         (lambda: Collar(put_moneyness=0.9, call_moneyness=0.85), "call_moneyness", "call_moneyness=0.85"),
-        (lambda: PutSpread(long_moneyness=0.8, short_moneyness=0.9), "short_moneyness", "short_moneyness=0.9"),
+        (
+            lambda: PutSpread(long_moneyness=0.8, short_moneyness=0.9),
+            "short_moneyness",
+            "short_moneyness=0.9",
+        ),
         (lambda: CombinedProgram(parts=(ProtectivePut(),), weights=(0.5,)), "weights", "weights=(0.5,)"),
     ],
 )
@@ -52,7 +60,8 @@ def test_bad_programs_name_the_field_and_value(build, field, shown):
 
 def test_compile_programs_layout():
     table = compile_programs(
-        [NoHedge(), PutSpread(), CombinedProgram(parts=(ProtectivePut(), VixCall()), weights=(0.7, 0.3))], [1.0, 1.0, 1.2]
+        [NoHedge(), PutSpread(), CombinedProgram(parts=(ProtectivePut(), VixCall()), weights=(0.7, 0.3))],
+        [1.0, 1.0, 1.2],
     )
     assert table.sleeve_start.tolist() == [0, 0, 1, 3]
     assert table.leg_start.tolist() == [0, 2, 3, 4]
@@ -96,8 +105,14 @@ def test_put_program_cash_flows_match_a_hand_computation():
     vol = np.full(n_t, 0.25)
     surface = VolSurface()
     market = HedgeMarket(
-        spot=spot[None, :], index=vol[None, :], target=np.log(vol)[None, :], dt=dt, rate=r, dividend_yield=q,
-        vix_model=VixModel(), surface=surface,
+        spot=spot[None, :],
+        index=vol[None, :],
+        target=np.log(vol)[None, :],
+        dt=dt,
+        rate=r,
+        dividend_yield=q,
+        vix_model=VixModel(),
+        surface=surface,
     )
     prog = ProtectivePut(moneyness=0.9, tenor_months=1.0, roll_months=0.0)
     out = mark_programs(market, [prog], record_paths=1)
