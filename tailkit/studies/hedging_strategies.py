@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from tailkit.errors import ParameterError, describe_bad_value
@@ -44,6 +45,7 @@ from tailkit.hedging import (
     VolSurface,
     bundled_history,
     compare_framings,
+    compile_programs,
     evaluate_history,
     evaluate_marked,
     history_market,
@@ -53,7 +55,14 @@ from tailkit.hedging import (
 )
 from tailkit.params import param, validate
 
-__all__ = ["HedgingStudyParams", "HedgingStudy", "build_program", "frontier_programs", "run_hedging_study"]
+__all__ = [
+    "HedgingStudyParams",
+    "HedgingStudy",
+    "build_program",
+    "frontier_programs",
+    "payoff_table",
+    "run_hedging_study",
+]
 
 PROGRAM_TYPES = ("put", "put_spread", "ratio_spread", "collar", "vix_call", "combined")
 
@@ -206,6 +215,9 @@ class HedgingStudy:
     framing : FramingComparison
     history : HistoryEvaluation or None
         No hedge and the chosen program on history (None when ``history`` is off).
+    returns_1y : DataFrame
+        Simulated 1-year returns of ``"unhedged"`` and ``"hedged"`` (columns ``portfolio``,
+        ``return_1y``), for the distribution chart.
     """
 
     params: HedgingStudyParams
@@ -213,6 +225,7 @@ class HedgingStudy:
     simulated: ProgramEvaluation
     framing: FramingComparison
     history: HistoryEvaluation | None
+    returns_1y: pd.DataFrame
 
     def to_frame(self) -> pd.DataFrame:
         """The simulated evaluation: one row per program (frontier included)."""
@@ -285,6 +298,13 @@ def run_hedging_study(
     step("mark programs")
     marked = mark_programs(market, programs, costs=costs)
     simulated = evaluate_marked(marked, tail=params.tail, source=market.source)
+    r1 = marked.stat("return_1y")
+    returns_1y = pd.DataFrame(
+        {
+            "portfolio": ["unhedged"] * r1.shape[1] + ["hedged: " + program_label(program)] * r1.shape[1],
+            "return_1y": np.r_[r1[0], r1[1]],
+        }
+    )
     step("framing")
     framing = compare_framings(market, program, leverage=params.framing_leverage, costs=costs)
     history = None
@@ -294,8 +314,47 @@ def run_hedging_study(
         windows = (*CRISIS_WINDOWS, CrisisWindow("late 2008", "2008-09-01", "2008-12-31"))
         history = evaluate_history(hist, [NoHedge(), program], costs=costs, windows=windows)
     return HedgingStudy(
-        params=params, program=program_label(program), simulated=simulated, framing=framing, history=history
+        params=params,
+        program=program_label(program),
+        simulated=simulated,
+        framing=framing,
+        history=history,
+        returns_1y=returns_1y,
     )
+
+
+def payoff_table(
+    params: HedgingStudyParams, *, n: int = 121, low: float = -0.5, high: float = 0.3
+) -> pd.DataFrame:
+    """Payoff at expiry of the chosen program's equity legs per unit of notional.
+
+    Legs are struck at their moneyness (a zero-cost collar's call at ``call_moneyness`` or,
+    when that is 0, shown at 110% for the shape); VIX legs are left out (they pay on the vol
+    index, not on the index move).
+
+    Parameters
+    ----------
+    params : HedgingStudyParams
+    n : int, default=121
+        Points on the move axis.
+    low, high : float
+        Range of the index move to expiry.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``move`` and ``payoff`` (fraction of notional).
+    """
+    table = compile_programs([build_program(params)], 1.0)
+    move = np.linspace(low, high, n)
+    st = 1.0 + move
+    pay = np.zeros(n)
+    for j in range(table.underlying.shape[0]):
+        if table.underlying[j] != 0:
+            continue
+        k = table.moneyness[j] if table.moneyness[j] > 0 else 1.10
+        pay += table.ratio[j] * np.maximum(table.sign[j] * (st - k), 0.0)
+    return pd.DataFrame({"move": move, "payoff": pay})
 
 
 def _history_market(params: HedgingStudyParams, surface: VolSurface):
