@@ -95,7 +95,7 @@ class HedgingStudyParams:
         choices=("gbm", "merton", "regimes", "gjr_garch"),
         doc="equity model of the simulated paths",
     )
-    n_paths: int = param(2000, ge=20, le=1_000_000, doc="simulated paths")
+    n_paths: int = param(1000, ge=20, le=1_000_000, doc="simulated paths")
     horizon_days: int = param(252, ge=21, le=2520, doc="simulated horizon, trading days")
     seed: int = param(20261203, ge=0, doc="seed of the simulated paths")
     rate: float = param(0.02, ge=-0.05, le=0.25, doc="cash rate, decimal, continuously compounded")
