@@ -54,8 +54,7 @@ def programs() -> list:
     for m in (1.0, 1.1, 1.2, 1.3, 1.5, 1.75, 2.0):
         out.append(VixCall(moneyness=m))
         out.append(VixCall(moneyness=m, tenor_months=4.0, roll_months=2.0, budget=0.01))
-    for m in (1.3, 1.5):
-        out.append(VixCall(moneyness=m, sizing="notional", hedge_ratio=0.5))
+    out.append(VixCall(moneyness=1.3, sizing="notional", hedge_ratio=0.5))
     assert len(out) == 50
     return out
 

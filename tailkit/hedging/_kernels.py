@@ -144,6 +144,83 @@ def leg_value_python(
 
 leg_value = jit(leg_value_python)
 
+#: rows of the per-steps-left table (:func:`step_tables`)
+TAB_TAU, TAB_SQT, TAB_DFR, TAB_DFQ, TAB_TERM, TAB_VSD, TAB_DK, TAB_DKM = range(8)
+
+
+def step_tables_python(
+    max_steps: int, dt: float, r: float, q: float, surf: np.ndarray, vix: np.ndarray
+) -> np.ndarray:
+    """What depends only on the steps left ``d`` (0..max_steps), computed once per marking run.
+
+    Rows (``TAB_*``): ``tau``, ``sqrt(tau)``, ``e^{-r tau}``, ``e^{-q tau}``, the ATM term factor
+    ``g(tau) / g(30d)``, the VIX option's total vol, ``e^{-kappa tau}`` and ``e^{-kappa_m tau}``.
+    The same formulas as :func:`surface_vol` and :func:`vix_future`, hoisted out of the daily loop.
+    """
+    out = np.zeros((8, max_steps + 1))
+    c = surf[SURF_TERM_SPEED]
+    g30 = -math.expm1(-c * INDEX_TENOR) / (c * INDEX_TENOR)
+    for d in range(max_steps + 1):
+        tau = d * dt
+        t = max(tau, 1e-6)
+        out[TAB_TAU, d] = tau
+        out[TAB_SQT, d] = math.sqrt(tau)
+        out[TAB_DFR, d] = math.exp(-r * tau)
+        out[TAB_DFQ, d] = math.exp(-q * tau)
+        out[TAB_TERM, d] = (-math.expm1(-c * t) / (c * t)) / g30
+        out[TAB_VSD, d] = vix_total_vol(vix, tau)
+        out[TAB_DK, d] = math.exp(-vix[VIX_KAPPA] * tau)
+        out[TAB_DKM, d] = math.exp(-vix[VIX_KAPPA_M] * tau)
+    return out
+
+
+step_tables = jit(step_tables_python)
+
+
+def leg_mid_python(
+    underlying: int,
+    sign: float,
+    strike: float,
+    d: int,
+    spot: float,
+    index_level: float,
+    log_index: float,
+    target: float,
+    r: float,
+    q: float,
+    surf: np.ndarray,
+    vix: np.ndarray,
+    tab: np.ndarray,
+) -> float:
+    """:func:`leg_value` with ``d`` steps left, reading the hoisted :func:`step_tables`."""
+    if d <= 0:
+        if underlying == 0:
+            return max(sign * (spot - strike), 0.0)
+        return max(sign * (index_level - strike), 0.0)
+    tau = tab[TAB_TAU, d]
+    dfr = tab[TAB_DFR, d]
+    if underlying == 0:
+        x = math.log(spot / strike) + (r - q) * tau
+        a = surf[SURF_ATM_RATIO] * index_level
+        lr = surf[SURF_LONG_RUN]
+        var = max(lr * lr + (a * a - lr * lr) * tab[TAB_TERM, d], 0.04 * a * a)
+        sqt = tab[TAB_SQT, d]
+        z = -x / sqt
+        mult = 1.0 - surf[SURF_SKEW] * z + surf[SURF_CURVATURE] * z * z
+        mult = min(max(mult, surf[SURF_FLOOR]), surf[SURF_CAP])
+        v = black_core(sign, spot * tab[TAB_DFQ, d], strike * dfr, x, math.sqrt(var) * mult * sqt)[0]
+        return max(v, 0.0)
+    m_inf = vix[VIX_M_INF]
+    sd = tab[TAB_VSD, d]
+    fut = math.exp(
+        m_inf + (target - m_inf) * tab[TAB_DKM, d] + (log_index - target) * tab[TAB_DK, d] + 0.5 * sd * sd
+    )
+    v = black_core(sign, fut * dfr, strike * dfr, math.log(fut / strike), sd)[0]
+    return max(v, 0.0)
+
+
+leg_mid = jit(leg_mid_python)
+
 
 def collar_call_moneyness_python(
     put_cost: float,
@@ -246,6 +323,7 @@ def _mark_path_python(
     leg_qty,
     leg_strike,
     leg_expiry,
+    tab,
 ):
     """Mark every program on path ``p``; write its statistics (and records, when asked)."""
     n_t = spot.shape[1]
@@ -285,14 +363,17 @@ def _mark_path_python(
             st = spot[p, t]
             li = log_index[p, t]
             tg = target[p, t]
+            vt = math.exp(li)
             for s in range(sleeve_start[g], sleeve_start[g + 1]):
                 if t != next_roll[s]:
                     continue
                 if is_open[s]:
-                    tau = (expiry[s] - t) * dt
+                    d = expiry[s] - t
                     for j in range(leg_start[s], leg_start[s + 1]):
-                        v = leg_value(underlying[j], sign[j], strikes[j], tau, st, li, tg, r, q, surf, vix)
-                        if tau > 0.0:
+                        v = leg_mid(
+                            underlying[j], sign[j], strikes[j], d, st, vt, li, tg, r, q, surf, vix, tab
+                        )
+                        if d > 0:
                             h = half_spread[underlying[j]]
                             v = v * (1.0 - h) if qty[j] > 0.0 else v * (1.0 + h)
                         cash += qty[j] * v
@@ -314,7 +395,9 @@ def _mark_path_python(
                     elif moneyness[j] > 0.0:
                         strikes[j] = moneyness[j] * st
                     if moneyness[j] > 0.0:
-                        v = leg_value(underlying[j], sign[j], strikes[j], tau, st, li, tg, r, q, surf, vix)
+                        v = leg_mid(
+                            underlying[j], sign[j], strikes[j], tenor[s], st, vt, li, tg, r, q, surf, vix, tab
+                        )
                         h = half_spread[underlying[j]]
                         c = ratio[j] * v * (1.0 + h) if ratio[j] > 0.0 else ratio[j] * v * (1.0 - h)
                         unit_cost += c
@@ -327,7 +410,7 @@ def _mark_path_python(
                     for j in range(leg_start[s], leg_start[s + 1]):
                         if moneyness[j] <= 0.0:
                             strikes[j] = mc * st
-                            v = leg_value(0, 1.0, strikes[j], tau, st, li, tg, r, q, surf, vix)
+                            v = leg_mid(0, 1.0, strikes[j], tenor[s], st, vt, li, tg, r, q, surf, vix, tab)
                             unit_cost += ratio[j] * v * (1.0 - h0)
                 if sizing[s] == 0:
                     if underlying[leg_start[s]] == 1:
@@ -348,9 +431,9 @@ def _mark_path_python(
             for s in range(sleeve_start[g], sleeve_start[g + 1]):
                 if not is_open[s]:
                     continue
-                tau = (expiry[s] - t) * dt
+                d = expiry[s] - t
                 for j in range(leg_start[s], leg_start[s + 1]):
-                    v = leg_value(underlying[j], sign[j], strikes[j], tau, st, li, tg, r, q, surf, vix)
+                    v = leg_mid(underlying[j], sign[j], strikes[j], d, st, vt, li, tg, r, q, surf, vix, tab)
                     hedge += qty[j] * v
                     if record_legs:
                         leg_qty[j, t] = qty[j]
@@ -431,6 +514,10 @@ def mark_programs_python(
     leg_expiry : ndarray of int64, shape (n_legs, n_t) or (0, n_t)
         Expiry step of each leg's open position on path 0.
     """
+    max_steps = 1
+    for s in range(tenor.shape[0]):
+        max_steps = max(max_steps, tenor[s])
+    tab = step_tables(max_steps, dt, r, q, surf, vix)
     for p in prange(spot.shape[0]):
         _mark_path(
             p,
@@ -459,6 +546,7 @@ def mark_programs_python(
             leg_qty,
             leg_strike,
             leg_expiry,
+            tab,
         )
 
 
