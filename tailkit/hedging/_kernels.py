@@ -31,7 +31,7 @@ import math
 import numpy as np
 
 from tailkit._numba import jit, prange
-from tailkit.pricing._kernels import black_core
+from tailkit.pricing._kernels import black_core, bs_block
 
 #: positions in the surface parameter vector
 SURF_ATM_RATIO, SURF_LONG_RUN, SURF_TERM_SPEED, SURF_SKEW, SURF_CURVATURE, SURF_FLOOR, SURF_CAP = range(7)
@@ -44,6 +44,8 @@ INDEX_TENOR = 30.0 / 365.0
 ST_FINAL, ST_RET_1Y, ST_MAX_DD, ST_UNDER_WATER, ST_WORST_MONTH, ST_PREMIUM, ST_PROCEEDS = range(7)
 ST_BASE_FINAL, ST_BASE_RET_1Y, ST_BASE_MAX_DD = 7, 8, 9
 N_STATS = 10
+#: paths valued together by the vectorised Black pass (the unit of parallel work)
+PATH_BLOCK = 256
 #: steps in a "month" (worst-month statistic) and in a year (1-year return)
 MONTH_STEPS = 21
 YEAR_STEPS = 252
@@ -177,49 +179,81 @@ def step_tables_python(
 step_tables = jit(step_tables_python)
 
 
-def leg_mid_python(
+def leg_values_python(
     underlying: int,
     sign: float,
-    strike: float,
+    strikes: np.ndarray,
     d: int,
-    spot: float,
-    index_level: float,
-    log_index: float,
-    target: float,
+    spot: np.ndarray,
+    index_level: np.ndarray,
+    log_index: np.ndarray,
+    target: np.ndarray,
+    m: int,
     r: float,
     q: float,
     surf: np.ndarray,
     vix: np.ndarray,
     tab: np.ndarray,
-) -> float:
-    """:func:`leg_value` with ``d`` steps left, reading the hoisted :func:`step_tables`."""
+    P: np.ndarray,
+    out: np.ndarray,
+) -> None:
+    """Mid values of one leg on ``m`` paths with ``d`` steps left, into ``out[0, :m]``.
+
+    A scalar pass fills the Black inputs (surface vol, VIX future, ``ln(F/K)``) into ``P``
+    and the pricing package's vectorised Black pass (:func:`tailkit.pricing._kernels.bs_block`)
+    values them all; ``d <= 0`` pays the intrinsic value (cash settlement). Same formulas as
+    :func:`leg_value`, with what depends only on ``d`` read from :func:`step_tables`.
+    """
     if d <= 0:
-        if underlying == 0:
-            return max(sign * (spot - strike), 0.0)
-        return max(sign * (index_level - strike), 0.0)
+        for i in range(m):
+            und = spot[i] if underlying == 0 else index_level[i]
+            out[0, i] = max(sign * (und - strikes[i]), 0.0)
+        return
     tau = tab[TAB_TAU, d]
-    dfr = tab[TAB_DFR, d]
+    sqt = tab[TAB_SQT, d]
     if underlying == 0:
-        x = math.log(spot / strike) + (r - q) * tau
-        a = surf[SURF_ATM_RATIO] * index_level
-        lr = surf[SURF_LONG_RUN]
-        var = max(lr * lr + (a * a - lr * lr) * tab[TAB_TERM, d], 0.04 * a * a)
-        sqt = tab[TAB_SQT, d]
-        z = -x / sqt
-        mult = 1.0 - surf[SURF_SKEW] * z + surf[SURF_CURVATURE] * z * z
-        mult = min(max(mult, surf[SURF_FLOOR]), surf[SURF_CAP])
-        v = black_core(sign, spot * tab[TAB_DFQ, d], strike * dfr, x, math.sqrt(var) * mult * sqt)[0]
-        return max(v, 0.0)
-    m_inf = vix[VIX_M_INF]
-    sd = tab[TAB_VSD, d]
-    fut = math.exp(
-        m_inf + (target - m_inf) * tab[TAB_DKM, d] + (log_index - target) * tab[TAB_DK, d] + 0.5 * sd * sd
-    )
-    v = black_core(sign, fut * dfr, strike * dfr, math.log(fut / strike), sd)[0]
-    return max(v, 0.0)
+        a_ratio = surf[SURF_ATM_RATIO]
+        lr2 = surf[SURF_LONG_RUN] * surf[SURF_LONG_RUN]
+        term = tab[TAB_TERM, d]
+        skew = surf[SURF_SKEW]
+        curv = surf[SURF_CURVATURE]
+        lo_m = surf[SURF_FLOOR]
+        hi_m = surf[SURF_CAP]
+        carry = (r - q) * tau
+        for i in range(m):
+            x = math.log(spot[i] / strikes[i]) + carry
+            a = a_ratio * index_level[i]
+            var = max(lr2 + (a * a - lr2) * term, 0.04 * a * a)
+            z = -x / sqt
+            mult = min(max(1.0 - skew * z + curv * z * z, lo_m), hi_m)
+            P[0, i] = sign
+            P[1, i] = spot[i]
+            P[2, i] = strikes[i]
+            P[3, i] = tau
+            P[4, i] = r
+            P[5, i] = q
+            P[6, i] = math.sqrt(var) * mult
+            P[7, i] = x
+    else:
+        m_inf = vix[VIX_M_INF]
+        sd = tab[TAB_VSD, d]
+        dkm = tab[TAB_DKM, d]
+        dk = tab[TAB_DK, d]
+        for i in range(m):
+            tg = target[i]
+            fut = math.exp(m_inf + (tg - m_inf) * dkm + (log_index[i] - tg) * dk + 0.5 * sd * sd)
+            P[0, i] = sign
+            P[1, i] = fut
+            P[2, i] = strikes[i]
+            P[3, i] = tau
+            P[4, i] = r
+            P[5, i] = r  # Black-76: Black-Scholes-Merton with the carry of a future
+            P[6, i] = sd / sqt
+            P[7, i] = math.log(fut / strikes[i])
+    bs_block(P, m, out, False)
 
 
-leg_mid = jit(leg_mid_python)
+leg_values = jit(leg_values_python)
 
 
 def collar_call_moneyness_python(
@@ -281,13 +315,13 @@ def _path_stats_python(navs: np.ndarray, n_t: int, out: np.ndarray) -> None:
             if dd > worst:
                 worst = dd
         if t >= MONTH_STEPS:
-            m = v / navs[t - MONTH_STEPS] - 1.0
-            if m < wm:
-                wm = m
+            mo = v / navs[t - MONTH_STEPS] - 1.0
+            if mo < wm:
+                wm = mo
         elif t == n_t - 1:
-            m = v / navs[0] - 1.0
-            if m < wm:
-                wm = m
+            mo = v / navs[0] - 1.0
+            if mo < wm:
+                wm = mo
     out[ST_MAX_DD] = worst
     out[ST_UNDER_WATER] = below / (n_t - 1) if n_t > 1 else 0.0
     out[ST_WORST_MONTH] = wm
@@ -296,9 +330,11 @@ def _path_stats_python(navs: np.ndarray, n_t: int, out: np.ndarray) -> None:
 _path_stats = jit(_path_stats_python)
 
 
-def _mark_path_python(
-    p,
+def _mark_block_python(
+    lo,
+    hi,
     spot,
+    level,
     log_index,
     target,
     dt,
@@ -325,145 +361,222 @@ def _mark_path_python(
     leg_expiry,
     tab,
 ):
-    """Mark every program on path ``p``; write its statistics (and records, when asked)."""
+    """Mark every program on paths ``lo:hi`` (one block); write statistics and records.
+
+    Roll dates are the same on every path (a program's schedule depends on time only), so the
+    block walks the days once per program and values each leg on all its paths at once.
+    """
     n_t = spot.shape[1]
+    m = hi - lo
     n_prog = weight.shape[0]
     n_legs = underlying.shape[0]
-    record_nav = nav_out.shape[1] > p
-    record_legs = leg_qty.shape[0] > 0 and p == 0
-    navs = np.empty(n_t)
-    strikes = np.zeros(n_legs)
-    qty = np.zeros(n_legs)
     n_sl = tenor.shape[0]
+    n_rec = nav_out.shape[1]
+    record_legs = leg_qty.shape[0] > 0 and lo == 0
+    navs = np.empty((m, n_t))
+    strikes = np.ones((n_legs, m))
+    qty = np.zeros((n_legs, m))
     expiry = np.zeros(n_sl, dtype=np.int64)
     next_roll = np.zeros(n_sl, dtype=np.int64)
     is_open = np.zeros(n_sl, dtype=np.bool_)
+    P = np.empty((8, m))
+    R = np.empty((1, m))
+    st = np.empty(m)
+    vt = np.empty(m)
+    li = np.empty(m)
+    tg = np.empty(m)
+    shares = np.empty(m)
+    cash = np.empty(m)
+    base_cash = np.empty(m)
+    premium = np.empty(m)
+    proceeds = np.empty(m)
+    base_peak = np.empty(m)
+    base_dd = np.empty(m)
+    hedge = np.empty(m)
+    unit_cost = np.empty(m)
+    put_cost = np.empty(m)
+    units = np.empty(m)
+    fut = np.ones(m)
     growth = math.exp(r * dt)
     year = min(YEAR_STEPS, n_t - 1)
-    s0 = spot[p, 0]
     for g in range(n_prog):
         w = weight[g]
-        shares = w / s0
-        cash = 1.0 - w
-        base_cash = 1.0 - w
-        premium = 0.0
-        proceeds = 0.0
-        base_peak = 1.0
-        base_dd = 0.0
+        for i in range(m):
+            shares[i] = w / spot[lo + i, 0]
+            cash[i] = 1.0 - w
+            base_cash[i] = 1.0 - w
+            premium[i] = 0.0
+            proceeds[i] = 0.0
+            base_peak[i] = 1.0
+            base_dd[i] = 0.0
         for s in range(sleeve_start[g], sleeve_start[g + 1]):
             next_roll[s] = 0
             is_open[s] = False
             for j in range(leg_start[s], leg_start[s + 1]):
-                qty[j] = 0.0
-                strikes[j] = 0.0
+                for i in range(m):
+                    qty[j, i] = 0.0
+                    strikes[j, i] = 1.0
         for t in range(n_t):
-            if t > 0:
-                cash *= growth
-                base_cash *= growth
-            st = spot[p, t]
-            li = log_index[p, t]
-            tg = target[p, t]
-            vt = math.exp(li)
+            for i in range(m):
+                st[i] = spot[lo + i, t]
+                li[i] = log_index[lo + i, t]
+                vt[i] = level[lo + i, t]
+                tg[i] = target[lo + i, t]
+                if t > 0:
+                    cash[i] *= growth
+                    base_cash[i] *= growth
             for s in range(sleeve_start[g], sleeve_start[g + 1]):
                 if t != next_roll[s]:
                     continue
                 if is_open[s]:
                     d = expiry[s] - t
                     for j in range(leg_start[s], leg_start[s + 1]):
-                        v = leg_mid(
-                            underlying[j], sign[j], strikes[j], d, st, vt, li, tg, r, q, surf, vix, tab
+                        leg_values(
+                            underlying[j],
+                            sign[j],
+                            strikes[j],
+                            d,
+                            st,
+                            vt,
+                            li,
+                            tg,
+                            m,
+                            r,
+                            q,
+                            surf,
+                            vix,
+                            tab,
+                            P,
+                            R,
                         )
-                        if d > 0:
-                            h = half_spread[underlying[j]]
-                            v = v * (1.0 - h) if qty[j] > 0.0 else v * (1.0 + h)
-                        cash += qty[j] * v
-                        proceeds += qty[j] * v
-                        qty[j] = 0.0
+                        h = half_spread[underlying[j]] if d > 0 else 0.0
+                        fill = 1.0 - h if ratio[j] > 0.0 else 1.0 + h
+                        for i in range(m):
+                            v = qty[j, i] * R[0, i] * fill
+                            cash[i] += v
+                            proceeds[i] += v
+                            qty[j, i] = 0.0
                     is_open[s] = False
                 if t >= n_t - 1:
                     continue
                 # open a new position: strikes, zero-cost call strikes, unit cost at the fill
                 tau = tenor[s] * dt
-                fut = 0.0
-                unit_cost = 0.0
-                put_cost = 0.0
                 call_ratio = 0.0
+                for i in range(m):
+                    unit_cost[i] = 0.0
                 for j in range(leg_start[s], leg_start[s + 1]):
-                    if underlying[j] == 1:
-                        fut = vix_future(vix, li, tg, tau)
-                        strikes[j] = moneyness[j] * fut
-                    elif moneyness[j] > 0.0:
-                        strikes[j] = moneyness[j] * st
-                    if moneyness[j] > 0.0:
-                        v = leg_mid(
-                            underlying[j], sign[j], strikes[j], tenor[s], st, vt, li, tg, r, q, surf, vix, tab
-                        )
-                        h = half_spread[underlying[j]]
-                        c = ratio[j] * v * (1.0 + h) if ratio[j] > 0.0 else ratio[j] * v * (1.0 - h)
-                        unit_cost += c
-                        put_cost += c
-                    else:
+                    if moneyness[j] <= 0.0:
                         call_ratio += -ratio[j]
+                        continue
+                    if underlying[j] == 1:
+                        for i in range(m):
+                            fut[i] = vix_future(vix, li[i], tg[i], tau)
+                            strikes[j, i] = moneyness[j] * fut[i]
+                    else:
+                        for i in range(m):
+                            strikes[j, i] = moneyness[j] * st[i]
+                    leg_values(
+                        underlying[j],
+                        sign[j],
+                        strikes[j],
+                        tenor[s],
+                        st,
+                        vt,
+                        li,
+                        tg,
+                        m,
+                        r,
+                        q,
+                        surf,
+                        vix,
+                        tab,
+                        P,
+                        R,
+                    )
+                    h = half_spread[underlying[j]]
+                    fill = 1.0 + h if ratio[j] > 0.0 else 1.0 - h
+                    for i in range(m):
+                        unit_cost[i] += ratio[j] * R[0, i] * fill
                 if call_ratio > 0.0:
                     h0 = half_spread[0]
-                    mc = collar_call_moneyness(put_cost, call_ratio, tau, st, li, tg, r, q, surf, h0)
+                    for i in range(m):
+                        put_cost[i] = unit_cost[i]
                     for j in range(leg_start[s], leg_start[s + 1]):
-                        if moneyness[j] <= 0.0:
-                            strikes[j] = mc * st
-                            v = leg_mid(0, 1.0, strikes[j], tenor[s], st, vt, li, tg, r, q, surf, vix, tab)
-                            unit_cost += ratio[j] * v * (1.0 - h0)
-                if sizing[s] == 0:
-                    if underlying[leg_start[s]] == 1:
-                        units = size[s] * (shares * st + cash) / fut
+                        if moneyness[j] > 0.0:
+                            continue
+                        for i in range(m):
+                            mc = collar_call_moneyness(
+                                put_cost[i], call_ratio, tau, st[i], li[i], tg[i], r, q, surf, h0
+                            )
+                            strikes[j, i] = mc * st[i]
+                        leg_values(
+                            0, 1.0, strikes[j], tenor[s], st, vt, li, tg, m, r, q, surf, vix, tab, P, R
+                        )
+                        for i in range(m):
+                            unit_cost[i] += ratio[j] * R[0, i] * (1.0 - h0)
+                vix_sleeve = underlying[leg_start[s]] == 1
+                for i in range(m):
+                    if sizing[s] == 0:
+                        if vix_sleeve:
+                            units[i] = size[s] * (shares[i] * st[i] + cash[i]) / fut[i]
+                        else:
+                            units[i] = size[s] * shares[i]
                     else:
-                        units = size[s] * shares
-                else:
-                    spend = size[s] * (shares * st + cash) * hold[s] * dt
-                    units = spend / unit_cost if unit_cost > 1e-12 * st else 0.0
+                        spend = size[s] * (shares[i] * st[i] + cash[i]) * hold[s] * dt
+                        units[i] = spend / unit_cost[i] if unit_cost[i] > 1e-12 * st[i] else 0.0
+                    cash[i] -= units[i] * unit_cost[i]
+                    premium[i] += units[i] * unit_cost[i]
                 for j in range(leg_start[s], leg_start[s + 1]):
-                    qty[j] = units * ratio[j]
-                cash -= units * unit_cost
-                premium += units * unit_cost
+                    for i in range(m):
+                        qty[j, i] = units[i] * ratio[j]
                 expiry[s] = t + tenor[s]
                 next_roll[s] = t + hold[s]
                 is_open[s] = True
-            hedge = 0.0
+            for i in range(m):
+                hedge[i] = 0.0
             for s in range(sleeve_start[g], sleeve_start[g + 1]):
                 if not is_open[s]:
                     continue
                 d = expiry[s] - t
                 for j in range(leg_start[s], leg_start[s + 1]):
-                    v = leg_mid(underlying[j], sign[j], strikes[j], d, st, vt, li, tg, r, q, surf, vix, tab)
-                    hedge += qty[j] * v
+                    leg_values(
+                        underlying[j], sign[j], strikes[j], d, st, vt, li, tg, m, r, q, surf, vix, tab, P, R
+                    )
+                    for i in range(m):
+                        hedge[i] += qty[j, i] * R[0, i]
                     if record_legs:
-                        leg_qty[j, t] = qty[j]
-                        leg_strike[j, t] = strikes[j]
+                        leg_qty[j, t] = qty[j, 0]
+                        leg_strike[j, t] = strikes[j, 0]
                         leg_expiry[j, t] = expiry[s]
-            nav = shares * st + cash + hedge
-            navs[t] = nav
-            if record_nav:
-                nav_out[g, p, t] = nav
-            base = shares * st + base_cash
-            if base >= base_peak:
-                base_peak = base
-            elif 1.0 - base / base_peak > base_dd:
-                base_dd = 1.0 - base / base_peak
-            if t == year:
-                stats[g, p, ST_RET_1Y] = nav - 1.0
-                stats[g, p, ST_BASE_RET_1Y] = base - 1.0
-        stats[g, p, ST_FINAL] = navs[n_t - 1]
-        stats[g, p, ST_BASE_FINAL] = shares * spot[p, n_t - 1] + base_cash
-        stats[g, p, ST_BASE_MAX_DD] = base_dd
-        stats[g, p, ST_PREMIUM] = premium
-        stats[g, p, ST_PROCEEDS] = proceeds
-        _path_stats(navs, n_t, stats[g, p])
+            for i in range(m):
+                nav = shares[i] * st[i] + cash[i] + hedge[i]
+                navs[i, t] = nav
+                if lo + i < n_rec:
+                    nav_out[g, lo + i, t] = nav
+                base = shares[i] * st[i] + base_cash[i]
+                if base >= base_peak[i]:
+                    base_peak[i] = base
+                elif 1.0 - base / base_peak[i] > base_dd[i]:
+                    base_dd[i] = 1.0 - base / base_peak[i]
+                if t == year:
+                    stats[g, lo + i, ST_RET_1Y] = nav - 1.0
+                    stats[g, lo + i, ST_BASE_RET_1Y] = base - 1.0
+        for i in range(m):
+            p = lo + i
+            stats[g, p, ST_FINAL] = navs[i, n_t - 1]
+            stats[g, p, ST_BASE_FINAL] = shares[i] * spot[p, n_t - 1] + base_cash[i]
+            stats[g, p, ST_BASE_MAX_DD] = base_dd[i]
+            stats[g, p, ST_PREMIUM] = premium[i]
+            stats[g, p, ST_PROCEEDS] = proceeds[i]
+            _path_stats(navs[i], n_t, stats[g, p])
 
 
-_mark_path = jit(_mark_path_python)
+_mark_block = jit(_mark_block_python)
 
 
 def mark_programs_python(
     spot,
+    level,
     log_index,
     target,
     dt,
@@ -493,8 +606,8 @@ def mark_programs_python(
 
     Parameters
     ----------
-    spot, log_index, target : ndarray of shape (n_paths, n_t)
-        Equity index level, log vol index (decimal) and the index's log target ``m``.
+    spot, level, log_index, target : ndarray of shape (n_paths, n_t)
+        Equity index level, vol index (decimal), its log and the index's log target ``m``.
     dt, r, q : float
         Step (years), cash rate and dividend yield (continuously compounded decimals).
     surf : ndarray of shape (7,)
@@ -518,10 +631,16 @@ def mark_programs_python(
     for s in range(tenor.shape[0]):
         max_steps = max(max_steps, tenor[s])
     tab = step_tables(max_steps, dt, r, q, surf, vix)
-    for p in prange(spot.shape[0]):
-        _mark_path(
-            p,
+    n_paths = spot.shape[0]
+    n_blocks = (n_paths + PATH_BLOCK - 1) // PATH_BLOCK
+    for b in prange(n_blocks):
+        lo = b * PATH_BLOCK
+        hi = min(lo + PATH_BLOCK, n_paths)
+        _mark_block(
+            lo,
+            hi,
             spot,
+            level,
             log_index,
             target,
             dt,

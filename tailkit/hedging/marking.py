@@ -190,6 +190,7 @@ def mark_programs(
     c = np.ascontiguousarray
     kernel(
         c(market.spot, dtype=np.float64),
+        c(market.index, dtype=np.float64),
         c(np.log(market.index), dtype=np.float64),
         c(market.target, dtype=np.float64),
         float(market.dt),
