@@ -13,6 +13,7 @@ path (AR(1) on ``log V``): ``kappa = -log(b) / dt``, the long-run mean as the ta
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -168,6 +169,7 @@ def history_market(
     dividend_yield: float = 0.018,
     surface: VolSurface | None = None,
     source: str = "history",
+    vol_path: ImpliedVolPath | None = None,
 ) -> HedgeMarket:
     """A one-path market on history: index closes, implied-vol path, fitted VIX model.
 
@@ -183,6 +185,8 @@ def history_market(
         Cash rate and dividend yield (constant; decimals).
     surface : VolSurface, optional
     source : str
+    vol_path : ImpliedVolPath, optional
+        A path already built by :func:`implied_vol_path` for these closes (skips the fit).
 
     Returns
     -------
@@ -198,7 +202,7 @@ def history_market(
         raise DataError(
             f"the index history has {len(closes)} closes; at least 300 are needed (GARCH fit, 1-year returns)"
         )
-    path = implied_vol_path(closes, vix_points)
+    path = implied_vol_path(closes, vix_points) if vol_path is None else vol_path
     model = fit_log_ou(path.vol)
     keep = pd.Series(True, index=closes.index)
     if start is not None:
@@ -230,6 +234,19 @@ def history_market(
     )
 
 
+@lru_cache(maxsize=1)
+def _bundled_inputs() -> tuple[pd.Series, pd.Series]:
+    from tailkit.data import load_sp500, load_vix
+
+    return load_sp500()["close"], load_vix()["vix"]
+
+
+@lru_cache(maxsize=1)
+def _cached_vol_path(key: str) -> ImpliedVolPath:
+    spx, vix = _bundled_inputs()
+    return implied_vol_path(spx, vix)
+
+
 def bundled_history(
     *,
     start: str | None = None,
@@ -238,11 +255,11 @@ def bundled_history(
     dividend_yield: float = 0.018,
     surface: VolSurface | None = None,
 ) -> HedgeMarket:
-    """The bundled S&P 500 (1999-2018) with the bundled VIX (2014-2018) and the proxy before."""
-    from tailkit.data import load_sp500, load_vix
+    """The bundled S&P 500 (1999-2018) with the bundled VIX (2014-2018) and the proxy before.
 
-    spx = load_sp500()["close"]
-    vix = load_vix()["vix"]
+    The GARCH fit behind the proxy is made once per process (the bundled data do not change).
+    """
+    spx, vix = _bundled_inputs()
     return history_market(
         spx,
         vix,
@@ -252,4 +269,5 @@ def bundled_history(
         dividend_yield=dividend_yield,
         surface=surface,
         source="history: S&P 500 1999-2018 (bundled); implied vol = VIX 2014-2018, GARCH x VRP proxy before",
+        vol_path=_cached_vol_path("bundled"),
     )

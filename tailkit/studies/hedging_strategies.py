@@ -4,7 +4,8 @@ Notebook ``04_hedging_strategies``, the ``tailkit hedge evaluate`` command and t
 explorer all call :func:`run_hedging_study` with a :class:`HedgingStudyParams`. The study:
 
 1. simulates ``n_paths`` equity paths with their vol index (``model``) and marks, on the same
-   paths, the no-hedge baseline, the chosen program and a frontier grid
+   paths, for a portfolio of ``equity_weight`` in the index and the rest in cash (short bonds
+   at ``rate``), the no-hedge baseline, the chosen program and a frontier grid
    (moneyness x tenor x budget x type), with the Pareto-efficient programs marked;
 2. runs the framing comparison (a)-(d) for the chosen program;
 3. marks the baseline and the program on history — the bundled S&P 500 (1999-2018) with the
@@ -90,6 +91,9 @@ class HedgingStudyParams:
     )
     budget: float = param(0.01, ge=0.0, le=0.2, doc="premium budget, fraction of NAV a year (sizing=budget)")
     put_share: float = param(0.7, ge=0.0, le=1.0, doc="share of the budget in puts (combined program)")
+    equity_weight: float = param(
+        1.0, gt=0.0, le=3.0, doc="equity share of NAV (rest: cash / short bonds at rate)"
+    )
     model: Literal["gbm", "merton", "regimes", "gjr_garch"] = param(
         "gjr_garch",
         choices=("gbm", "merton", "regimes", "gjr_garch"),
@@ -296,7 +300,7 @@ def run_hedging_study(
         label = program_label(program)
         programs += [p for p in frontier_programs(params) if program_label(p) != label]
     step("mark programs")
-    marked = mark_programs(market, programs, costs=costs)
+    marked = mark_programs(market, programs, weights=params.equity_weight, costs=costs)
     simulated = evaluate_marked(marked, tail=params.tail, source=market.source)
     r1 = marked.stat("return_1y")
     returns_1y = pd.DataFrame(
@@ -312,7 +316,9 @@ def run_hedging_study(
         step("history")
         hist = _history_market(params, surface)
         windows = (*CRISIS_WINDOWS, CrisisWindow("late 2008", "2008-09-01", "2008-12-31"))
-        history = evaluate_history(hist, [NoHedge(), program], costs=costs, windows=windows)
+        history = evaluate_history(
+            hist, [NoHedge(), program], weights=params.equity_weight, costs=costs, windows=windows
+        )
     return HedgingStudy(
         params=params,
         program=program_label(program),
