@@ -149,7 +149,7 @@ class HedgingPanel(StudyPanel):
     def __init__(self, params: HedgingStudyParams | None = None, result: HedgingStudy | None = None) -> None:
         super().__init__(params)
         self.result: HedgingStudy | None = None
-        self.summary = w.HTML().add_class("tailkit-hedge-summary")
+        self.summary = w.HTML().add_class("tailkit-hedge-summary").add_class("tailkit-metrics")
         self.crises = w.HTML().add_class("tailkit-hedge-crises")
         self.framing = w.HTML().add_class("tailkit-hedge-framing")
         self.payoff_chart = ChartView()

@@ -52,7 +52,8 @@ def frontier_chart(
     ].copy()
     data["protection"] = -data["d_cvar95"]
     data["efficient"] = np.where(data["pareto"], "Pareto efficient", "dominated")
-    data["family"] = data["program"].str.split(" ").str[0]
+    family = data["program"].str.extract(r"^(no hedge|put spread|ratio|collar|VIX call|put)", expand=False)
+    data["family"] = family.fillna("combined")
     base = alt.Chart(data, title=title or "Cost vs protection (simulated; CVaR95 of 1-year returns)")
     points = base.mark_point(filled=True, size=70).encode(
         x=alt.X("net_cost_per_year:Q", title="net cost a year (fraction of NAV)", axis=alt.Axis(format="%")),
@@ -103,7 +104,9 @@ def history_nav_chart(
     import altair as alt
 
     weekly = nav.iloc[::5]  # every fifth trading day keeps the chart light
-    long = weekly.rename_axis("date").reset_index().melt(id_vars="date", var_name="portfolio", value_name="nav")
+    long = (
+        weekly.rename_axis("date").reset_index().melt(id_vars="date", var_name="portfolio", value_name="nav")
+    )
     lines = (
         alt.Chart(long)
         .mark_line()
@@ -217,7 +220,9 @@ def return_distribution_chart(returns: pd.DataFrame, *, title: str | None = None
     rows = []
     for name, grp in returns.groupby("portfolio", sort=False):
         counts, _ = np.histogram(grp["return_1y"].to_numpy(dtype=float), bins=edges)
-        rows.append(pd.DataFrame({"portfolio": name, "lo": edges[:-1], "hi": edges[1:], "share": counts / len(grp)}))
+        rows.append(
+            pd.DataFrame({"portfolio": name, "lo": edges[:-1], "hi": edges[1:], "share": counts / len(grp)})
+        )
     data = pd.concat(rows, ignore_index=True)
     return (
         alt.Chart(data, title=title or "1-year returns, hedged vs unhedged (simulated)")

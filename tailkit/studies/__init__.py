@@ -49,6 +49,7 @@ NOTEBOOK_PARAMETERS: dict[str, type] = {
     "spread_explorer": SpreadExplorerParams,
     "risk_review": RiskReviewParams,
     "book_review": BookReviewParams,
+    "hedge_explorer": HedgingStudyParams,
 }
 
 
