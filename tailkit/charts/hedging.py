@@ -7,7 +7,7 @@ implied-vol proxy says so in its title or legend.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
@@ -81,7 +81,7 @@ def frontier_chart(
             .encode(x="net_cost_per_year:Q", y="protection:Q")
         )
         layers.append(ring)
-    return alt.layer(*layers).properties(width=_WIDTH, height=_HEIGHT)
+    return cast("alt.LayerChart", alt.layer(*layers).properties(width=_WIDTH, height=_HEIGHT))
 
 
 def history_nav_chart(
@@ -129,9 +129,8 @@ def history_nav_chart(
             .encode(x="start:T", x2="end:T", tooltip=["label:N"])
         )
     layers.append(lines)
-    return alt.layer(
-        *layers, title=title or "Hedged vs unhedged NAV on history (shaded: proxy implied vol)"
-    ).properties(width=_WIDTH, height=_HEIGHT)
+    chart = alt.layer(*layers, title=title or "Hedged vs unhedged NAV on history (shaded: proxy implied vol)")
+    return cast("alt.LayerChart", chart.properties(width=_WIDTH, height=_HEIGHT))
 
 
 def crisis_chart(crises: pd.DataFrame, *, title: str | None = None) -> alt.Chart:

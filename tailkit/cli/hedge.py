@@ -100,8 +100,13 @@ def _evaluate(args: argparse.Namespace) -> int:
     params = parameters_from_dict(HedgingStudyParams, values, source="command line")
     stages = 3 + int(params.history)
     bar = _progress(stages, args.quiet)
+
+    def step(name: str) -> None:
+        bar.set_description(name)
+        bar.update(1)
+
     try:
-        study = run_hedging_study(params, progress=lambda name: (bar.set_description(name), bar.update(1)))
+        study = run_hedging_study(params, progress=step)
     finally:
         bar.close()
     out: dict[str, Any] = {
@@ -150,7 +155,7 @@ def _progress(total: int, quiet: bool) -> Any:
     return tqdm(total=total, file=sys.stderr, leave=False, unit="stage")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     """Add ``hedge evaluate`` to the ``tailkit`` command line."""
     from tailkit.studies.hedging_strategies import HedgingStudyParams
 

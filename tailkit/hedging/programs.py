@@ -58,7 +58,7 @@ Sizing = Literal["notional", "budget"]
 RollRule = Literal["remaining", "calendar"]
 
 
-def _check_schedule(obj: object) -> None:
+def _check_schedule(obj: _Schedule) -> None:
     tenor = obj.tenor_months
     roll = obj.roll_months
     rule = obj.roll_rule
@@ -78,7 +78,7 @@ def _check_schedule(obj: object) -> None:
         )
 
 
-def _check_sizing(obj: object) -> None:
+def _check_sizing(obj: _Schedule) -> None:
     if obj.sizing == "budget" and obj.budget <= 0.0:
         raise ParameterError(describe_bad_value("budget", obj.budget, "> 0 with sizing='budget'"))
 

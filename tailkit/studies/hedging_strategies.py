@@ -35,6 +35,7 @@ from tailkit.hedging import (
     CrisisWindow,
     FillCosts,
     FramingComparison,
+    HedgeMarket,
     HedgeProgram,
     HistoryEvaluation,
     NoHedge,
@@ -363,7 +364,7 @@ def payoff_table(
     return pd.DataFrame({"move": move, "payoff": pay})
 
 
-def _history_market(params: HedgingStudyParams, surface: VolSurface):
+def _history_market(params: HedgingStudyParams, surface: VolSurface) -> HedgeMarket:
     start = params.history_start or None
     end = params.history_end or None
     if not params.prices_file:
