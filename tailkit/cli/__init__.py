@@ -35,6 +35,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tailkit.cli.overlay",
     "tailkit.cli.report",
     "tailkit.cli.sweep",
+    "tailkit.cli.hedge",
 )
 
 

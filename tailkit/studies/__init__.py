@@ -26,6 +26,7 @@ from tailkit.studies.asymmetric_simulation import SimulationStudyParams
 from tailkit.studies.book_review import BookReviewParams
 from tailkit.studies.exit_optimization import ExitOptimizationParams
 from tailkit.studies.hedge_sweep import HedgeSweepParams
+from tailkit.studies.hedging_strategies import HedgingStudyParams
 from tailkit.studies.option_pricing import OptionPricingParams
 from tailkit.studies.overlay_calibration import OverlayCalibrationParams
 from tailkit.studies.portfolio_construction import PortfolioStudyParams
@@ -41,6 +42,7 @@ NOTEBOOK_PARAMETERS: dict[str, type] = {
     "01_option_pricing": OptionPricingParams,
     "02_asymmetric_simulation": SimulationStudyParams,
     "03_portfolio_construction": PortfolioStudyParams,
+    "04_hedging_strategies": HedgingStudyParams,
     "07_overlay_calibration": OverlayCalibrationParams,
     "08_spread_screening": SpreadScreeningParams,
     "09_exit_optimization": ExitOptimizationParams,
@@ -49,6 +51,7 @@ NOTEBOOK_PARAMETERS: dict[str, type] = {
     "spread_explorer": SpreadExplorerParams,
     "risk_review": RiskReviewParams,
     "book_review": BookReviewParams,
+    "hedge_explorer": HedgingStudyParams,
 }
 
 
