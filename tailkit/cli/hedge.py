@@ -10,63 +10,15 @@ progress bar, writes every table as JSON (atomically) and prints the headline nu
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import json
 import math
 import sys
-import typing
 from typing import Any
 
 __all__ = ["register"]
 
 _FMT = argparse.ArgumentDefaultsHelpFormatter
 #: fields with their own, shorter option names
-_RENAMED = {"prices_file": "--prices", "vix_file": "--vix", "program": "--program-type"}
-
-
-def _list_of(kind: type) -> Any:
-    def parse(text: str) -> tuple[Any, ...]:
-        items = [v.strip() for v in text.split(",") if v.strip()]
-        try:
-            values = tuple(kind(v) for v in items)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{text!r} is not a comma-separated list of {kind.__name__}"
-            ) from None
-        if not values:
-            raise argparse.ArgumentTypeError("expected at least one value")
-        return values
-
-    return parse
-
-
-def _add_field_options(parser: argparse.ArgumentParser, cls: type) -> None:
-    """One ``--field-name`` option per dataclass field (default: the file's or the class's value)."""
-    from tailkit.params import field_doc, field_spec
-
-    hints = typing.get_type_hints(cls)
-    for f in dataclasses.fields(cls):
-        hint = hints[f.name]
-        spec = field_spec(cls, f.name)
-        flag = _RENAMED.get(f.name, "--" + f.name.replace("_", "-"))
-        help_text = field_doc(cls, f.name) or f.name
-        bounds = [f"{k} {spec[k]}" for k in ("ge", "gt", "le", "lt") if spec.get(k) is not None]
-        if bounds:
-            help_text += " (" + ", ".join(bounds) + ")"
-        help_text += f"; default {f.default!r}"
-        kwargs: dict[str, Any] = {"dest": f.name, "default": None, "help": help_text}
-        origin = typing.get_origin(hint)
-        if hint is bool:
-            kwargs["action"] = argparse.BooleanOptionalAction
-        elif origin is tuple:
-            inner = typing.get_args(hint)[0]
-            kwargs["type"] = _list_of(inner)
-            kwargs["metavar"] = "A,B,..."
-        elif origin is typing.Literal:
-            kwargs["choices"] = typing.get_args(hint)
-        else:
-            kwargs["type"] = hint
-        parser.add_argument(flag, **kwargs)
+_RENAMED = {"prices_file": "prices", "vix_file": "vix", "program": "program-type"}
 
 
 def _clean(value: Any) -> Any:
@@ -86,24 +38,26 @@ def _records(frame: Any) -> list[dict[str, Any]]:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from tailkit.params import atomic_write_text, load_parameters, parameters_from_dict, parameters_to_dict
+    from tailkit.cli._options import params_from_args
+    from tailkit.params import load_parameters, parameters_to_dict
     from tailkit.studies.hedging_strategies import HedgingStudyParams, run_hedging_study
 
-    base = (
-        load_parameters(args.program_file, HedgingStudyParams) if args.program_file else HedgingStudyParams()
-    )
-    values = parameters_to_dict(base)
-    for f in dataclasses.fields(HedgingStudyParams):
-        given = getattr(args, f.name)
-        if given is not None:
-            values[f.name] = given
-    params = parameters_from_dict(HedgingStudyParams, values, source="command line")
+    params = params_from_args(HedgingStudyParams, args)
+    if args.program_file:
+        # the file is the base; an option left at its default takes the file's value
+        base = parameters_to_dict(load_parameters(args.program_file, HedgingStudyParams))
+        given = parameters_to_dict(params)
+        default = parameters_to_dict(HedgingStudyParams())
+        values = {k: (given[k] if given[k] != default[k] else base[k]) for k in given}
+        params = params_from_args(HedgingStudyParams, argparse.Namespace(**values, **_names(args)))
     stages = 3 + int(params.history)
     bar = _progress(stages, args.quiet)
 
     def step(name: str) -> None:
         bar.set_description(name)
         bar.update(1)
+
+    from tailkit.overlay.model import write_json
 
     try:
         study = run_hedging_study(params, progress=step)
@@ -128,7 +82,7 @@ def _evaluate(args: argparse.Namespace) -> int:
             "crises": _records(h.crisis_frame()),
             "attribution": _records(h.attribution_frame()),
         }
-    atomic_write_text(args.output, json.dumps(out, indent=2, allow_nan=False))
+    write_json(args.output, out)
     for key, value in study.to_dict().items():
         print(f"{key:<32} {value}")
     print(f"results written to {args.output}")
@@ -155,22 +109,43 @@ def _progress(total: int, quiet: bool) -> Any:
     return tqdm(total=total, file=sys.stderr, leave=False, unit="stage")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add ``hedge evaluate`` to the ``tailkit`` command line."""
+def _names(args: argparse.Namespace) -> dict[str, Any]:
+    from tailkit.cli._options import OPTION_NAMES
+
+    return {OPTION_NAMES: getattr(args, OPTION_NAMES, None)}
+
+
+def _evaluate_options(p: argparse.ArgumentParser) -> None:
+    from tailkit.cli._options import OPTION_NAMES, add_dataclass_options
     from tailkit.studies.hedging_strategies import HedgingStudyParams
+
+    p.add_argument(
+        "--program",
+        dest="program_file",
+        default=None,
+        help="study parameter YAML (keys: the fields of HedgingStudyParams); options left at their "
+        "default take the file's value",
+    )
+    p.add_argument("--output", default="hedge_results.json", help="JSON file written")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    shown = add_dataclass_options(p, HedgingStudyParams, rename=_RENAMED)
+    p.set_defaults(**{OPTION_NAMES: shown})
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]  # argparse's private generic
+    """Add ``hedge evaluate`` to the ``tailkit`` command line (options built on first use)."""
+    from tailkit.cli._options import LazyParser
 
     hedge = sub.add_parser(
         "hedge", help="tail-hedge programs: cost, protection, effectiveness", formatter_class=_FMT
     )
-    hsub = hedge.add_subparsers(dest="hedge_command", metavar="COMMAND")
+    hsub = hedge.add_subparsers(dest="hedge_command", metavar="COMMAND", parser_class=LazyParser)
     hsub.required = True
     p = hsub.add_parser(
         "evaluate", help="evaluate a hedge program on simulated paths and on history", formatter_class=_FMT
     )
-    p.add_argument(
-        "--program", dest="program_file", help="study parameter YAML (keys: the fields of HedgingStudyParams)"
-    )
-    p.add_argument("--output", default="hedge_results.json", help="JSON file written")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    _add_field_options(p, HedgingStudyParams)
+    if isinstance(p, LazyParser):
+        p.populate = _evaluate_options
+    else:
+        _evaluate_options(p)
     p.set_defaults(func=_evaluate)
