@@ -85,7 +85,9 @@ def fan_chart(
         .mark_line(strokeWidth=0.7, opacity=0.7)
         .encode(x="t:Q", y="value:Q", color=alt.Color("path:N", legend=None))
     )
-    return alt.LayerChart(layer=[outer, inner, lines, median]).properties(width=_WIDTH, height=_HEIGHT, title=title)
+    return alt.LayerChart(layer=[outer, inner, lines, median]).properties(
+        width=_WIDTH, height=_HEIGHT, title=title
+    )
 
 
 def return_histogram_chart(
