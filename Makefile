@@ -43,6 +43,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check tailkit widgets tests benchmarks notebooks
 	$(BIN)/ruff format --check tailkit widgets tests benchmarks notebooks
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix tailkit widgets tests benchmarks notebooks

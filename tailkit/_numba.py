@@ -19,7 +19,7 @@ import os
 import types
 import warnings
 from collections.abc import Callable
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 __all__ = ["HAS_NUMBA", "jit", "prange", "get_num_threads"]
 
@@ -116,7 +116,9 @@ def _variant(f: F, *, parallel: bool, fastmath: bool) -> F:
     clone.__doc__ = f.__doc__
     clone.__kwdefaults__ = f.__kwdefaults__
     clone.__annotations__ = dict(getattr(f, "__annotations__", {}))
-    return clone  # type: ignore[return-value]
+    # cast: ``clone`` runs ``f``'s own code object with its globals, defaults and closure, so it
+    # has ``f``'s signature; FunctionType() is typed as returning a plain FunctionType.
+    return cast(F, clone)
 
 
 def get_num_threads() -> int:

@@ -103,7 +103,7 @@ def tail_split(n: int, confidence: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.minimum(m, n - 1), frac
 
 
-def select_descending_python(a, idx, lo, hi, kth):  # type: ignore[no-untyped-def]
+def select_descending_python(a, idx, lo, hi, kth):  # type: ignore[no-untyped-def]  # numba kernel twin: numba fixes the array types at dispatch
     """Partially order ``a[lo:hi + 1]`` in place, descending (and ``idx`` alongside unless None).
 
     Afterwards ``a[kth]`` holds the value a full descending sort would put there and
@@ -150,7 +150,7 @@ def select_descending_python(a, idx, lo, hi, kth):  # type: ignore[no-untyped-de
 select_descending = jit(select_descending_python)
 
 
-def tail_stats_python(losses, idx, m_max, m, frac):  # type: ignore[no-untyped-def]
+def tail_stats_python(losses, idx, m_max, m, frac):  # type: ignore[no-untyped-def]  # numba kernel twin: numba fixes the array types at dispatch
     """VaR, ES and VaR-scenario position of one level, given ``losses`` selected at ``m_max``.
 
     ``losses[:m_max + 1]`` must hold the ``m_max + 1`` largest losses (one call of
@@ -181,7 +181,7 @@ def tail_stats_python(losses, idx, m_max, m, frac):  # type: ignore[no-untyped-d
 tail_stats = jit(tail_stats_python)
 
 
-def tail_es_python(losses, m, frac):  # type: ignore[no-untyped-def]
+def tail_es_python(losses, m, frac):  # type: ignore[no-untyped-def]  # numba kernel twin: numba fixes the array types at dispatch
     """ES of the losses in ``losses`` (reordered in place) with tail ``m + frac`` scenarios.
 
     ``losses`` may be a subset of the scenarios that holds at least the ``m + 1`` largest
@@ -201,7 +201,7 @@ def tail_es_python(losses, m, frac):  # type: ignore[no-untyped-def]
 tail_es = jit(tail_es_python)
 
 
-def tail_var_es_python(losses, m, frac, var_out, es_out, scen_out):  # type: ignore[no-untyped-def]
+def tail_var_es_python(losses, m, frac, var_out, es_out, scen_out):  # type: ignore[no-untyped-def]  # numba kernel twin: numba fixes the array types at dispatch
     """VaR and ES of ``losses`` (n,) for every level, one full selection for all levels.
 
     ``losses`` is copied; ``m`` (n_levels,) int64 and ``frac`` (n_levels,) float64 come from

@@ -17,7 +17,7 @@ __all__ = [
     "kind_to_sign",
 ]
 
-_KINDS = {"call": "call", "c": "call", "put": "put", "p": "put"}
+_KINDS: dict[str, OptionKind] = {"call": "call", "c": "call", "put": "put", "p": "put"}
 
 
 def normalize_kind(kind: Any, name: str = "kind") -> OptionKind:
@@ -25,7 +25,7 @@ def normalize_kind(kind: Any, name: str = "kind") -> OptionKind:
     if isinstance(kind, str):
         out = _KINDS.get(kind.strip().lower())
         if out is not None:
-            return out  # type: ignore[return-value]
+            return out
     raise ParameterError(describe_bad_value(name, kind, "'call' or 'put' (also 'c'/'p', any case)"))
 
 

@@ -29,7 +29,7 @@ import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar, get_args, get_origin, get_type_hints
+from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin, get_type_hints
 
 import yaml
 
@@ -49,7 +49,10 @@ __all__ = [
     "param_like",
 ]
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")  # a parameter dataclass
 
 _META = "tailkit"
 
@@ -282,7 +285,7 @@ def parameters_from_dict(cls: type[T], data: Mapping[str, Any], *, source: str =
         raise ParameterError(
             f"{prefix}expected a mapping of field names to values, got {type(data).__name__}"
         )
-    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    names = [f.name for f in dataclasses.fields(cls)]
     unknown = sorted(set(data) - set(names))
     if unknown:
         raise ParameterError(
@@ -328,7 +331,7 @@ def load_parameters(path: str | os.PathLike[str], cls: type[T]) -> T:
         raise ParameterError(f"{p}: not valid YAML: {exc}") from None
     if data is None:
         data = {}
-    return parameters_from_dict(cls, data, source=str(p))  # type: ignore[arg-type]
+    return parameters_from_dict(cls, data, source=str(p))
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
@@ -384,7 +387,7 @@ def parameters_from_namespace(cls: type[T], namespace: Mapping[str, Any]) -> T:
     Every field of ``cls`` found in ``namespace`` (e.g. ``globals()``) is used; missing
     fields take their defaults. Lets a notebook's parameters cell mirror the dataclass.
     """
-    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    names = [f.name for f in dataclasses.fields(cls)]
     return parameters_from_dict(
         cls, {n: namespace[n] for n in names if n in namespace}, source="parameters cell"
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, get_args, get_origin, get_type_hints
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, get_args, get_origin, get_type_hints
 
 import ipywidgets as w
 from traitlets import Unicode
@@ -33,7 +33,10 @@ __all__ = [
     "control_box",
 ]
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")  # a parameter dataclass
 
 _STYLE = {"description_width": "150px"}
 _LAYOUT = {"width": "380px"}
@@ -43,7 +46,7 @@ def _label(name: str) -> str:
     return name.replace("_", " ")
 
 
-class _TypedValue(Unicode):  # type: ignore[misc]
+class _TypedValue(Unicode):
     """A ``Unicode`` trait that also takes numbers set from code and shows them as text."""
 
     def validate(self, obj: Any, value: Any) -> Any:
@@ -157,7 +160,7 @@ def _parse_tuple(text: str, hint: Any) -> tuple[Any, ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class ControlsReading:
+class ControlsReading(Generic[T]):
     """The parameters read from the controls and what was understood of the typed text.
 
     Attributes
@@ -168,7 +171,7 @@ class ControlsReading:
         One line per field whose text was interpreted (``"IV 20% (read 20 as percent)"``).
     """
 
-    params: Any
+    params: T
     notes: list[str] = field(default_factory=list)
 
 
@@ -178,7 +181,7 @@ def _read_typed(name: str, ctl: TypedText) -> ParsedInput:
     return parse_number(name, ctl.value, integer=ctl.kind == "int")
 
 
-def read_controls(cls: type[T], controls: dict[str, w.Widget], base: T | None = None) -> ControlsReading:
+def read_controls(cls: type[T], controls: dict[str, w.Widget], base: T | None = None) -> ControlsReading[T]:
     """Read the controls through :mod:`tailkit.inputs` and the dataclass ``cls``.
 
     Text of a number control is parsed (never clamped); the dataclass then checks ranges and
@@ -194,7 +197,7 @@ def read_controls(cls: type[T], controls: dict[str, w.Widget], base: T | None = 
         When a text is not a number, or a value or combination is not allowed.
     """
     hints = get_type_hints(cls)
-    values = dataclasses.asdict(base) if base is not None else {}  # type: ignore[call-overload]
+    values = dataclasses.asdict(base) if base is not None else {}
     typed: dict[str, tuple[str, ParsedInput]] = {}
     for name, ctl in controls.items():
         value = ctl.value
@@ -242,7 +245,7 @@ def params_from_controls(cls: type[T], controls: dict[str, w.Widget], base: T | 
     tailkit.errors.ParameterError
         When a value or a combination is not allowed.
     """
-    return read_controls(cls, controls, base).params  # type: ignore[no-any-return]
+    return read_controls(cls, controls, base).params
 
 
 def control_box(controls: dict[str, w.Widget], title: str | None = None) -> w.VBox:

@@ -16,13 +16,16 @@ This module lives in ``widgets`` because it imports IPython; ``tailkit`` never d
 from __future__ import annotations
 
 import os
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import altair as alt
 import ipywidgets as w
 from IPython.display import SVG, display
 
 from tailkit.charts.render import chart_to_svg
+
+if TYPE_CHECKING:
+    from altair.typing import ChartType
 
 __all__ = ["chart_mode", "setup_charts", "show", "ChartView"]
 
@@ -55,7 +58,7 @@ def setup_charts() -> None:
         _OFFLINE = True
 
 
-def show(chart: alt.TopLevelMixin) -> None:
+def show(chart: ChartType) -> None:
     """Display ``chart`` in the current mode (interactive widget or static SVG)."""
     setup_charts()
     if chart_mode() == "static":
@@ -76,7 +79,7 @@ class ChartView:
         Initial chart.
     """
 
-    def __init__(self, chart: alt.TopLevelMixin | None = None) -> None:
+    def __init__(self, chart: ChartType | None = None) -> None:
         setup_charts()
         self.mode = chart_mode()
         if self.mode == "static":
@@ -84,14 +87,14 @@ class ChartView:
         else:
             self.widget = alt.JupyterChart(chart if chart is not None else alt.Chart().mark_point())
         self.widget.add_class("tailkit-chart")
-        self.chart: alt.TopLevelMixin | None = None
+        self.chart: ChartType | None = None
         if chart is not None:
             self.update(chart)
 
-    def update(self, chart: alt.TopLevelMixin) -> None:
+    def update(self, chart: ChartType) -> None:
         """Replace the chart shown."""
         self.chart = chart
         if self.mode == "static":
-            self.widget.value = chart_to_svg(chart)  # type: ignore[attr-defined]
+            self.widget.value = chart_to_svg(chart)
         else:
-            self.widget.chart = chart  # type: ignore[attr-defined]
+            self.widget.chart = chart

@@ -367,7 +367,9 @@ def _parse_quote(path: Path, where: str, rec: Any) -> LegacyQuote:
     iv = _number(w, rec, "implied_vol")
     if iv is None or not 0 < iv <= 5:
         raise w.error("implied_vol", rec.get("implied_vol"), "a decimal implied vol in (0, 5], e.g. 0.162")
-    greeks = tuple(_number(w, rec, g, required=False) for g in ("delta", "gamma", "theta", "vega"))
+    delta, gamma, theta, vega = (
+        _number(w, rec, g, required=False) for g in ("delta", "gamma", "theta", "vega")
+    )
     return LegacyQuote(
         contract=contract_key(LEGACY_UNDERLYING, kind, strike_c, expiry),
         quote_time=when,
@@ -378,7 +380,7 @@ def _parse_quote(path: Path, where: str, rec: Any) -> LegacyQuote:
         bid_cents=bid,
         ask_cents=ask,
         iv=iv,
-        greeks=greeks,  # type: ignore[arg-type]
+        greeks=(delta, gamma, theta, vega),
         record=rec,
     )
 

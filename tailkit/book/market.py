@@ -292,7 +292,7 @@ def add_snapshot(
     """
     price_c = to_cents("underlying_price", underlying_price, positive=True)
     when = book_time(time)
-    ys = []
+    ys: list[float | None] = []
     for name, y in (("yield_20y", yield_20y), ("yield_30y", yield_30y)):
         if y is None or y == "":
             ys.append(None)

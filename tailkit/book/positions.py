@@ -244,6 +244,7 @@ def spread_order(
     """
     if strategy not in STRATEGIES:
         raise ParameterError(describe_bad_value("strategy", strategy, "one of 'bull_put', 'bear_call'"))
+    valid_strategy: Strategy = "bull_put" if strategy == "bull_put" else "bear_call"
     underlying = str(underlying).strip().upper()
     if not underlying or " " in underlying:
         raise ParameterError(describe_bad_value("underlying", underlying, "a ticker such as 'TLT'"))
@@ -280,7 +281,7 @@ def spread_order(
         else to_cents("entry_underlying", entry_underlying, positive=True)
     )
     return SpreadOrder(
-        strategy=strategy,  # type: ignore[arg-type]
+        strategy=valid_strategy,
         underlying=underlying,
         short_strike_cents=short_c,
         long_strike_cents=long_c,

@@ -291,7 +291,7 @@ def fit_gjr_garch(returns: Any, dist: Literal["normal", "t"] = "t", *, names: An
         beta=tuple(est["beta"]),
         dist=dist,
         nu=nu,
-        correlation=corr,
+        correlation=tuple(tuple(row) for row in corr.tolist()),
     )
     n_params = k * (5 + (dist == "t")) + k * (k - 1) // 2
     diag = make_diagnostics(

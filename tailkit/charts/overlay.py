@@ -11,7 +11,7 @@ IPython, which ``tailkit`` must not pull in at import time).
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -145,7 +145,7 @@ def regression_chart(fitted: pd.DataFrame, *, label: str, r_squared: float) -> a
         y=alt.Y("log_tlt:Q", title="log(TLT)", scale=alt.Scale(zero=False)),
     )
     line = base.mark_line(color="#d62728").encode(x="ybar:Q", y="fitted:Q")
-    return alt.layer(points, line).properties(width=_WIDTH, height=_HEIGHT)
+    return alt.LayerChart(layer=[points, line]).properties(width=_WIDTH, height=_HEIGHT)
 
 
 def residual_chart(fitted: pd.DataFrame, *, label: str) -> alt.Chart:
@@ -216,7 +216,7 @@ def innovation_chart(innovations: pd.DataFrame, *, label: str, bins: int = 40) -
         )
     )
     curve = alt.Chart(normal).mark_line(color="black", strokeDash=[4, 3]).encode(x="z:Q", y="density:Q")
-    return alt.layer(bars, curve, title=title).properties(width=_WIDTH, height=_HEIGHT - 40)
+    return alt.LayerChart(layer=[bars, curve], title=title).properties(width=_WIDTH, height=_HEIGHT - 40)
 
 
 def fan_chart(fan: pd.DataFrame, series: str, *, label: str, title: str | None = None) -> alt.LayerChart:
@@ -256,7 +256,7 @@ def fan_chart(fan: pd.DataFrame, series: str, *, label: str, title: str | None =
     )
     inner = base.mark_area(opacity=0.35, color="#1f77b4").encode(x=x, y="q25:Q", y2="q75:Q")
     median = base.mark_line(color="#1f4e79").encode(x=x, y="q50:Q")
-    return alt.layer(outer, inner, median).properties(width=_WIDTH, height=_HEIGHT - 40)
+    return alt.LayerChart(layer=[outer, inner, median]).properties(width=_WIDTH, height=_HEIGHT - 40)
 
 
 # ------------------------------------------------------------------ notebook 09: exit grids
@@ -315,7 +315,7 @@ def grid_heatmap(grid: pd.DataFrame, metric: str, *, label: str, title: str | No
     cols = ["profit_target_pct", "loss_multiple", "dte_threshold", metric]
     data = grid[cols].copy()
     data["feasible"] = grid["feasible"].to_numpy() if "feasible" in grid.columns else True
-    scheme = "redyellowgreen" if metric != "avg_days_held" else "blues"
+    scheme: Literal["redyellowgreen", "blues"] = "redyellowgreen" if metric != "avg_days_held" else "blues"
     base = alt.Chart(data).encode(**_exit_grid_axes())
     rect = base.mark_rect().encode(
         color=alt.Color(f"{metric}:Q", title=axis_title, scale=alt.Scale(scheme=scheme)),
@@ -330,7 +330,7 @@ def grid_heatmap(grid: pd.DataFrame, metric: str, *, label: str, title: str | No
     )
     text = base.mark_text(fontSize=9).encode(text=alt.Text(f"{metric}:Q", format=fmt))
     head = title or f"{axis_title} over the exit grid (faded: fails the constraints)"
-    return _facet_by_dte(alt.layer(rect, text), _title(head, label))
+    return _facet_by_dte(alt.LayerChart(layer=[rect, text]), _title(head, label))
 
 
 def feasible_region_chart(grid: pd.DataFrame, *, label: str, title: str | None = None) -> alt.FacetChart:
@@ -483,7 +483,7 @@ def se_band_chart(
         )
     )
     head = title or "Monte Carlo standard errors of the ranking"
-    return alt.layer(band, bars, points, title=_title(head, label)).properties(
+    return alt.LayerChart(layer=[band, bars, points], title=_title(head, label)).properties(
         width=_WIDTH - 120, height=max(120, 22 * len(order))
     )
 
@@ -558,7 +558,7 @@ def screening_scatter(
         layers.append(alt.Chart().mark_rule(color="#888", strokeDash=[4, 3]).encode(x=alt.datum(min_pop)))
     head = title or "Screened spreads: POP vs E[P&L] (size: CVaR95 loss)"
     return (
-        alt.layer(*layers, data=data)
+        alt.LayerChart(layer=layers, data=data)
         .properties(width=330, height=260)
         .facet(column=alt.Column("source:N", title=None), title=_title(head, label))
     )

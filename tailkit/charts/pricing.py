@@ -173,7 +173,7 @@ def smile_chart(chain: pd.DataFrame, *, title: str | None = None) -> alt.LayerCh
         ],
     )
     title = title or "Implied vol of a SYNTHETIC chain: skew in, vols recovered"
-    return alt.layer(line, points, title=title).properties(width=_WIDTH, height=_HEIGHT)
+    return alt.LayerChart(layer=[line, points], title=title).properties(width=_WIDTH, height=_HEIGHT)
 
 
 #: colour and dash of each kind of P&L curve: "at expiry" looks the same whatever the days left
@@ -273,6 +273,6 @@ def spread_pnl_chart(
             .encode(x="x:Q", y=alt.Y("ypix:Q", scale=None, axis=None), text="what:N")
         )
         layers += [rules, labels]
-    return alt.layer(*layers, title=title or "Spread P&L: today and at expiry").properties(
+    return alt.LayerChart(layer=layers, title=title or "Spread P&L: today and at expiry").properties(
         width=_WIDTH, height=_HEIGHT
     )

@@ -189,7 +189,7 @@ def return_distribution_chart(
             )
         )
         layers.append(rule)
-    return alt.layer(*layers, title=title or "P&L distribution with VaR and ES").properties(
+    return alt.LayerChart(layer=layers, title=title or "P&L distribution with VaR and ES").properties(
         width=_WIDTH, height=_HEIGHT
     )
 
@@ -304,9 +304,9 @@ def backtest_chart(series: pd.DataFrame, *, title: str | None = None) -> alt.Lay
         )
     )
     line = alt.Chart(data).mark_line(color="#4c78a8", strokeWidth=1).encode(x="date:T", y="minus_var:Q")
-    return alt.layer(pts, line, title=title or "VaR backtest: returns vs -VaR forecast").properties(
-        width=_WIDTH, height=_HEIGHT
-    )
+    return alt.LayerChart(
+        layer=[pts, line], title=title or "VaR backtest: returns vs -VaR forecast"
+    ).properties(width=_WIDTH, height=_HEIGHT)
 
 
 def monthly_returns_chart(returns: pd.Series, *, title: str | None = None) -> alt.Chart:

@@ -85,7 +85,9 @@ def fan_chart(
         .mark_line(strokeWidth=0.7, opacity=0.7)
         .encode(x="t:Q", y="value:Q", color=alt.Color("path:N", legend=None))
     )
-    return alt.layer(outer, inner, lines, median).properties(width=_WIDTH, height=_HEIGHT, title=title)
+    return alt.LayerChart(layer=[outer, inner, lines, median]).properties(
+        width=_WIDTH, height=_HEIGHT, title=title
+    )
 
 
 def return_histogram_chart(
@@ -286,6 +288,6 @@ def put_pnl_chart(
         .mark_rule(color="#d62728", strokeDash=[4, 3])
         .encode(x="x:Q")
     )
-    return alt.layer(bars, rule).properties(
+    return alt.LayerChart(layer=[bars, rule]).properties(
         width=_WIDTH, height=_HEIGHT, title=title or "Long OTM put: P&L on simulated (synthetic) paths"
     )

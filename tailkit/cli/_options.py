@@ -19,7 +19,7 @@ import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin
 
 from tailkit.errors import ParameterError
 
@@ -34,7 +34,10 @@ __all__ = [
     "walk",
 ]
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")  # a parameter dataclass
 
 #: attribute of the parsed namespace mapping field names to the option strings shown to the user
 OPTION_NAMES = "_option_names"
@@ -57,7 +60,7 @@ class LazyParser(argparse.ArgumentParser):
         if fill is not None:
             fill(self)
 
-    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:  # type: ignore[override]
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
         self.ensure()
         return super().parse_known_args(args, namespace)
 
@@ -269,7 +272,7 @@ def params_from_args(
     ParameterError
         From the dataclass, with field names replaced by the user's option names.
     """
-    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    names = [f.name for f in dataclasses.fields(cls)]
     take = list(fields) if fields is not None else [n for n in names if hasattr(args, n)]
     values = {n: getattr(args, n) for n in take}
     values.update(extra)

@@ -323,7 +323,7 @@ def _options(cls_name: str, **kwargs: Any) -> Any:
 _ORDER = {"rename": {"short_strike": "short", "long_strike": "long"}}
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``book`` and its sub-commands to the ``tailkit`` command line (options built on first use)."""
     book = sub.add_parser("book", help="the live position book (SQLite)", formatter_class=_FMT)
     bsub = book.add_subparsers(dest="book_command", metavar="BOOK_COMMAND")

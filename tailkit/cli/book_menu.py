@@ -282,9 +282,9 @@ class _Session:
                 f"  [{r.id}] {r.strategy} {r.short_strike:g}/{r.long_strike:g} exp {r.expiry} "
                 f"x{r.contracts} credit {r.credit:.2f}"
             )
-        pid = self.ask("Position id to close")
+        pid = _int("position_id", self.ask("Position id to close"))
         marks = mark_book(self.book).positions
-        row = marks[marks["position_id"].astype(str) == pid] if len(marks) else marks
+        row = marks[marks["position_id"] == pid] if len(marks) else marks
         price_default = None
         reason_default = "manual"
         if len(row) and bool(row["marked"].iloc[0]):
@@ -339,7 +339,7 @@ class _Session:
         loss = self.ask("Loss limit (multiple of the credit)", f"{old.loss_multiple:g}")
         dte = self.ask("DTE threshold (days, 0 = off)", str(old.dte_threshold))
         rules = ExitRules(
-            profit_target_pct=target,
+            profit_target_pct=old.profit_target_pct if target is None else target,
             loss_multiple=_float("loss_multiple", loss),
             dte_threshold=_int("dte_threshold", dte),
         )
@@ -573,7 +573,7 @@ def _export_legacy(args: argparse.Namespace) -> int:
 def register_desk(
     add: Callable[..., argparse.ArgumentParser],
     options: Callable[[str], Any],
-    book_subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]  # argparse's private generic
+    book_subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
 ) -> Callable[[argparse.Namespace], int]:
     """Add ``menu``, ``quote``, ``market``, ``import-legacy`` and ``export-legacy`` to ``tailkit book``.
 

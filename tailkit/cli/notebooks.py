@@ -49,7 +49,7 @@ def _params(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``demo``, ``run`` and ``params`` to the ``tailkit`` command line."""
     p = sub.add_parser("demo", help="run every objective notebook headless", formatter_class=_FMT)
     p.add_argument("--out", default="runs", help="parent folder of runs/demo-<timestamp>/")

@@ -344,7 +344,7 @@ def _optimize_options(p: argparse.ArgumentParser) -> None:
     )
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the overlay's sub-commands to the ``tailkit`` command line (options built on first use)."""
     for name, func, fill, help_text in (
         ("calibrate", _calibrate, _calibrate_options, "fit the TLT overlay model to a history file"),

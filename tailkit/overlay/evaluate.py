@@ -250,7 +250,7 @@ def _check_common(min_pop: float, rank_by: str, kinds: Sequence[str]) -> tuple[s
 
 def _screen(
     calibration: OverlayCalibration,
-    specs: list[tuple[CreditSpread, float | None, float]],
+    specs: Sequence[tuple[CreditSpread, float | None, float]],
     rules: ExitRules,
     settings: SimulationSettings,
     fills: FillModel,
@@ -264,7 +264,7 @@ def _screen(
     (:func:`~tailkit.overlay.simulation.mark_spreads`: one simulation, each distinct leg priced
     once); each is then evaluated by the same kernel as :func:`evaluate_exit_grid`.
     """
-    terms: list[EntryTerms | None] = []
+    entered: dict[int, EntryTerms] = {}
     skipped: list[str] = []
     groups: dict[tuple[int, float], list[int]] = {}
     for i, (sp, spot, _) in enumerate(specs):
@@ -272,22 +272,21 @@ def _screen(
             t = entry_terms(calibration, sp, settings, fills, spot)
         except ParameterError as exc:
             skipped.append(f"{sp.label}: {exc}")
-            terms.append(None)
             bar.update(1)
             continue
-        terms.append(t)
+        entered[i] = t
         groups.setdefault((sp.expiration_days, t.spot), []).append(i)
     metrics: dict[int, StrategyMetrics] = {}
     for rows in groups.values():
         marked = mark_spreads(
-            calibration, [(specs[i][0], terms[i]) for i in rows], rules, settings=settings, shocks=shocks
+            calibration, [(specs[i][0], entered[i]) for i in rows], rules, settings=settings, shocks=shocks
         )
         n_sp, n = marked.first_profit.shape
         combos = np.repeat(np.arange(n_sp, dtype=np.int64), 4).reshape(n_sp, 4)
         stats = np.empty((n_sp, K.N_STATS))
         counts = np.empty((n_sp, len(EXIT_REASONS)), dtype=np.int64)
-        max_profit = np.array([terms[i].max_profit for i in rows])  # type: ignore[union-attr]
-        exit_cost = np.array([terms[i].exit_cost for i in rows])  # type: ignore[union-attr]
+        max_profit = np.array([entered[i].max_profit for i in rows])
+        exit_cost = np.array([entered[i].exit_cost for i in rows])
         K.evaluate_combos(*marked.crossing_arrays(), marked.first_deep, combos, np.full(n_sp, marked.dte_day),
                           marked.n_steps, max_profit, exit_cost, cvar_tail_size(n), stats, counts)  # fmt: skip
         for s, i in enumerate(rows):
@@ -295,15 +294,14 @@ def _screen(
         bar.update(len(rows))
     cands = []
     for i, (sp, _, delta) in enumerate(specs):
-        t = terms[i]
-        if t is None:
+        if i not in entered:
             continue
-        cand = ScreenedSpread(sp, t, metrics[i], (), delta)
+        cand = ScreenedSpread(sp, entered[i], metrics[i], (), delta)
         if sizing is not None:
             sizes = tuple(
                 kelly_contracts(metrics[i].kelly, cand.max_loss, nav, sizing) for nav in sizing.navs
             )
-            cand = ScreenedSpread(sp, t, metrics[i], sizes, delta)
+            cand = ScreenedSpread(sp, entered[i], metrics[i], sizes, delta)
         cands.append(cand)
     return cands, skipped
 

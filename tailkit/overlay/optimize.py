@@ -316,9 +316,9 @@ def optimize_exits(
     passes = (stats[:, 2] >= min_pop) & (-stats[:, 3] <= budget.cvar_limit)
     metric_rank = np.where(np.isnan(metric), -np.inf, metric)
     if passes.any():
-        best: int | None = int(np.flatnonzero(passes)[np.argmax(metric_rank[passes])])
+        ref = int(np.flatnonzero(passes)[np.argmax(metric_rank[passes])])
+        best: int | None = ref
         binding = ""
-        ref = best
     else:
         best = None
         binding = _binding(stats, float(min_pop), budget.cvar_limit)

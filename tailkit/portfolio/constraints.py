@@ -364,8 +364,9 @@ def check_feasibility(c: Constraints, assets: Sequence[str], corr: Float2D | Non
                 _CONFLICT + f"max_turnover={c.max_turnover} but reaching the bounds and budget from "
                 f"current_weights needs turnover >= {need:.6g}"
             )
-    if c.cluster_cap is not None and corr is not None:
-        for k, idx in enumerate(correlation_clusters(corr, float(c.correlation_threshold))):  # type: ignore[arg-type]
+    # Constraints sets correlation_threshold and cluster_cap together (or neither)
+    if c.cluster_cap is not None and c.correlation_threshold is not None and corr is not None:
+        for k, idx in enumerate(correlation_clusters(corr, c.correlation_threshold)):
             if lo[idx].sum() > c.cluster_cap + tol:
                 names = ", ".join(assets[i] for i in idx)
                 raise InfeasibleError(
@@ -487,8 +488,9 @@ def compile_constraints(
             ub_rhs.append(np.array([c.max_turnover]))
             ub_labels.append("max_turnover")
     clusters: list[np.ndarray] = []
-    if c.cluster_cap is not None:
-        clusters = correlation_clusters(corr, float(c.correlation_threshold))  # type: ignore[arg-type]
+    # cluster_cap comes with correlation_threshold (Constraints) and corr (checked above)
+    if c.cluster_cap is not None and c.correlation_threshold is not None and corr is not None:
+        clusters = correlation_clusters(corr, c.correlation_threshold)
         for k, idx in enumerate(clusters):
             ub_rows.append(row(idx, 1.0))
             ub_rhs.append(np.array([c.cluster_cap]))

@@ -50,7 +50,7 @@ def _return_floor(
 
 def _cvar_primal(
     r: np.ndarray, k: float, model: LinearModel, g: sp.csr_matrix, hg: np.ndarray
-) -> tuple[np.ndarray, object]:
+) -> tuple[np.ndarray, SolverOutput]:
     s = r.shape[0]
     nv = model.n_vars
     # variables [x (nv), z, u (S)]
@@ -77,7 +77,7 @@ def _cvar_primal(
 
 def _cvar_dual(
     r: np.ndarray, k: float, model: LinearModel, g: sp.csr_matrix, hg: np.ndarray
-) -> tuple[np.ndarray, object]:
+) -> tuple[np.ndarray, SolverOutput]:
     import clarabel
 
     s, n = r.shape
@@ -214,7 +214,7 @@ def min_cvar(
         model=model,
         objective="min_cvar",
         objective_value=value,
-        out=out,  # type: ignore[arg-type]
+        out=out,
         risk_free=risk_free,
         cvar_alpha=alpha,
     )

@@ -185,8 +185,9 @@ def credit_spread_metrics(
     nonnegative("vol", coerce("vol", vol))
     v_short = vol if short_vol is None else short_vol
     v_long = vol if long_vol is None else long_vol
-    nonnegative("short_vol", coerce("short_vol", v_short))
-    nonnegative("long_vol", coerce("long_vol", v_long))
+    vs, vl = coerce("short_vol", v_short), coerce("long_vol", v_long)
+    nonnegative("short_vol", vs)
+    nonnegative("long_vol", vl)
     scalar_leg_vols = np.ndim(v_short) == 0 and np.ndim(v_long) == 0
     if spread == "put":
         if not ks > kl:
@@ -208,8 +209,8 @@ def credit_spread_metrics(
         ks,
         kl,
         tt,
-        short_vol=float(v_short) if scalar_leg_vols and short_vol is not None else None,  # type: ignore[arg-type]
-        long_vol=float(v_long) if scalar_leg_vols and long_vol is not None else None,  # type: ignore[arg-type]
+        short_vol=float(vs) if scalar_leg_vols and short_vol is not None else None,
+        long_vol=float(vl) if scalar_leg_vols and long_vol is not None else None,
     )
     short_px = np.asarray(bs_price(spread, S, ks, tt, rate, v_short, div))
     long_px = np.asarray(bs_price(spread, S, kl, tt, rate, v_long, div))

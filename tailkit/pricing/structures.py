@@ -294,8 +294,8 @@ def _as_output(x: Any) -> FloatOrArray:
     return float(arr) if arr.ndim == 0 else arr
 
 
-def _leg(kind: str, strike: float, quantity: float, expiry: float, vol: float | None = None) -> Leg:
-    return Leg(kind, strike, quantity, expiry, vol)  # type: ignore[arg-type]
+def _leg(kind: LegKind, strike: float, quantity: float, expiry: float, vol: float | None = None) -> Leg:
+    return Leg(kind, strike, quantity, expiry, vol)
 
 
 def _ordered(name_hi: str, hi: float, name_lo: str, lo: float, what: str) -> None:
@@ -303,7 +303,7 @@ def _ordered(name_hi: str, hi: float, name_lo: str, lo: float, what: str) -> Non
         raise ParameterError(describe_bad_value(name_hi, hi, f"a strike above {name_lo}={lo!r} for a {what}"))
 
 
-def _single_leg(kind: str, side: float) -> Callable[..., Structure]:
+def _single_leg(kind: LegKind, side: float) -> Callable[..., Structure]:
     """Build the constructor of a one-leg structure (``side`` +1 long, -1 short)."""
     word = "long" if side > 0 else "short"
 
@@ -339,7 +339,7 @@ short_put = _single_leg("put", -1.0)
 
 
 def _two_legs(
-    kind: str,
+    kind: LegKind,
     first: tuple[float, float, float | None],
     second: tuple[float, float, float | None],
     expiry: float,

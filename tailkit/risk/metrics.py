@@ -709,7 +709,7 @@ def rolling_metrics(
     if unknown:
         allowed = ", ".join([*METRICS, *BENCHMARK_METRICS])
         raise ParameterError(describe_bad_value("metrics", unknown, f"names among {allowed}"))
-    b = None
+    b = np.full(len(s), np.nan)  # read only by benchmark metrics
     if any(m in BENCHMARK_METRICS for m in metrics):
         if benchmark is None:
             raise ParameterError("benchmark metrics in rolling_metrics need a benchmark series")
@@ -728,6 +728,6 @@ def rolling_metrics(
         else:
             f2 = BENCHMARK_METRICS[m]
             for t in range(window - 1, len(s)):
-                vals[t] = f2(rv[t - window + 1 : t + 1], b[t - window + 1 : t + 1], periods_per_year)  # type: ignore[index]
+                vals[t] = f2(rv[t - window + 1 : t + 1], b[t - window + 1 : t + 1], periods_per_year)
         out[m] = vals
     return pd.DataFrame(out, index=s.index)

@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 VaRMethod = Literal["historical", "parametric", "cornish_fisher", "monte_carlo"]
-_METHODS = ("historical", "parametric", "cornish_fisher", "monte_carlo")
+_METHODS: tuple[VaRMethod, ...] = ("historical", "parametric", "cornish_fisher", "monte_carlo")
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,7 +434,7 @@ def compare_var_es(
     weights: Any,
     *,
     confidences: Sequence[float] = (0.95, 0.99),
-    methods: Sequence[str] = _METHODS,
+    methods: Sequence[VaRMethod] = _METHODS,
     horizon: int = 1,
     n_sims: int = 100_000,
     seed: SeedLike = None,
@@ -472,7 +472,7 @@ def compare_var_es(
                 weights,
                 confidence=c,
                 horizon=horizon,
-                method=meth,  # type: ignore[arg-type]
+                method=meth,
                 n_sims=n_sims,
                 seed=make_generator(seed if seed is not None else 0) if meth == "monte_carlo" else None,
             )

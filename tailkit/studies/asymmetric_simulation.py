@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from tailkit.calibration import (
+    FitDiagnostics,
     GBMFit,
     GJRGARCHFit,
     MertonFit,
@@ -183,17 +184,17 @@ class SimulationCalibration:
 
     def diagnostics_table(self) -> pd.DataFrame:
         """Log-likelihood, AIC, BIC and convergence of every fit."""
-        fits = {
-            "gbm": self.gbm,
-            "merton": self.merton,
-            "regimes": self.regimes,
-            "gjr_garch": self.garch,
-            "stocks_gjr_garch_ccc": self.stocks_garch,
-            "vasicek_aaa_baa": self.vasicek,
+        diagnostics: dict[str, FitDiagnostics] = {
+            "gbm": self.gbm.diagnostics,
+            "merton": self.merton.diagnostics,
+            "regimes": self.regimes.diagnostics,
+            "gjr_garch": self.garch.diagnostics,
+            "stocks_gjr_garch_ccc": self.stocks_garch.diagnostics,
+            "vasicek_aaa_baa": self.vasicek.diagnostics,
         }
         if self.vol_index is not None:
-            fits["vol_index"] = self.vol_index
-        return pd.DataFrame({k: f.diagnostics.to_dict() for k, f in fits.items()}).T
+            diagnostics["vol_index"] = self.vol_index.diagnostics
+        return pd.DataFrame({k: d.to_dict() for k, d in diagnostics.items()}).T
 
     def moment_table(self) -> pd.DataFrame:
         """Fourth-moment condition of every GJR-GARCH fit, one row per (model, asset).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import get_args
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,7 @@ from tailkit.portfolio.black_litterman import BlackLittermanResult, black_litter
 from tailkit.portfolio.constraints import Constraints
 from tailkit.portfolio.downside import min_cvar, min_semivariance
 from tailkit.portfolio.frontier import ParetoResult, efficient_frontier, pareto_frontier
-from tailkit.portfolio.inputs import PortfolioInputs
+from tailkit.portfolio.inputs import CovarianceMethod, PortfolioInputs
 from tailkit.portfolio.mean_variance import max_sharpe, min_variance
 from tailkit.portfolio.rebalancing import RebalanceResult, rebalance
 from tailkit.portfolio.result import FrontierResult, PortfolioResult
@@ -73,8 +74,8 @@ class PortfolioStudyParams:
     tickers: tuple[str, ...] = param(_TICKERS, choices=_TICKERS, doc="stocks to hold")
     start: str = param("2004-09-01", doc="first date of the sample (ISO)")
     end: str = param("2013-03-01", doc="last date of the sample (ISO)")
-    cov_method: str = param(
-        "ledoit_wolf", choices=("sample", "ledoit_wolf", "ewma"), doc="covariance estimator"
+    cov_method: CovarianceMethod = param(
+        "ledoit_wolf", choices=get_args(CovarianceMethod), doc="covariance estimator"
     )
     alpha: float = param(0.95, ge=0.8, le=0.995, doc="CVaR confidence level")
     max_weight: float = param(0.6, gt=0.0, le=1.0, doc="upper bound per stock")
@@ -255,7 +256,7 @@ def portfolio_study(params: PortfolioStudyParams | None = None) -> PortfolioStud
 def study_inputs(params: PortfolioStudyParams) -> PortfolioInputs:
     """Moments and daily scenarios of the study's stocks and window."""
     rets = load_study_prices(params).pct_change().dropna(how="any")
-    return PortfolioInputs.from_returns(rets, cov_method=params.cov_method)  # type: ignore[arg-type]
+    return PortfolioInputs.from_returns(rets, cov_method=params.cov_method)
 
 
 def constrained_portfolios(

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 import pandas as pd
@@ -69,7 +69,7 @@ from tailkit.risk.stress import (
     regime_monte_carlo_stress,
     stress_table,
 )
-from tailkit.risk.var import VaRResult, compare_var_es, historical_var_es_arrays, var_es
+from tailkit.risk.var import VaRMethod, VaRResult, compare_var_es, historical_var_es_arrays, var_es
 
 __all__ = [
     "PortfolioRiskParams",
@@ -85,7 +85,7 @@ __all__ = [
     "market_regimes",
 ]
 
-_METHOD_CHOICES = ("historical", "parametric", "cornish_fisher", "monte_carlo")
+_METHOD_CHOICES: tuple[str, ...] = get_args(VaRMethod)
 _DEMO = ("AAPL", "MSFT", "IBM", "GOOG")
 
 
@@ -118,7 +118,7 @@ class PortfolioRiskParams:
         0.99, ge=0.8, le=0.999, percent=True, doc="VaR/ES confidence level (99% = 0.99)"
     )
     horizon_days: int = param(1, ge=1, le=60, doc="VaR horizon, trading days")
-    method: str = param("historical", choices=_METHOD_CHOICES, doc="headline VaR method")
+    method: VaRMethod = param("historical", choices=_METHOD_CHOICES, doc="headline VaR method")
     put_fraction: float = param(0.5, ge=0.0, le=2.0, doc="S&P 500 put notional, fraction of NAV (0 = none)")
     var_limit: float = param(0.03, gt=0.0, le=1.0, doc="calm-regime limit on 1-day VaR, fraction of NAV")
     es_limit: float = param(0.045, gt=0.0, le=1.0, doc="calm-regime limit on 1-day ES, fraction of NAV")
@@ -490,7 +490,7 @@ def run_risk_study(params: PortfolioRiskParams | None = None) -> RiskStudy:
         w,
         confidence=params.confidence,
         horizon=params.horizon_days,
-        method=params.method,  # type: ignore[arg-type]
+        method=params.method,
         n_sims=params.n_sims,
         seed=params.seed,
     )
@@ -561,7 +561,7 @@ def run_risk_study(params: PortfolioRiskParams | None = None) -> RiskStudy:
             w,
             confidence=params.confidence,
             method=params.method,
-            n_sims=params.n_sims,  # type: ignore[arg-type]
+            n_sims=params.n_sims,
             seed=params.seed,
         )
     )

@@ -167,9 +167,9 @@ class SpreadScreeningStudy:
                 out[f"{tag}_best_cvar_95"] = round(m.cvar_95, 4)
                 out[f"{tag}_best_kelly"] = round(m.kelly, 4)
         if not self.sizing.empty:
-            tag = next((c for c in self.sizing.columns if c.startswith("contracts_")), None)
-            if tag is not None:
-                out[f"market_best_{tag}"] = int(self.sizing[tag].iloc[0])
+            column = next((c for c in self.sizing.columns if c.startswith("contracts_")), None)
+            if column is not None:
+                out[f"market_best_{column}"] = int(self.sizing[column].iloc[0])
         return out
 
 
@@ -202,33 +202,34 @@ def spread_screening_study(params: SpreadScreeningParams) -> SpreadScreeningStud
     settings = simulation_settings(p)
     fills = FillModel(half_spread=p.half_spread, commission=p.commission)
     sizing = SizingRules(kelly_multiplier=p.kelly_fraction, max_nav_at_risk=p.max_risk_pct, navs=p.navs)
-    common = {
-        "kinds": spread_kinds(p.spread_types),
-        "rules": p.rules(),
-        "min_pop": p.min_pop,
-        "rank_by": p.rank_by,
-    }
+    kinds, rules = spread_kinds(p.spread_types), p.rules()
     model = evaluate(
         cal,
+        kinds=kinds,
         deltas=p.deltas,
         widths=p.widths,
         expiration_days=trading_days(p.expiration_days),
+        rules=rules,
+        min_pop=p.min_pop,
+        rank_by=p.rank_by,
         settings=settings,
         fills=fills,
-        **common,
     )
     market = evaluate_market(
         cal,
         chain,
+        kinds=kinds,
         min_dte=p.min_dte,
         max_dte=p.max_dte,
         min_delta=p.min_delta,
         max_delta=p.max_delta,
         widths=p.widths,
+        rules=rules,
+        min_pop=p.min_pop,
+        rank_by=p.rank_by,
         settings=settings,
         fills=fills,
         sizing=sizing,
-        **common,
     )
     both = pd.concat(
         [_candidates(model, MODEL_SOURCE), _candidates(market, MARKET_SOURCE)], ignore_index=True
