@@ -132,7 +132,7 @@ def _evaluate_options(p: argparse.ArgumentParser) -> None:
     p.set_defaults(**{OPTION_NAMES: shown})
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]  # argparse's private generic
+def register(sub: argparse._SubParsersAction) -> None:
     """Add ``hedge evaluate`` to the ``tailkit`` command line (options built on first use)."""
     from tailkit.cli._options import LazyParser
 

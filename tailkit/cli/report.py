@@ -40,7 +40,7 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     """Add ``report`` to the ``tailkit`` command line."""
     p = sub.add_parser(
         "report",

@@ -280,7 +280,7 @@ class ForecastEvaluation:
         ``always_up_accuracy``, ``dm_stat`` and ``dm_p_value`` of the 0/1 directional loss
         against "always up" (negative: the model misses less).
         """
-        rows = {}
+        rows: dict[str, dict[str, float]] = {}
         lags = self.horizon - 1 if self.step < self.horizon else 0
         models = list(dict.fromkeys([*self.records["model"], *self.failures["model"]]))
         for model in models:

@@ -144,7 +144,7 @@ class PeriodReport:
         }
 
     def _tables(self) -> list[tuple[str, pd.DataFrame, dict[str, Any], str | None]]:
-        perf_fmt = {c: (lambda v, c=c: format_metric(c, v)) for c in self.performance.columns}
+        perf_fmt: dict[str, Any] = {c: (lambda v, c=c: format_metric(c, v)) for c in self.performance.columns}
         perf_fmt["period_return"] = _PCT
         limits = self.limits.to_frame()
         stress = self.stress[["kind", "pnl", "return"]]

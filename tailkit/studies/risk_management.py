@@ -650,7 +650,8 @@ def position_risk(
 
     w = pf.weights
     clusters = correlation_clusters(window.corr().to_numpy(), params.cluster_threshold)
-    conc = concentration_report(w, one_day.component_es, clusters, threshold=params.cluster_threshold)
+    groups = [[int(i) for i in c] for c in clusters]
+    conc = concentration_report(w, one_day.component_es, groups, threshold=params.cluster_threshold)
     liq = _liquidity(params, pf, window, one_day.var)
     gross = float(np.abs(w).sum() / pf.nav)
     # the regime describes the market, not the book's leverage: realised vol of the book scaled
