@@ -26,7 +26,7 @@ from tailkit.studies.asymmetric_simulation import SimulationStudyParams
 from tailkit.studies.book_review import BookReviewParams
 from tailkit.studies.exit_optimization import ExitOptimizationParams
 from tailkit.studies.hedge_sweep import HedgeSweepParams
-from tailkit.studies.hedging_strategies import HedgingStudyParams
+from tailkit.studies.hedging_strategies import HedgeExplorerParams, HedgingStudyParams
 from tailkit.studies.option_pricing import OptionPricingParams
 from tailkit.studies.overlay_calibration import OverlayCalibrationParams
 from tailkit.studies.portfolio_construction import PortfolioStudyParams
@@ -51,7 +51,7 @@ NOTEBOOK_PARAMETERS: dict[str, type] = {
     "spread_explorer": SpreadExplorerParams,
     "risk_review": RiskReviewParams,
     "book_review": BookReviewParams,
-    "hedge_explorer": HedgingStudyParams,
+    "hedge_explorer": HedgeExplorerParams,
 }
 
 

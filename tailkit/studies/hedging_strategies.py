@@ -58,6 +58,7 @@ from tailkit.hedging import (
 from tailkit.params import param, validate
 
 __all__ = [
+    "HedgeExplorerParams",
     "HedgingStudyParams",
     "HedgingStudy",
     "build_program",
@@ -145,6 +146,17 @@ class HedgingStudyParams:
                 except ValueError:
                     raise ParameterError(describe_bad_value(name, value, "a date YYYY-MM-DD or ''")) from None
         build_program(self)  # the program's own checks (strikes, roll vs tenor, budget)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HedgeExplorerParams(HedgingStudyParams):
+    """Parameters of the ``hedge_explorer`` Voila app: notebook 04's study with fewer paths.
+
+    Every field is :class:`HedgingStudyParams`'s; only the default number of simulated paths is
+    smaller, so a page answers quickly (the standard errors it shows grow accordingly).
+    """
+
+    n_paths: int = param(300, ge=20, le=1_000_000, doc="simulated paths (fewer than notebook 04's)")
 
 
 def _schedule(p: HedgingStudyParams, tenor: float | None = None, budget: float | None = None) -> dict:

@@ -38,3 +38,27 @@ def test_parameters_cell_mirrors_the_dataclass(stem: str):
     fields = {f.name for f in dataclasses.fields(NOTEBOOK_PARAMETERS[stem])}
     names = _parameter_names(NOTEBOOKS[stem])
     assert names == fields, f"{stem}: missing {sorted(fields - names)}, unknown {sorted(names - fields)}"
+
+
+def _parameter_values(path: Path) -> dict[str, object]:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cell = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
+    tree = ast.parse("".join(cell["source"]))
+    return {
+        t.id: ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for t in node.targets
+        if isinstance(t, ast.Name)
+    }
+
+
+@pytest.mark.parametrize("stem", sorted(NOTEBOOKS))
+def test_parameters_cell_defaults_are_the_dataclass_defaults(stem: str):
+    # a run "with the defaults" means the dataclass's defaults: the notebook's own cell must agree,
+    # or the notebook, its panel and the CLI would each start from a different parameter set
+    defaults = NOTEBOOK_PARAMETERS[stem]()
+    for name, value in _parameter_values(NOTEBOOKS[stem]).items():
+        want = getattr(defaults, name)
+        got = tuple(value) if isinstance(value, list) else value
+        assert got == want, f"{stem}: {name} = {value!r} in the notebook, {want!r} in the dataclass"
