@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tailkit.cli.notebooks",
     "tailkit.cli.book",
     "tailkit.cli.overlay",
+    "tailkit.cli.backtest",
 )
 
 
