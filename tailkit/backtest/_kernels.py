@@ -166,6 +166,7 @@ def inverse_vol_weights_python(close, lookback, rows, out):
     # ``lookback`` daily log returns ending at bar t, for the bars where rows[t] is set;
     # NaN rows elsewhere and before bar ``lookback``
     t_n, n = close.shape
+    buf = np.empty(lookback)
     for t in range(t_n):
         if t < lookback or not rows[t]:
             for j in range(n):
@@ -174,12 +175,14 @@ def inverse_vol_weights_python(close, lookback, rows, out):
         total = 0.0
         for j in range(n):
             s = 0.0
-            for k in range(t - lookback + 1, t + 1):
-                s += math.log(close[k, j] / close[k - 1, j])
+            for k in range(lookback):
+                r = math.log(close[t - lookback + 1 + k, j] / close[t - lookback + k, j])
+                buf[k] = r
+                s += r
             mean = s / lookback
             ss = 0.0
-            for k in range(t - lookback + 1, t + 1):
-                dev = math.log(close[k, j] / close[k - 1, j]) - mean
+            for k in range(lookback):
+                dev = buf[k] - mean
                 ss += dev * dev
             sd = math.sqrt(ss / (lookback - 1))
             inv = 1.0 / sd if sd > 0.0 else 0.0

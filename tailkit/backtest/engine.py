@@ -259,8 +259,8 @@ def run_backtest(
     )
     idx = prices.index
     positions = pd.DataFrame(pos, index=idx, columns=prices.columns)
-    decided = pd.Series(
-        [idx[r] if r >= 0 else pd.NaT for r in executed], index=idx, name="decision_date", dtype=object
+    decided = pd.Series(idx.take(np.maximum(executed, 0)), index=idx, name="decision_date").where(
+        executed >= 0
     )
     return BacktestResult(
         equity=pd.Series(equity, index=idx, name="equity"),

@@ -56,7 +56,8 @@ def test_whole_shares_match_backtrader_cheat_on_close():
     # reference: backtrader 1.9.78.123, order_target_percent with set_coc(True), sells
     # submitted before buys, commission as a fraction of value. backtrader's value seen in
     # next() at bar t is before bar t's trades, so equal to ours where no trade happened and
-    # to ours plus that bar's commission where one did.
+    # to ours plus that bar's commission where one did. (backtrader checks an order's cash at
+    # the next bar's close and rejects a buy that does not fit there; here every order fits.)
     bt = pytest.importorskip("backtrader", exc_type=ImportError)
     px = _prices(300, 4, seed=5)
     lookback, every = 40, 10
