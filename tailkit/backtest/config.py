@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -131,10 +132,8 @@ class RegimeStrategyParams:
             value = getattr(self, name)
             if value:
                 try:
-                    import pandas as pd
-
-                    pd.Timestamp(value)
-                except (ValueError, TypeError):
+                    date.fromisoformat(value)
+                except ValueError:
                     raise ParameterError(
                         describe_bad_value(name, value, "an ISO date such as '2021-01-01'")
                     ) from None

@@ -28,6 +28,7 @@ from tailkit.studies.exit_optimization import ExitOptimizationParams
 from tailkit.studies.option_pricing import OptionPricingParams
 from tailkit.studies.overlay_calibration import OverlayCalibrationParams
 from tailkit.studies.portfolio_construction import PortfolioStudyParams
+from tailkit.studies.regime_backtest import BacktestReviewParams, RegimeBacktestStudyParams
 from tailkit.studies.risk_management import RiskStudyParams
 from tailkit.studies.risk_review import RiskReviewParams
 from tailkit.studies.spread_explorer import SpreadExplorerParams
@@ -40,6 +41,7 @@ NOTEBOOK_PARAMETERS: dict[str, type] = {
     "01_option_pricing": OptionPricingParams,
     "02_asymmetric_simulation": SimulationStudyParams,
     "03_portfolio_construction": PortfolioStudyParams,
+    "06_regime_backtest": RegimeBacktestStudyParams,
     "07_overlay_calibration": OverlayCalibrationParams,
     "08_spread_screening": SpreadScreeningParams,
     "09_exit_optimization": ExitOptimizationParams,
@@ -47,6 +49,7 @@ NOTEBOOK_PARAMETERS: dict[str, type] = {
     "spread_explorer": SpreadExplorerParams,
     "risk_review": RiskReviewParams,
     "book_review": BookReviewParams,
+    "backtest_review": BacktestReviewParams,
 }
 
 
