@@ -243,7 +243,7 @@ def run_regime_strategy(
                 override_until = tb + params.override_days
                 ev("regime_override", "", "override", f"critical transition into {tr.target}: protections "
                    f"overridden until bar {override_until}", "regime_detector", metadata=meta)  # fmt: skip
-        override = t < override_until
+        override = bool(t < override_until)
         score, degraded = combine_scores(
             tech_score[t],
             None if fund is None else fund[t],

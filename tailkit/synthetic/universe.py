@@ -122,6 +122,7 @@ def synthetic_universe(seed: int = UNIVERSE_SEED) -> SyntheticUniverse:
     paths = simulate_regimes(params, n_paths=1, n_steps=UNIVERSE_DAYS - 1, s0=100.0, seed=seed, names=tickers)
     index = pd.bdate_range(UNIVERSE_START, periods=UNIVERSE_DAYS, name="date")
     prices = pd.DataFrame(np.round(paths.values[0], 6), index=index, columns=pd.Index(tickers, name="ticker"))
+    assert paths.regimes is not None  # simulate_regimes always returns the regime path
     names = np.asarray(params.regime_names)[paths.regimes[0]]
     return SyntheticUniverse(
         prices, pd.Series(names, index=index, name="regime"), dict(UNIVERSE_BUCKETS), params
