@@ -98,24 +98,23 @@ class _Progress:
                 print(file=sys.stderr)
 
 
-def _prices(arg: str | None) -> tuple[Any, dict[str, tuple[str, ...]] | None, str]:
-    """(prices, buckets or None, label)."""
+def _prices(arg: str | None) -> tuple[Any, dict[str, tuple[str, ...]] | None, str, Any]:
+    """(prices, buckets or None, label, market index or None)."""
     if arg is None:
         from tailkit.synthetic.universe import synthetic_universe
 
         u = synthetic_universe()
-        return (
-            u.prices,
-            u.buckets,
-            "SYNTHETIC demo universe (20 assets, 5 buckets; tailkit.synthetic.universe)",
-        )
+        label = "SYNTHETIC demo universe (20 assets, 5 buckets; tailkit.synthetic.universe)"
+        return u.prices, u.buckets, label, None
     if arg == "stocks":
-        from tailkit.data import load_stocks
+        from tailkit.data import load_sp500, load_stocks
 
-        return load_stocks(), None, "bundled stocks (AAPL, GOOG, IBM, MSFT)"
+        stocks = load_stocks()
+        index = load_sp500()["adj_close"].reindex(stocks.index).ffill().bfill().rename("S&P 500")
+        return stocks, None, "bundled stocks (AAPL, GOOG, IBM, MSFT; regimes of the bundled S&P 500)", index
     from tailkit.backtest.prices import read_price_input
 
-    return read_price_input(arg), None, str(arg)
+    return read_price_input(arg), None, str(arg), None
 
 
 def _clean(v: Any) -> Any:
@@ -184,7 +183,7 @@ def _regime(args: argparse.Namespace) -> int:
         )
     except ParameterError as exc:
         raise ParameterError(str(exc)) from None
-    prices, buckets, label = _prices(args.prices)
+    prices, buckets, label, index = _prices(args.prices)
     if args.buckets_file:
         buckets = load_buckets(args.buckets_file)
     elif buckets is None:
@@ -200,7 +199,9 @@ def _regime(args: argparse.Namespace) -> int:
     if events_path != ":memory:" and Path(events_path).exists():
         Path(events_path).unlink()
     with EventLog(events_path, session_id=Path(args.output).stem if args.output else "cli") as log:
-        res = run_regime_strategy(prices, buckets, params, log=log, progress=_Progress("regime backtest"))
+        res = run_regime_strategy(
+            prices, buckets, params, index=index, log=log, progress=_Progress("regime backtest")
+        )
     eq = res.backtest.equity
     first = res.targets.dropna(how="all").index
     eq = eq.loc[first[0] :] if len(first) else eq
@@ -236,7 +237,7 @@ def _static(args: argparse.Namespace) -> int:
     from tailkit.errors import DataError
     from tailkit.params import parameters_from_dict, parameters_to_dict
 
-    prices, _, label = _prices(args.prices)
+    prices, _, label, _ = _prices(args.prices)
     tickers = [t.strip() for t in args.tickers.split(",") if t.strip()]
     missing = [t for t in tickers if t not in prices.columns]
     if missing:

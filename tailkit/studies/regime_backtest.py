@@ -49,6 +49,7 @@ __all__ = [
     "RegimeBacktestStudy",
     "run_regime_backtest_study",
     "study_universe",
+    "study_index",
     "ReviewData",
     "load_review",
     "decision_chain",
@@ -235,6 +236,19 @@ def study_universe(
     return prices, buckets, truth
 
 
+def study_index(params: RegimeBacktestStudyParams, prices: pd.DataFrame) -> pd.Series | None:
+    """The market index of the regime detector: the bundled S&P 500 for the stocks, else None.
+
+    ``None`` makes :func:`tailkit.backtest.run_regime_strategy` use the equal-weighted index of
+    the universe (the SYNTHETIC universe has no separate index).
+    """
+    if params.data != "stocks":
+        return None
+    from tailkit.data import load_sp500
+
+    return load_sp500()["adj_close"].reindex(prices.index).ffill().bfill().rename("S&P 500")
+
+
 def _perf_row(name: str, equity: pd.Series) -> dict[str, Any]:
     s = performance_summary(equity)
     return {"strategy": name, **s.to_dict()}
@@ -249,9 +263,10 @@ def run_regime_backtest_study(params: RegimeBacktestStudyParams | None = None) -
     """
     params = RegimeBacktestStudyParams() if params is None else params
     prices, buckets, truth = study_universe(params)
+    index = study_index(params, prices)
     sp = params.strategy_params()
     with EventLog() as log:
-        regime = run_regime_strategy(prices, buckets, sp, log=log)
+        regime = run_regime_strategy(prices, buckets, sp, index=index, log=log)
     start = regime.targets.dropna(how="all").index[0]
     eng = EngineParams(schedule=params.rebalance_freq, commission=params.commission, cash=sp.cash)
     static = run_static(prices.dropna(), StaticParams(lookback=params.static_lookback), eng)
@@ -273,13 +288,13 @@ def run_regime_backtest_study(params: RegimeBacktestStudyParams | None = None) -
         {k: rolling_metrics(v, params.rolling_window)["sharpe"] for k, v in curves.items()}
     )
     prot = (
-        protection_analytics(prices, buckets, sp, base=regime, rules=params.protection_rules)
+        protection_analytics(prices, buckets, sp, base=regime, rules=params.protection_rules, index=index)
         if params.protection_rules
         else None
     )
     rows = []
     for name in params.compare_presets:
-        res = run_regime_strategy(prices, buckets, params.strategy_params(name))
+        res = run_regime_strategy(prices, buckets, params.strategy_params(name), index=index)
         eq = res.backtest.equity.loc[res.targets.dropna(how="all").index[0] :]
         rows.append({"preset": name, **performance_summary(eq).to_dict(), "fees": float(res.backtest.fees.sum()),
                      "events": len(res.events)})  # fmt: skip

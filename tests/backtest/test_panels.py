@@ -1,4 +1,4 @@
-"""Headless tests of the backtest panels: set a control's value, read ``panel.result``.
+"""Headless tests of the backtest panels (widgets.backtest): set a control's value, read ``panel.result``.
 
 Reference values: what a panel shows is compared with direct calls of the study functions.
 """
