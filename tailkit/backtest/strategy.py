@@ -17,7 +17,8 @@ On each decision bar ``t`` (the schedule of ``rebalance_freq`` from the detector
 5. **Selection**: universe assets scoring at least ``min_score``, best first, up to
    ``max_assets`` and ``max_per_bucket`` per bucket; core assets ignore the bucket count and
    up to ``smart_diversification_overrides`` assets scoring at least ``override_min_score`` may
-   exceed it.
+   exceed it (:func:`select_assets`). Assets a protection keeps (grace, holding, core
+   immunity) are held in addition.
 6. **Protections**: every open, close and adjust goes through the orchestrator
    (:mod:`~tailkit.backtest.protections`). A held asset whose score fell below ``min_score``
    is decayed by ``grace_decay`` per bar for ``grace_days`` bars (ended early if the score
@@ -52,7 +53,7 @@ from tailkit.backtest.scoring import combine_scores, technical_scores
 from tailkit.backtest.sizing import two_stage_weights
 from tailkit.errors import DataError, describe_bad_value
 
-__all__ = ["RegimeBacktestResult", "run_regime_strategy", "market_index"]
+__all__ = ["RegimeBacktestResult", "run_regime_strategy", "market_index", "select_assets"]
 
 
 @dataclass
@@ -129,6 +130,59 @@ def market_index(prices: pd.DataFrame) -> pd.Series:
     """Equal-weighted index of a panel: ``100 * exp(cumsum(mean daily log return))`` (causal)."""
     r = np.log(prices).diff().mean(axis=1).fillna(0.0)
     return (100.0 * np.exp(r.cumsum())).rename("index")
+
+
+def select_assets(
+    score: np.ndarray,
+    trend: np.ndarray,
+    held: np.ndarray,
+    core: np.ndarray,
+    bucket_of: np.ndarray,
+    params: RegimeStrategyParams,
+) -> tuple[list[int], set[int]]:
+    """The assets the strategy wants to hold on a decision bar (step 5 of the module docstring).
+
+    Parameters
+    ----------
+    score, trend : ndarray of shape (n,)
+        Combined scores and trend confidences (NaN = unknown).
+    held, core : ndarray of bool, shape (n,)
+        Held and core assets.
+    bucket_of : ndarray of int, shape (n,)
+        Bucket of each asset.
+    params : RegimeStrategyParams
+        ``trend_threshold``, ``min_score``, ``max_assets``, ``max_per_bucket``,
+        ``smart_diversification_overrides``, ``override_min_score``.
+
+    Returns
+    -------
+    desired : list of int
+        Column indices, best score first (ties: column order).
+    exempt : set of int
+        Those allowed past the bucket limits (core assets and diversification overrides).
+    """
+    universe = [j for j in range(score.size) if held[j] or trend[j] >= params.trend_threshold]
+    ranked = sorted((j for j in universe if score[j] >= params.min_score), key=lambda j: (-score[j], j))
+    per_bucket: dict[int, int] = {}
+    desired: list[int] = []
+    exempt: set[int] = set()
+    overrides = 0
+    for j in ranked:
+        if len(desired) >= params.max_assets:
+            break
+        k = int(bucket_of[j])
+        if core[j]:
+            exempt.add(j)
+        elif per_bucket.get(k, 0) >= params.max_per_bucket:
+            if overrides < params.smart_diversification_overrides and score[j] >= params.override_min_score:
+                overrides += 1
+                exempt.add(j)
+            else:
+                continue
+        else:
+            per_bucket[k] = per_bucket.get(k, 0) + 1
+        desired.append(j)
+    return desired, exempt
 
 
 def _state(b: _Book, override: bool) -> AssetState:
@@ -288,30 +342,9 @@ def run_regime_strategy(
                     ev("core_grant", assets[j], "grant", f"score {score[j]:.3f} >= {params.core_override_threshold}",
                        "core_asset_management", score_after=score[j])  # fmt: skip
         # selection
-        universe = [j for j in range(n) if books[j].held or (trend[t, j] >= params.trend_threshold)]
-        ranked = sorted((j for j in universe if score[j] >= params.min_score), key=lambda j: (-score[j], j))
-        per_bucket: dict[int, int] = {}
-        desired: list[int] = []
-        exempt: set[int] = set()
-        overrides = 0
-        for j in ranked:
-            if len(desired) >= params.max_assets:
-                break
-            k = int(bucket_of[j])
-            if books[j].is_core:
-                exempt.add(j)
-            elif per_bucket.get(k, 0) >= params.max_per_bucket:
-                if (
-                    overrides < params.smart_diversification_overrides
-                    and score[j] >= params.override_min_score
-                ):
-                    overrides += 1
-                    exempt.add(j)
-                else:
-                    continue
-            else:
-                per_bucket[k] = per_bucket.get(k, 0) + 1
-            desired.append(j)
+        held = np.array([b.held for b in books])
+        core = np.array([b.is_core for b in books])
+        desired, exempt = select_assets(score, trend[t], held, core, bucket_of, params)
         want = set(desired)
         fixed: dict[int, float] = {}
         active: list[int] = []

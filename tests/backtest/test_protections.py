@@ -147,3 +147,26 @@ def test_technical_indicators_by_hand():
     sc = ts.score.iloc[260:]
     assert ((sc >= 0) & (sc <= 1)).all().all()
     assert ts.trend.iloc[260:].isin([i / 6 for i in range(7)]).all().all()
+
+
+def test_selection_limits_and_overrides():
+    from tailkit.backtest import RegimeStrategyParams
+    from tailkit.backtest.strategy import select_assets
+
+    p = RegimeStrategyParams(
+        max_assets=4, max_per_bucket=1, smart_diversification_overrides=1, override_min_score=0.9,
+        min_score=0.5, trend_threshold=0.7,
+    )  # fmt: skip
+    score = np.array([0.95, 0.92, 0.91, 0.6, 0.55, 0.99, np.nan])
+    trend = np.array([1.0, 1.0, 1.0, 1.0, 1.0, 0.1, 1.0])
+    held = np.array([False, False, False, False, False, False, False])
+    core = np.zeros(7, dtype=bool)
+    bucket = np.array([0, 0, 0, 1, 2, 1, 2])
+    desired, exempt = select_assets(score, trend, held, core, bucket, p)
+    # asset 5 is not trending and not held: outside the universe; 0 fills bucket 0, 1 overrides
+    # its limit (score >= 0.9), 2 would need a second override; then 3 and 4
+    assert desired == [0, 1, 3, 4] and exempt == {1}
+    held[5] = True
+    core[2] = True
+    desired, exempt = select_assets(score, trend, held, core, bucket, p)
+    assert desired == [5, 0, 1, 2] and exempt == {1, 2}

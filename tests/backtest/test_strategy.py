@@ -176,3 +176,20 @@ def test_event_log_file_is_sqlite_with_schema_version(tmp_path, short_prices, un
     assert con.execute("PRAGMA user_version").fetchone()[0] == 1
     assert con.execute("SELECT COUNT(DISTINCT session_id) FROM portfolio_events").fetchone()[0] == 1
     con.close()
+
+
+def test_daily_grace_decay_and_refits_stay_causal(short_prices, universe):
+    # daily decisions: each grace day multiplies the weight by grace_decay; refits every 150
+    # bars (fitted on data up to each refit bar) leave earlier decisions unchanged
+    p = RegimeStrategyParams(
+        train_bars=504, horizons=("daily", "weekly"), rebalance_freq="daily", fundamental_weight=0.0,
+        refit_bars=150, grace_decay=0.7,
+    )  # fmt: skip
+    full = run_regime_strategy(short_prices, universe.buckets, p)
+    decays = [e for e in full.events if e.event_type == "grace_decay"]
+    assert decays
+    for e in decays:
+        assert e.size_after == pytest.approx(e.size_before * 0.7)  # one bar since the last decision
+    cut = short_prices.index[900]
+    part = run_regime_strategy(short_prices.loc[:cut], universe.buckets, p)
+    assert [e.key() for e in part.events] == [e.key() for e in full.events if e.bar <= 900]
