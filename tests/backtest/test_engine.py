@@ -35,7 +35,7 @@ def _prices(n_bars: int = 400, n_assets: int = 5, seed: int = 1) -> pd.DataFrame
 def test_static_inverse_vol_matches_vectorbt(lookback, every, commission):
     # reference: vectorbt 1.2.0 Portfolio.from_orders(size_type="targetpercent",
     # cash_sharing=True, call_seq="auto") with the same targets, fees and closes
-    vbt = pytest.importorskip("vectorbt", exc_type=ImportError)
+    import vectorbt as vbt  # a test peer (pyproject test extra): missing fails, never skips
     px = _prices()
     eng = EngineParams(schedule="every_n", every_n=every, commission=commission)
     res = run_static(px, StaticParams(lookback=lookback), eng)
@@ -58,7 +58,7 @@ def test_whole_shares_match_backtrader_cheat_on_close():
     # next() at bar t is before bar t's trades, so equal to ours where no trade happened and
     # to ours plus that bar's commission where one did. (backtrader checks an order's cash at
     # the next bar's close and rejects a buy that does not fit there; here every order fits.)
-    bt = pytest.importorskip("backtrader", exc_type=ImportError)
+    import backtrader as bt  # a test peer (pyproject test extra, GPL-3, never a runtime dependency)
     px = _prices(300, 4, seed=5)
     lookback, every = 40, 10
     eng = EngineParams(schedule="every_n", every_n=every, whole_shares=True)
