@@ -1,8 +1,8 @@
 """Numba kernels of tailkit.backtest (plain twins ``*_python``; jitted twins bound from them).
 
 ``simulate_python`` is the engine: cash and share positions marked at every close, orders
-at the close of the execution bar, sells before buys, commission on traded notional paid
-from cash. ``inverse_vol_weights_python`` gives the weights of the static convention.
+at the close of the execution bar in ascending order of value (sells before buys),
+commission on traded notional paid from cash. ``inverse_vol_weights_python`` gives the weights of the static convention.
 """
 
 from __future__ import annotations
@@ -61,31 +61,37 @@ def _fill_python(
         if whole:
             d = float(math.trunc(d))
         delta[j] = d
-    # sells first (cash they free pays for the buys), then buys in column order
-    for side in range(2):
-        for j in range(n):
-            d = delta[j]
-            if d == 0.0 or (side == 0 and d > 0.0) or (side == 1 and d < 0.0):
-                continue
-            sign = 1.0 if d > 0.0 else -1.0
-            price = close[t, j]
-            if slippage > 0.0 or impact > 0.0:
-                price = price * (1.0 + sign * (slippage + impact * abs(d) * close[t, j] / value))
-            if side == 1 and no_leverage:
-                cost = d * price * (1.0 + commission)
-                if cost > cash:
-                    # partial fill: spend what cash there is (never below zero)
-                    d = max(cash, 0.0) / (price * (1.0 + commission))
-                    if whole:
-                        d = float(math.floor(d))
-                    if d <= 0.0:
-                        continue
-            notional = d * price
-            fee = commission * abs(notional)
-            cash -= notional + fee
-            pos[j] += d
-            trades[t, j] += d
-            fees[t] += fee
+    # orders in ascending order of their value at the close: the largest sell first, the
+    # largest buy last, ties in column order (vectorbt's call_seq="auto"); sells free the
+    # cash the buys use, and without leverage only the last buys can be filled partly
+    value_of = np.empty(n)
+    for j in range(n):
+        value_of[j] = delta[j] * close[t, j] if delta[j] != 0.0 else 0.0
+    order = np.argsort(value_of, kind="mergesort")
+    for k in range(n):
+        j = order[k]
+        d = delta[j]
+        if d == 0.0:
+            continue
+        sign = 1.0 if d > 0.0 else -1.0
+        price = close[t, j]
+        if slippage > 0.0 or impact > 0.0:
+            price = price * (1.0 + sign * (slippage + impact * abs(d) * close[t, j] / value))
+        if d > 0.0 and no_leverage:
+            cost = d * price * (1.0 + commission)
+            if cost > cash:
+                # partial fill: spend what cash there is (never below zero)
+                d = max(cash, 0.0) / (price * (1.0 + commission))
+                if whole:
+                    d = float(math.floor(d))
+                if d <= 0.0:
+                    continue
+        notional = d * price
+        fee = commission * abs(notional)
+        cash -= notional + fee
+        pos[j] += d
+        trades[t, j] += d
+        fees[t] += fee
     return cash
 
 

@@ -9,8 +9,11 @@ Convention (the one other engines can be checked against)
   ``shares_j = w_j * gross_target * V / close_j``, ``V`` the portfolio value at that close
   before trading. Whole shares (optional) truncate each order towards zero, as backtrader's
   ``order_target_percent`` does.
-* Sells are executed before buys (in column order within each side), so the cash that sells
-  free pays for the buys. Without leverage a buy that cash cannot pay for is filled partly.
+* Orders are executed in ascending order of their value at the close -- the largest sell
+  first, the largest buy last, ties in column order (vectorbt's ``call_seq="auto"``) -- so
+  the cash that sells free pays for the buys. Without leverage a buy that cash cannot pay
+  for is filled partly (``cash / (price * (1 + commission))`` shares), which can only happen
+  to the last buys.
 * Commission ``= commission * |traded notional|``, paid from cash.
 * Slippage (optional): an order fills at ``close * (1 + sign * (slippage + impact * |order
   notional| / V))``, a proportional half-spread plus an impact linear in the order's share of
