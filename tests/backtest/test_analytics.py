@@ -31,6 +31,7 @@ def equity():
 def test_summary_matches_empyrical(equity):
     # reference: empyrical-reloaded (the pyfolio metrics) on the same daily returns
     import empyrical as ep  # a test peer (empyrical-reloaded)
+
     r = equity.pct_change().iloc[1:]
     s = performance_summary(equity)
     assert s.sharpe == pytest.approx(ep.sharpe_ratio(r), rel=1e-10)
