@@ -36,6 +36,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tailkit.cli.report",
     "tailkit.cli.sweep",
     "tailkit.cli.hedge",
+    "tailkit.cli.backtest",
 )
 
 

@@ -30,6 +30,7 @@ from tailkit.studies.hedging_strategies import HedgeExplorerParams, HedgingStudy
 from tailkit.studies.option_pricing import OptionPricingParams
 from tailkit.studies.overlay_calibration import OverlayCalibrationParams
 from tailkit.studies.portfolio_construction import PortfolioStudyParams
+from tailkit.studies.regime_backtest import BacktestReviewParams, RegimeBacktestStudyParams
 from tailkit.studies.risk_management import RiskStudyParams
 from tailkit.studies.risk_review import RiskReviewParams
 from tailkit.studies.spread_explorer import SpreadExplorerParams
@@ -43,6 +44,7 @@ NOTEBOOK_PARAMETERS: dict[str, type] = {
     "02_asymmetric_simulation": SimulationStudyParams,
     "03_portfolio_construction": PortfolioStudyParams,
     "04_hedging_strategies": HedgingStudyParams,
+    "06_regime_backtest": RegimeBacktestStudyParams,
     "07_overlay_calibration": OverlayCalibrationParams,
     "08_spread_screening": SpreadScreeningParams,
     "09_exit_optimization": ExitOptimizationParams,
@@ -52,6 +54,7 @@ NOTEBOOK_PARAMETERS: dict[str, type] = {
     "risk_review": RiskReviewParams,
     "book_review": BookReviewParams,
     "hedge_explorer": HedgeExplorerParams,
+    "backtest_review": BacktestReviewParams,
 }
 
 

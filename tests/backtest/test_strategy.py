@@ -1,0 +1,195 @@
+"""The regime strategy end to end: look-ahead audit, protections honoured, event log, config."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tailkit.backtest import (
+    PRESETS,
+    Decision,
+    EventLog,
+    RegimeStrategyParams,
+    audit_lookahead,
+    default_orchestrator,
+    load_config,
+    preset,
+    run_regime_strategy,
+    save_config,
+    tier_fields,
+)
+from tailkit.errors import DataError, ParameterError
+
+
+@pytest.fixture(scope="module")
+def run(short_prices, universe, fast_params):
+    with EventLog() as log:
+        res = run_regime_strategy(short_prices, universe.buckets, fast_params, log=log)
+        stored = log.query("SELECT * FROM portfolio_events ORDER BY id")
+        yield res, stored, log
+
+
+def test_lookahead_audit_truncated_runs_decide_the_same(short_prices, universe, fast_params):
+    def decisions(px):
+        res = run_regime_strategy(px, universe.buckets, fast_params)
+        return res.targets.dropna(how="all")
+
+    audit = audit_lookahead(decisions, short_prices, n_dates=3, min_bars=560, seed=7)
+    assert audit.passed, audit.mismatches
+    # the events up to t are identical too
+    cut = audit.dates[0]
+    full = run_regime_strategy(short_prices, universe.buckets, fast_params)
+    part = run_regime_strategy(short_prices.loc[:cut], universe.buckets, fast_params)
+    n = short_prices.index.get_loc(cut)
+    assert [e.key() for e in part.events] == [e.key() for e in full.events if e.bar <= n]
+
+
+def test_audit_catches_a_peek():
+    px = pd.DataFrame({"A": np.arange(1.0, 40.0)}, index=pd.bdate_range("2024-01-01", periods=39))
+    out = audit_lookahead(lambda p: p.rolling(3, center=True).mean(), px, n_dates=4, seed=1)
+    assert not out.passed and len(out.mismatches) == 4
+
+
+def test_every_position_change_is_logged_and_traceable(run):
+    res, stored, log = run
+    assert len(stored) == len(res.events) > 100
+    tg = res.targets.dropna(how="all")
+    prev = pd.Series(0.0, index=tg.columns)
+    opens = {(e.bar, e.asset) for e in res.events if e.event_type == "position_open"}
+    closes = {(e.bar, e.asset) for e in res.events if e.event_type == "position_close"}
+    for date, row in tg.iterrows():
+        bar = res.targets.index.get_loc(date)
+        for a in tg.columns:
+            if prev[a] == 0 and row[a] > 0:
+                assert (bar, a) in opens
+            if prev[a] > 0 and row[a] == 0:
+                assert (bar, a) in closes
+        prev = row
+    # one trace per rebalance; the chain of an asset's decisions comes back in order
+    assert stored.groupby("trace_id")["bar"].nunique().max() == 1
+    a = stored["asset"][stored["asset"] != ""].iloc[0]
+    tl = log.asset_timeline(a)
+    assert list(tl["bar"]) == sorted(tl["bar"]) and (tl["asset"] == a).all()
+
+
+def test_documented_sql_works_as_written(run):
+    _, _, log = run
+    q1 = log.query(
+        "SELECT * FROM portfolio_events WHERE asset = 'RSK1' AND timestamp >= date('now', '-30 days') "
+        "ORDER BY timestamp"
+    )
+    assert list(q1.columns)[:3] == ["id", "timestamp", "bar"]
+    q2 = log.query(
+        "SELECT event_type, COUNT(*) as events, AVG(execution_time_ms) as avg_time_ms FROM portfolio_events "
+        "WHERE event_category = 'protection' GROUP BY event_type"
+    )
+    assert set(q2["event_type"]) <= {"action_blocked", "grace_start", "grace_decay", "grace_end"}
+    q3 = log.query(
+        "SELECT regime, COUNT(*) as transitions, json_extract(metadata, '$.override_authorizations') as overrides "
+        "FROM portfolio_events WHERE event_type = 'regime_transition' ORDER BY timestamp DESC"
+    )
+    assert len(q3) == 1
+    assert len(log.regime_transitions()) > 0 and len(log.protection_effectiveness()) > 0
+
+
+def test_protections_are_honoured(run, fast_params):
+    res, _, _ = run
+    p = fast_params
+    ev = res.events_frame()
+    override_bars = set()
+    for e in res.events:
+        if e.event_type == "regime_override":
+            override_bars.update(range(e.bar, e.bar + p.override_days))
+    opened: dict[str, int] = {}
+    cycles: dict[str, list[int]] = {}
+    for e in res.events:
+        if e.event_type == "position_open":
+            recent = [b for b in cycles.get(e.asset, []) if e.bar - b < p.whipsaw_window]
+            assert len(recent) < p.whipsaw_max_cycles or e.bar in override_bars
+            opened[e.asset] = e.bar
+        if e.event_type == "position_close":
+            assert e.bar - opened[e.asset] >= p.min_holding_days or e.system == "regime_override"
+            cycles.setdefault(e.asset, []).append(e.bar)
+    decays = ev[ev["event_type"] == "grace_start"]
+    np.testing.assert_allclose(decays["size_after"], decays["size_before"] * p.grace_decay)
+    tg = res.targets.dropna(how="all")
+    assert (tg.sum(axis=1) <= p.target_invested + 1e-9).all()
+    assert ((tg > 0).sum(axis=1) <= p.max_assets + ev["event_type"].eq("grace_start").sum()).all()
+
+
+def test_user_rule_blocks_and_is_logged(short_prices, universe, fast_params):
+    def no_risk_assets(req, state, settings):
+        if req.asset.startswith("RSK") and req.action == "open":
+            return Decision(False, "desk: no risk assets", "desk_rule")
+        return None
+
+    orch = default_orchestrator(fast_params.protections()).with_rule("desk_rule", no_risk_assets, 1)
+    res = run_regime_strategy(short_prices, universe.buckets, fast_params, orchestrator=orch)
+    assert (res.targets.filter(like="RSK").fillna(0.0) == 0).all().all()
+    assert any(e.system == "desk_rule" and e.event_type == "action_blocked" for e in res.events)
+
+
+def test_fundamentals_degrade_gracefully(short_prices, universe):
+    p = RegimeStrategyParams(train_bars=504, horizons=("daily", "weekly"), fundamental_weight=0.4)
+    fund = pd.DataFrame(np.nan, index=short_prices.index, columns=short_prices.columns)
+    fund["DEF1"] = 1.0
+    res = run_regime_strategy(short_prices, universe.buckets, p, fundamentals=fund)
+    deg = [e for e in res.events if e.event_type == "score_degraded"]
+    assert deg and "DEF1" not in deg[0].metadata["assets"] and len(deg[0].metadata["assets"]) == 19
+
+
+def test_config_tiers_presets_and_files(tmp_path):
+    assert [len(tier_fields(t)) for t in ("basic", "intermediate", "advanced")] == [10, 25, 40]
+    assert len(tier_fields("expert")) == len(RegimeStrategyParams.__dataclass_fields__)
+    for name in PRESETS:
+        assert isinstance(preset(name), RegimeStrategyParams)
+    p = preset("institutional", max_assets=9)
+    for suffix in (".yaml", ".json"):
+        path = tmp_path / f"cfg{suffix}"
+        save_config(p, path)
+        assert load_config(path) == p
+    save_config(p, tmp_path / "basic.yaml", tier="basic")
+    assert len(load_config(tmp_path / "basic.yaml").__dataclass_fields__) == 44
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"min_score": 1.5}))
+    with pytest.raises(ParameterError, match=r"bad\.json: min_score=1\.5 .*<= 1\.0"):
+        load_config(bad)
+    (tmp_path / "typo.yaml").write_text("max_asets: 3\n")
+    with pytest.raises(ParameterError, match=r"typo\.yaml: unknown field"):
+        load_config(tmp_path / "typo.yaml")
+
+
+def test_missing_ticker_is_named(short_prices, universe, fast_params):
+    with pytest.raises(DataError, match="ticker='ZZZ'"):
+        run_regime_strategy(short_prices, {**universe.buckets, "Other": ["ZZZ"]}, fast_params)
+
+
+def test_event_log_file_is_sqlite_with_schema_version(tmp_path, short_prices, universe, fast_params):
+    path = tmp_path / "events.db"
+    with EventLog(path, session_id="s1") as log:
+        run_regime_strategy(short_prices.iloc[:700], universe.buckets, fast_params, log=log)
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert con.execute("SELECT COUNT(DISTINCT session_id) FROM portfolio_events").fetchone()[0] == 1
+    con.close()
+
+
+def test_daily_grace_decay_and_refits_stay_causal(short_prices, universe):
+    # daily decisions: each grace day multiplies the weight by grace_decay; refits every 150
+    # bars (fitted on data up to each refit bar) leave earlier decisions unchanged
+    p = RegimeStrategyParams(
+        train_bars=504, horizons=("daily", "weekly"), rebalance_freq="daily", fundamental_weight=0.0,
+        refit_bars=150, grace_decay=0.7,
+    )  # fmt: skip
+    full = run_regime_strategy(short_prices, universe.buckets, p)
+    decays = [e for e in full.events if e.event_type == "grace_decay"]
+    assert decays
+    for e in decays:
+        assert e.size_after == pytest.approx(e.size_before * 0.7)  # one bar since the last decision
+    cut = short_prices.index[900]
+    part = run_regime_strategy(short_prices.loc[:cut], universe.buckets, p)
+    assert [e.key() for e in part.events] == [e.key() for e in full.events if e.bar <= 900]

@@ -1,0 +1,110 @@
+"""Notebook 06's study and the backtest_review app's data: reference runs, charts, review files."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tailkit.backtest import run_regime_strategy
+from tailkit.charts.backtest import (
+    counterfactual_chart,
+    drawdown_chart,
+    equity_chart,
+    holdings_chart,
+    regime_performance_chart,
+    regime_timeline_chart,
+    rolling_sharpe_chart,
+)
+from tailkit.charts.render import chart_to_svg
+from tailkit.cli import main
+from tailkit.errors import DataError, ParameterError
+from tailkit.studies import load_notebook_parameters, parameter_class_for
+from tailkit.studies.regime_backtest import (
+    BacktestReviewParams,
+    RegimeBacktestStudyParams,
+    decision_chain,
+    load_review,
+    run_regime_backtest_study,
+    study_universe,
+)
+
+SMALL = RegimeBacktestStudyParams(
+    n_days=1200, train_bars=504, compare_presets=("institutional",), protection_rules=("whipsaw",)
+)
+
+
+@pytest.fixture(scope="module")
+def study():
+    return run_regime_backtest_study(SMALL)
+
+
+def test_study_equals_direct_calls(study):
+    prices, buckets, _ = study_universe(SMALL)
+    ref = run_regime_strategy(prices, buckets, SMALL.strategy_params())
+    pd.testing.assert_series_equal(study.regime.backtest.equity, ref.backtest.equity)
+    assert [e.key() for e in study.regime.events] == [e.key() for e in ref.events]
+    eq = study.equity()
+    assert list(eq.columns) == ["regime strategy", "static inverse-vol", "equal-weight buy & hold"]
+    np.testing.assert_allclose(eq.iloc[0].to_numpy(), 1.0)
+    assert set(study.performance["strategy"]) == set(eq.columns)
+    assert list(study.presets["preset"]) == ["institutional"]
+    assert study.regime_accuracy.to_numpy().sum() == len(eq)
+    s = study.summary()
+    assert s["synthetic"] is True and s["events"] == len(study.regime.events)
+    json.dumps(s)
+
+
+def test_charts_render_offline(study):
+    eq = study.equity()
+    charts = [
+        equity_chart(eq), drawdown_chart(eq),
+        regime_timeline_chart(study.regime.timeline.frame.dropna(subset=["regime"])),
+        regime_performance_chart(study.by_regime), rolling_sharpe_chart(study.rolling),
+        holdings_chart(study.regime.targets.dropna(how="all")), counterfactual_chart(study.protections.table),
+    ]  # fmt: skip
+    for c in charts:
+        assert "<svg" in chart_to_svg(c)
+
+
+def test_parameter_files_and_registry():
+    assert parameter_class_for("06_regime_backtest") is RegimeBacktestStudyParams
+    assert parameter_class_for("backtest_review") is BacktestReviewParams
+    p = load_notebook_parameters("parameters/06_regime_backtest/institutional.yaml")
+    assert p.preset == "institutional" and p.strategy_params().whole_shares
+    with pytest.raises(ParameterError, match="n_days=600"):
+        RegimeBacktestStudyParams(n_days=600)
+    with pytest.raises(ParameterError, match="date='June'"):
+        BacktestReviewParams(date="June")
+
+
+def test_review_of_a_cli_results_file(tmp_path, capsys):
+    out = tmp_path / "r.json"
+    assert main(["backtest", "regime", "--output", str(out), "--end-date", "2009-12-31", "--train-bars", "504",
+                 "--horizons", "daily,weekly"]) == 0  # fmt: skip
+    review = load_review(out)
+    assert review.series["drawdown"].max() == 0.0 and review.series["drawdown"].min() < 0
+    assert len(review.assets) == 20 and "SYNTHETIC" in review.label
+    chain = decision_chain(review, "RSK1", "2009-06-30")
+    assert (chain["timestamp"] <= "2009-06-30").all()
+    assert list(chain["timestamp"]) == sorted(chain["timestamp"])
+    # the chain explains the holding: the last decision's size is the target weight held then
+    if len(chain):
+        held = review.holdings["RSK1"].loc[:"2009-06-30"].iloc[-1]
+        last = chain[chain["event_type"].str.startswith(("position", "grace"))].iloc[-1]
+        assert last["size_after"] == pytest.approx(held, abs=1e-6) or np.isnan(last["size_after"])
+    with pytest.raises(DataError, match="'ZZZ' is not in the results"):
+        decision_chain(review, "ZZZ", "2009-06-30")
+    bad = tmp_path / "static.json"
+    bad.write_text(json.dumps({"kind": "static", "summary": {}}))
+    with pytest.raises(DataError, match="not a regime backtest results file"):
+        load_review(bad)
+
+
+def test_stocks_universe_runs():
+    p = dataclasses.replace(SMALL, data="stocks", n_days=0, compare_presets=(), protection_rules=())
+    s = run_regime_backtest_study(p)
+    assert s.synthetic is False and s.regime_accuracy is None and s.protections is None
