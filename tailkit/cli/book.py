@@ -289,16 +289,14 @@ def _positions(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    import pandas as pd
 
     from tailkit.book.params import AuditParams
 
     p = params_from_args(AuditParams, args)
     with _open(args) as book:
-        frame = pd.read_sql_query(
+        frame = book.frame(
             "SELECT id, time, actor, action, object, reason, payload FROM audit ORDER BY id DESC LIMIT ?",
-            book.conn,
-            params=(p.limit,),
+            (p.limit,),
         )
     _print_frame(frame.iloc[::-1], "no audit events")
     return 0
