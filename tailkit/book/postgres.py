@@ -198,6 +198,8 @@ class PgConnection:
         except psycopg.Error as exc:
             raise DataError(f"{redact_url(url)}: cannot open the book ({str(exc).strip()})") from None
         self.raw.row_factory = _row_factory
+        #: rows inserted, updated or deleted through this connection (like ``sqlite3.Connection.total_changes``)
+        self.total_changes = 0
 
     @property
     def in_transaction(self) -> bool:
@@ -210,6 +212,8 @@ class PgConnection:
         text, returns_id = translate(sql)
         cur = self.raw.cursor()
         cur.execute(text, tuple(params or ()))  # type: ignore[arg-type]
+        if (cur.rowcount > 0 and not cur.description) or returns_id:
+            self.total_changes += max(cur.rowcount, 0)
         return PgCursor(cur, returns_id)
 
     def executemany(self, sql: str, seq: Iterable[Sequence[Any]]) -> None:
@@ -217,6 +221,7 @@ class PgConnection:
         text, _ = translate(sql, returning=False)
         with self.raw.cursor() as cur:
             cur.executemany(text, [tuple(p) for p in seq])  # type: ignore[arg-type]
+            self.total_changes += max(cur.rowcount, 0)
 
     def script(self, sql: str) -> None:
         """Run a multi-statement script verbatim (migrations; no placeholders)."""
