@@ -49,7 +49,10 @@ EXIT_REASONS: tuple[str, ...] = ("manual", "profit_target", "loss_limit", "dte_t
 class BookAccess:
     """Which book, and who writes to it."""
 
-    db: str | None = param(None, doc="book file (default: $TAILKIT_BOOK or ~/.tailkit/book.sqlite)")
+    db: str | None = param(
+        None,
+        doc="book: FILE, sqlite:///FILE or postgresql://user@host/dbname (default: $TAILKIT_BOOK or ~/.tailkit/book.sqlite)",
+    )
     actor: str | None = param(None, doc="name written to the audit log (default: OS user)")
     reason: str = param("", doc="why, for the audit log")
 
@@ -183,6 +186,17 @@ class ImportParams:
     """Import an export into an empty book."""
 
     path: str = param(doc="JSON file or CSV folder written by export")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MigrateParams:
+    """Copy a book to another backend (``--from`` and ``--to``: a file, ``sqlite:///FILE`` or ``postgresql://``)."""
+
+    source: str = param(doc="the book to copy: FILE, sqlite:///FILE or postgresql://user@host/dbname")
+    target: str = param(doc="an empty book to copy into (same forms; the PostgreSQL database must exist)")
 
     def __post_init__(self) -> None:
         validate(self)

@@ -239,6 +239,21 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate(args: argparse.Namespace) -> int:
+    from tailkit.book.migration import copy_book
+    from tailkit.book.params import BookAccess, MigrateParams
+    from tailkit.book.store import Book
+
+    p = params_from_args(MigrateParams, args)
+    actor = params_from_args(BookAccess, args).actor
+    with Book(p.source, actor=actor) as source, Book(p.target, actor=actor) as target:
+        result = copy_book(source, target, reason=args.reason)
+    print(result.summary())
+    for table, n in result.rows.items():
+        print(f"  {table}: {n}")
+    return 0
+
+
 def _rules_set(args: argparse.Namespace) -> int:
     from tailkit.book.params import RulesUpdate
     from tailkit.book.settings import get_exit_rules, set_exit_rules
@@ -390,6 +405,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         _import,
         "import an export into an empty book",
         _options("ImportParams", positional=("path",)),
+    )
+
+    add(
+        "migrate",
+        _migrate,
+        "copy a book with its audit trail to another backend (SQLite <-> PostgreSQL) and verify it",
+        _options("MigrateParams", rename={"source": "from", "target": "to"}),
     )
 
     rules = bsub.add_parser("rules", help="set or show the exit rules", formatter_class=_FMT)
