@@ -30,6 +30,7 @@ COPY_ORDER: tuple[str, ...] = (
     "exit_rules",
     "marks",
     "settings",
+    "alerts",
     "audit",
 )
 _BATCH = 5_000

@@ -16,6 +16,9 @@ Version 2
     ``marks`` (saved marks per position and mark time), ``settings`` (key/value: base yield,
     loss-budget fraction, Kelly fraction, max % of NAV at risk, risk-free rate), and a
     ``tag`` and ``commission_cents`` column on ``positions``.
+Version 3
+    ``alerts`` (rule, key, severity, message, payload; open until acknowledged: one open alert
+    per key, enforced by a partial unique index).
 
 Never edit a released migration; append a new one.
 """
@@ -178,8 +181,23 @@ ALTER TABLE positions ADD COLUMN tag TEXT NOT NULL DEFAULT '';
 ALTER TABLE positions ADD COLUMN commission_cents INTEGER NOT NULL DEFAULT 0;
 """
 
+SCHEMA_V3 = """
+CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY,
+    rule TEXT NOT NULL,
+    key TEXT NOT NULL,
+    severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+    message TEXT NOT NULL,
+    payload TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(payload)),
+    raised_at TEXT NOT NULL,
+    acknowledged_at TEXT,
+    acknowledged_by TEXT
+);
+CREATE UNIQUE INDEX alerts_open_key ON alerts(key) WHERE acknowledged_at IS NULL;
+"""
+
 #: ``MIGRATIONS[i]`` takes a database from schema version ``i`` to ``i + 1``
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2)
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3)
 #: the schema version this code reads and writes
 SCHEMA_VERSION = len(MIGRATIONS)
 

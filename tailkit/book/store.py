@@ -113,7 +113,7 @@ class Book:
     --------
     >>> book = Book(":memory:")
     >>> book.version
-    2
+    3
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, actor: str | None = None) -> None:
