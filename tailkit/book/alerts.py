@@ -9,7 +9,8 @@ same condition firing again afterwards raises a new alert. One open alert per ke
 in the database (a partial unique index), so two watch processes cannot both raise it.
 
 Rules here: exit signals of the marks (profit target, loss limit, DTE), loss budget used above
-a threshold, and stale market data (no quote newer than N minutes).
+a threshold, stale market data (no quote newer than N minutes) and a regime transition in the
+causal (filtered) probabilities of :func:`tailkit.calibration.filter_regimes`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import pandas as pd
 
 from tailkit.book.marks import BookMarks
 from tailkit.book.store import Book, utc_now
+from tailkit.calibration.regimes import RegimeProbabilities
 from tailkit.errors import ParameterError, describe_bad_value
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "exit_signal_alerts",
     "loss_budget_alert",
     "stale_quote_alert",
+    "regime_transition_alert",
     "raise_alerts",
     "acknowledge",
     "open_alerts",
@@ -162,6 +165,52 @@ def stale_quote_alert(
             severity="warning",
             message=text,
             payload={"underlying": underlying, "newest": newest, "age_minutes": age},
+        )
+    ]
+
+
+def regime_transition_alert(probs: RegimeProbabilities, *, min_probability: float = 0.5) -> list[Alert]:
+    """An alert when the most likely regime (filtered, i.e. causal) changed at the last observation.
+
+    Parameters
+    ----------
+    probs : RegimeProbabilities
+        From :func:`tailkit.calibration.filter_regimes` over returns up to now.
+    min_probability : float, default=0.5
+        The new regime's filtered probability must be at least this (in (0, 1)).
+
+    Returns
+    -------
+    list of Alert
+        Empty, or one ``regime`` alert keyed by the date and the two regimes; ``critical``
+        when the new regime is the last one of ``regime_names`` (by convention the stressed one).
+    """
+    if not 0.0 < float(min_probability) < 1.0:
+        raise ParameterError(
+            describe_bad_value("min_probability", min_probability, "a probability in (0, 1)")
+        )
+    filtered = probs.filtered
+    if filtered.shape[0] < 2:
+        return []
+    state = probs.most_likely(causal=True)
+    before, now = int(state[-2]), int(state[-1])
+    p_now = float(filtered[-1, now])
+    if before == now or p_now < float(min_probability):
+        return []
+    names = probs.regime_names
+    when = probs.index[-1]
+    when_text = when.date().isoformat() if isinstance(when, pd.Timestamp) else str(when)
+    severity = "critical" if now == len(names) - 1 else "warning"
+    return [
+        Alert(
+            rule="regime",
+            key=f"regime:{when_text}:{names[before]}->{names[now]}",
+            severity=severity,
+            message=(
+                f"regime transition {names[before]} -> {names[now]} on {when_text} "
+                f"(filtered probability {p_now:.1%}, was {float(filtered[-2, now]):.1%})"
+            ),
+            payload={"from": names[before], "to": names[now], "date": when_text, "probability": p_now},
         )
     ]
 

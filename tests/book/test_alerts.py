@@ -14,6 +14,8 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import ClassVar
 
+import numpy as np
+import pandas as pd
 import psycopg
 import pytest
 
@@ -25,9 +27,11 @@ from tailkit.book.alerts import (
     loss_budget_alert,
     open_alerts,
     raise_alerts,
+    regime_transition_alert,
     stale_quote_alert,
 )
 from tailkit.book.notify import LogNotifier, SmtpNotifier, WebhookNotifier, notify
+from tailkit.calibration.regimes import RegimeProbabilities
 from tailkit.errors import DataError, ParameterError
 
 from .conftest import EXPIRY, QUOTE_DATE, write_chain
@@ -96,6 +100,26 @@ def test_stale_quotes_and_loss_budget_rules(book, tmp_path):
         assert loss_budget_alert(marks, threshold=min(1.0, used)) != []
     with pytest.raises(ParameterError, match="threshold"):
         loss_budget_alert(marks, threshold=1.5)
+
+
+def _probs(filtered):
+    arr = np.asarray(filtered, dtype=float)
+    index = pd.bdate_range("2024-03-01", periods=len(arr))
+    return RegimeProbabilities(arr, arr, ("calm", "stressed"), index, 0.0)
+
+
+def test_regime_transition_alert_fires_on_the_step_the_filtered_regime_changes():
+    calm = [[0.9, 0.1], [0.8, 0.2]]
+    assert regime_transition_alert(_probs(calm)) == []
+    (alert,) = regime_transition_alert(_probs([*calm, [0.3, 0.7]]))
+    assert alert.key == "regime:2024-03-05:calm->stressed" and alert.severity == "critical"
+    assert "filtered probability 70.0%, was 20.0%" in alert.message
+    assert regime_transition_alert(_probs([*calm, [0.3, 0.7]]), min_probability=0.75) == []
+    assert regime_transition_alert(_probs([[0.3, 0.7], [0.3, 0.7]])) == []  # staying stressed: no new alert
+    (back,) = regime_transition_alert(_probs([[0.3, 0.7], [0.6, 0.4]]))
+    assert back.severity == "warning" and back.payload["to"] == "calm"
+    with pytest.raises(ParameterError, match="min_probability"):
+        regime_transition_alert(_probs(calm), min_probability=1.0)
 
 
 class _Hook(BaseHTTPRequestHandler):
