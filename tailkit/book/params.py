@@ -257,6 +257,24 @@ class AuditParams:
         validate(self)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlertsParams:
+    """Evaluate the alert rules, notify new alerts, list the open ones (or acknowledge one)."""
+
+    as_of: str | None = param(None, doc="valuation date for the marks (default today, UTC)")
+    loss_budget_threshold: float = param(
+        0.8, gt=0.0, le=1.0, doc="alert when this fraction of the loss budget is used"
+    )
+    stale_minutes: float | None = param(
+        None, gt=0.0, doc="alert when the newest quote is older (default: no check)"
+    )
+    webhook: str | None = param(None, doc="POST new alerts as JSON to this URL")
+    ack: int | None = param(None, ge=1, doc="acknowledge this alert id instead of evaluating")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
 #: book file next to the original tool's files when ``--data-dir`` is given without ``--db``
 LEGACY_BOOK_NAME = "tailkit_book.sqlite"
 

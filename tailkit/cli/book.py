@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -254,6 +255,45 @@ def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _alerts(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from tailkit.book.alerts import (
+        acknowledge,
+        exit_signal_alerts,
+        loss_budget_alert,
+        open_alerts,
+        raise_alerts,
+        stale_quote_alert,
+    )
+    from tailkit.book.marks import mark_book
+    from tailkit.book.notify import LogNotifier, WebhookNotifier, notify
+    from tailkit.book.params import AlertsParams
+
+    p = params_from_args(AlertsParams, args)
+    failures: list[str] = []
+    with _open(args) as book:
+        if p.ack is not None:
+            acknowledge(book, p.ack, reason=args.reason)
+            print(f"alert {p.ack} acknowledged")
+        else:
+            marks = mark_book(book, as_of=p.as_of)
+            found = exit_signal_alerts(marks) + loss_budget_alert(marks, threshold=p.loss_budget_threshold)
+            if p.stale_minutes is not None:
+                now = datetime.now(UTC).replace(tzinfo=None)
+                found += stale_quote_alert(book, now=now, max_age_minutes=p.stale_minutes)
+            new = raise_alerts(book, found, reason=args.reason)
+            notifiers: list[Any] = [LogNotifier()]
+            if p.webhook:
+                notifiers.append(WebhookNotifier(p.webhook))
+            failures = notify(new, notifiers)
+            print(f"{len(new)} new alert(s)")
+        _print_frame(open_alerts(book), "no open alerts")
+    for f in failures:
+        print(f"notification failed: {f}", file=sys.stderr)
+    return 1 if failures else 0
+
+
 def _rules_set(args: argparse.Namespace) -> int:
     from tailkit.book.params import RulesUpdate
     from tailkit.book.settings import get_exit_rules, set_exit_rules
@@ -407,6 +447,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         _options("ImportParams", positional=("path",)),
     )
 
+    add(
+        "alerts",
+        _alerts,
+        "evaluate the alert rules, notify new alerts and list the open ones (--ack ID acknowledges)",
+        _options("AlertsParams"),
+    )
     add(
         "migrate",
         _migrate,

@@ -230,3 +230,24 @@ def test_a_failing_notifier_is_reported_and_the_others_still_deliver(webhook):
     assert f"webhook {url}: answered HTTP 500" == failures[0] and "smtp 127.0.0.1:1" in failures[1]
     with pytest.raises(DataError):
         WebhookNotifier(url).send([alert])
+
+
+def test_alerts_command_sends_an_exit_signal_to_the_webhook_once(tmp_path, webhook, capsys):
+    from tailkit.book import Book
+    from tailkit.cli import main
+
+    url, hook = webhook
+    db = str(tmp_path / "cli.sqlite")
+    with Book(db) as book:
+        _losing_book(book, tmp_path)
+    assert main(["book", "alerts", "--db", db, "--as-of", QUOTE_DATE, "--webhook", url]) == 0
+    out = capsys.readouterr().out
+    assert "1 new alert(s)" in out and "loss_limit" in out
+    assert [a["key"] for a in hook.received[0]["body"]["alerts"]] == ["exit:position:1:loss_limit"]
+    assert main(["book", "alerts", "--db", db, "--as-of", QUOTE_DATE, "--webhook", url]) == 0
+    assert "0 new alert(s)" in capsys.readouterr().out and len(hook.received) == 1  # raised once
+    assert main(["book", "alerts", "--db", db, "--ack", "1"]) == 0
+    assert "no open alerts" in capsys.readouterr().out
+    hook.status = 500
+    assert main(["book", "alerts", "--db", db, "--as-of", QUOTE_DATE, "--webhook", url]) == 1
+    assert "answered HTTP 500" in capsys.readouterr().err
