@@ -11,7 +11,7 @@ export PYTHONHASHSEED ?= 0
 HOST ?= 127.0.0.1
 PORT ?= 8866
 
-.PHONY: help install demo test lint format app lab bench browser pins clean
+.PHONY: help install demo test lint format app lab bench browser postgres pins clean
 
 help:
 	@echo "make demo    run every objective notebook headless into runs/demo-<timestamp>/"
@@ -39,6 +39,11 @@ browser:
 	  { echo "installing Debian chromium for the browser tests"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || \
+	  { echo "installing Debian postgresql for the shared-book tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
 lint: $(STAMP)
 	$(BIN)/ruff check tailkit widgets tests benchmarks notebooks
 	$(BIN)/ruff format --check tailkit widgets tests benchmarks notebooks
@@ -49,7 +54,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix tailkit widgets tests benchmarks notebooks
 	$(BIN)/ruff format tailkit widgets tests benchmarks notebooks
 
-test: $(STAMP) browser lint
+test: $(STAMP) browser postgres lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 app: $(STAMP)

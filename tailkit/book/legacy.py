@@ -110,8 +110,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from tailkit.book.legacy_files import (
     LEGACY_FILES,
     LEGACY_UNDERLYING,
@@ -207,14 +205,16 @@ class LegacyTransfer:
 def _legacy_ids(book: Book) -> dict[str, tuple[int, dict[str, Any]]]:
     """``legacy position_id -> (book position id, latest legacy record)`` from the audit log."""
     rows = book.conn.execute(
-        "SELECT object, json_extract(payload, '$.legacy_id'), json_extract(payload, '$.record') FROM audit "
-        "WHERE action = ? AND object LIKE 'position:%' ORDER BY id",
+        "SELECT object, payload FROM audit WHERE action = ? AND object LIKE 'position:%' ORDER BY id",
         (AUDIT_ACTION,),
     ).fetchall()
     out: dict[str, tuple[int, dict[str, Any]]] = {}
-    for obj, legacy_id, record in rows:
+    for obj, text in rows:
+        payload = json.loads(text) if text else {}
+        legacy_id = payload.get("legacy_id") if isinstance(payload, dict) else None
         if legacy_id is not None:
-            out[str(legacy_id)] = (int(str(obj).split(":", 1)[1]), json.loads(record) if record else {})
+            record = payload.get("record")
+            out[str(legacy_id)] = (int(str(obj).split(":", 1)[1]), record if isinstance(record, dict) else {})
     return out
 
 
@@ -490,12 +490,11 @@ def _opt(value: Any) -> Any:
 
 def _export_positions(book: Book) -> list[dict[str, Any]]:
     known = {pid: (legacy_id, rec) for legacy_id, (pid, rec) in _legacy_ids(book).items()}
-    frame = pd.read_sql_query(
+    frame = book.frame(
         "SELECT p.*, MAX(CASE WHEN l.quantity < 0 THEN l.strike_cents END) AS short_strike_cents, "
         "MAX(CASE WHEN l.quantity > 0 THEN l.strike_cents END) AS long_strike_cents, MIN(l.expiry) AS expiry "
         "FROM positions p JOIN legs l ON l.position_id = p.id WHERE p.underlying = ? GROUP BY p.id ORDER BY p.id",
-        book.conn,
-        params=(LEGACY_UNDERLYING,),
+        (LEGACY_UNDERLYING,),
     )
     out = []
     for r in frame.to_dict(orient="records"):

@@ -502,13 +502,12 @@ def market_data(book: Book, *, underlying: str = "TLT", contract: str | None = N
         )
         params = (und,)
     with book.read():
-        snaps = pd.read_sql_query(
+        snaps = book.frame(
             "SELECT time, underlying_cents, yield_20y, yield_30y, source FROM snapshots "
             "WHERE underlying = ? ORDER BY time, id",
-            book.conn,
-            params=(und,),
+            (und,),
         )
-        quotes = pd.read_sql_query(sql, book.conn, params=params)
+        quotes = book.frame(sql, params)
     snapshots = pd.DataFrame(
         {
             "time": snaps["time"],

@@ -198,7 +198,7 @@ def _valuation(as_of: Any) -> tuple[str, date, str]:
 
 def open_legs_with_quotes(book: Book, cutoff: str) -> pd.DataFrame:
     """Open legs joined with the latest quote of their contract at or before ``cutoff`` (one query)."""
-    return pd.read_sql_query(_LEGS_SQL, book.conn, params=(cutoff,))
+    return book.frame(_LEGS_SQL, (cutoff,))
 
 
 def _empty_positions() -> pd.DataFrame:
@@ -469,13 +469,12 @@ def marks_history(book: Book) -> pd.DataFrame:
         ``mark_time``, ``unrealized_mid`` (open positions marked then), ``realized`` (positions
         closed by then, after commissions) and ``total`` (their sum), dollars.
     """
-    frame = pd.read_sql_query(
+    frame = book.frame(
         "SELECT m.mark_time, SUM(m.pnl_mid) AS unrealized_mid, "
         "(SELECT COALESCE(SUM((p.entry_price_cents - p.exit_price_cents) * p.contracts * p.multiplier "
         "  - p.commission_cents), 0) FROM positions p WHERE p.status != 'open' AND p.closed_at <= m.mark_time) "
         "  / 100.0 AS realized "
         "FROM marks m GROUP BY m.mark_time ORDER BY m.mark_time",
-        book.conn,
     )
     frame["total"] = frame["unrealized_mid"] + frame["realized"]
     return frame

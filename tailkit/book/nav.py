@@ -59,6 +59,6 @@ def latest_nav(book: Book) -> Decimal | None:
 
 def nav_history(book: Book) -> pd.DataFrame:
     """NAV rows in time order: ``time``, ``nav`` (float dollars), ``nav_cents``, ``note``."""
-    frame = pd.read_sql_query("SELECT time, nav_cents, note FROM nav ORDER BY time, id", book.conn)
+    frame = book.frame("SELECT time, nav_cents, note FROM nav ORDER BY time, id")
     frame.insert(1, "nav", frame["nav_cents"] / 100.0)
     return frame

@@ -49,7 +49,10 @@ EXIT_REASONS: tuple[str, ...] = ("manual", "profit_target", "loss_limit", "dte_t
 class BookAccess:
     """Which book, and who writes to it."""
 
-    db: str | None = param(None, doc="book file (default: $TAILKIT_BOOK or ~/.tailkit/book.sqlite)")
+    db: str | None = param(
+        None,
+        doc="book: FILE, sqlite:///FILE or postgresql://user@host/dbname (default: $TAILKIT_BOOK or ~/.tailkit/book.sqlite)",
+    )
     actor: str | None = param(None, doc="name written to the audit log (default: OS user)")
     reason: str = param("", doc="why, for the audit log")
 
@@ -189,6 +192,17 @@ class ImportParams:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MigrateParams:
+    """Copy a book to another backend (``--from`` and ``--to``: a file, ``sqlite:///FILE`` or ``postgresql://``)."""
+
+    source: str = param(doc="the book to copy: FILE, sqlite:///FILE or postgresql://user@host/dbname")
+    target: str = param(doc="an empty book to copy into (same forms; the PostgreSQL database must exist)")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RulesUpdate:
     """Change the book's exit rules; fields left ``None`` keep their value (ranges of :class:`ExitRules`)."""
 
@@ -238,6 +252,24 @@ class AuditParams:
     """Show the audit log."""
 
     limit: int = param(50, ge=1, doc="last N events")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlertsParams:
+    """Evaluate the alert rules, notify new alerts, list the open ones (or acknowledge one)."""
+
+    as_of: str | None = param(None, doc="valuation date for the marks (default today, UTC)")
+    loss_budget_threshold: float = param(
+        0.8, gt=0.0, le=1.0, doc="alert when this fraction of the loss budget is used"
+    )
+    stale_minutes: float | None = param(
+        None, gt=0.0, doc="alert when the newest quote is older (default: no check)"
+    )
+    webhook: str | None = param(None, doc="POST new alerts as JSON to this URL")
+    ack: int | None = param(None, ge=1, doc="acknowledge this alert id instead of evaluating")
 
     def __post_init__(self) -> None:
         validate(self)

@@ -556,9 +556,7 @@ def positions_frame(book: Book, status: str | None = None) -> pd.DataFrame:
     if status is not None and status not in ("open", "closed", "rolled"):
         raise ParameterError(describe_bad_value("status", status, "'open', 'closed' or 'rolled'"))
     where = "WHERE p.status = ?" if status else ""
-    frame = pd.read_sql_query(
-        _POSITIONS_SQL.format(where=where), book.conn, params=(status,) if status else ()
-    )
+    frame = book.frame(_POSITIONS_SQL.format(where=where), (status,) if status else ())
     c = frame
     mult = c["contracts"] * c["multiplier"]
     frame["credit"] = c["entry_price_cents"] / 100.0
@@ -577,4 +575,4 @@ def legs_frame(book: Book, *, open_only: bool = True) -> pd.DataFrame:
     sql = "SELECT l.* FROM legs l JOIN positions p ON p.id = l.position_id"
     if open_only:
         sql += " WHERE p.status = 'open'"
-    return pd.read_sql_query(sql + " ORDER BY l.position_id, l.id", book.conn)
+    return book.frame(sql + " ORDER BY l.position_id, l.id")

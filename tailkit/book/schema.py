@@ -16,6 +16,9 @@ Version 2
     ``marks`` (saved marks per position and mark time), ``settings`` (key/value: base yield,
     loss-budget fraction, Kelly fraction, max % of NAV at risk, risk-free rate), and a
     ``tag`` and ``commission_cents`` column on ``positions``.
+Version 3
+    ``alerts`` (rule, key, severity, message, payload; open until acknowledged: one open alert
+    per key, enforced by a partial unique index).
 
 Never edit a released migration; append a new one.
 """
@@ -23,10 +26,22 @@ Never edit a released migration; append a new one.
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
+from tailkit.book.schema_postgres import PG_BOOTSTRAP, PG_MIGRATIONS
 from tailkit.errors import DataError
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SCHEMA_V1", "migrate", "split_statements", "schema_version"]
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "SCHEMA_V1",
+    "migrate",
+    "split_statements",
+    "schema_version",
+    "table_names",
+    "table_columns",
+    "reset_identities",
+]
 
 SCHEMA_V1 = """
 CREATE TABLE positions (
@@ -166,8 +181,23 @@ ALTER TABLE positions ADD COLUMN tag TEXT NOT NULL DEFAULT '';
 ALTER TABLE positions ADD COLUMN commission_cents INTEGER NOT NULL DEFAULT 0;
 """
 
+SCHEMA_V3 = """
+CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY,
+    rule TEXT NOT NULL,
+    key TEXT NOT NULL,
+    severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+    message TEXT NOT NULL,
+    payload TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(payload)),
+    raised_at TEXT NOT NULL,
+    acknowledged_at TEXT,
+    acknowledged_by TEXT
+);
+CREATE UNIQUE INDEX alerts_open_key ON alerts(key) WHERE acknowledged_at IS NULL;
+"""
+
 #: ``MIGRATIONS[i]`` takes a database from schema version ``i`` to ``i + 1``
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2)
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3)
 #: the schema version this code reads and writes
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -187,18 +217,65 @@ def split_statements(script: str) -> list[str]:
     return out
 
 
-def schema_version(conn: sqlite3.Connection) -> int:
-    """Return the database's ``PRAGMA user_version``."""
+def _is_postgres(conn: Any) -> bool:
+    return getattr(conn, "dialect", "sqlite") == "postgresql"
+
+
+def schema_version(conn: Any) -> int:
+    """Return the book's schema version (SQLite ``PRAGMA user_version``; PostgreSQL ``schema_info``)."""
+    if _is_postgres(conn):
+        if conn.execute("SELECT to_regclass('schema_info')").fetchone()[0] is None:
+            return 0
+        row = conn.execute("SELECT version FROM schema_info").fetchone()
+        return int(row[0]) if row else 0
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> list[int]:
+def table_names(conn: Any) -> list[str]:
+    """The book's tables (without the version table), sorted."""
+    if _is_postgres(conn):
+        rows = conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+            "AND table_type = 'BASE TABLE' AND table_name != 'schema_info'"
+        ).fetchall()
+    else:
+        rows = conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    return sorted(str(r[0]) for r in rows)
+
+
+def table_columns(conn: Any, table: str) -> list[str]:
+    """A table's columns in definition order."""
+    if _is_postgres(conn):
+        rows = conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = ? ORDER BY ordinal_position",
+            (table,),
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+    return [str(r[1]) for r in conn.execute(f"PRAGMA table_info({table})")]
+
+
+def reset_identities(conn: Any) -> None:
+    """After rows were loaded with explicit ids, move PostgreSQL's id generators past them (no-op on SQLite)."""
+    if not _is_postgres(conn):
+        return
+    for table in table_names(conn):
+        if "id" in table_columns(conn, table) and table != "exit_rules":
+            conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+            )
+
+
+def migrate(conn: Any, target: int = SCHEMA_VERSION) -> list[int]:
     """Run the forward migrations up to ``target``; return the versions reached.
 
     Parameters
     ----------
-    conn : sqlite3.Connection
-        An autocommit connection (``isolation_level=None``).
+    conn : sqlite3.Connection or PgConnection
+        An autocommit connection (``isolation_level=None``) or a PostgreSQL book connection.
     target : int, default=SCHEMA_VERSION
         Version to reach (tests build old books with a lower target).
 
@@ -212,6 +289,8 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> list[int]
     DataError
         The database is newer than this code (written by a later tailkit).
     """
+    if _is_postgres(conn):
+        return _migrate_postgres(conn, target)
     applied: list[int] = []
     while True:
         conn.execute("BEGIN IMMEDIATE")
@@ -230,6 +309,34 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> list[int]
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        applied.append(version + 1)
+
+
+def _migrate_postgres(conn: Any, target: int) -> list[int]:
+    """PostgreSQL: the same forward migrations, serialised across processes by an advisory lock."""
+    from tailkit.book.postgres import WRITER_LOCK
+
+    applied: list[int] = []
+    while True:
+        conn.execute("BEGIN")
+        try:
+            conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITER_LOCK,))
+            conn.script(PG_BOOTSTRAP)
+            version = schema_version(conn)
+            if version > SCHEMA_VERSION:
+                raise DataError(
+                    f"book schema version {version} is newer than this tailkit ({SCHEMA_VERSION}); upgrade tailkit"
+                )
+            if version >= target:
+                conn.execute("COMMIT")
+                return applied
+            conn.script(PG_MIGRATIONS[version])
+            conn.execute("UPDATE schema_info SET version = ?", (version + 1,))
+            conn.execute("COMMIT")
+        except BaseException:
+            if not conn.closed and conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
         applied.append(version + 1)

@@ -10,12 +10,17 @@ committed together or not at all. Multi-statement reads use :meth:`Book.read` (o
 transaction: one consistent snapshot).
 
 Where the book lives: the ``--db`` option / ``path`` argument, else ``$TAILKIT_BOOK``, else
-``~/.tailkit/book.sqlite`` (:func:`book_path`).
+``~/.tailkit/book.sqlite`` (:func:`book_location`). The location is a file (or a
+``sqlite:///path`` URL) for SQLite, or a ``postgresql://user@host/dbname`` URL for a book
+shared by a desk: then ``conn`` is a :class:`~tailkit.book.postgres.PgConnection` that runs
+the same SQL, write transactions are serialised by an advisory lock (the twin of ``BEGIN
+IMMEDIATE``) and reads are ``REPEATABLE READ`` snapshots.
 """
 
 from __future__ import annotations
 
 import getpass
+import hashlib
 import json
 import os
 import sqlite3
@@ -25,10 +30,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tailkit.book.schema import migrate, schema_version
+import pandas as pd
+
+from tailkit.book.postgres import WRITER_LOCK, PgConnection, is_postgres_url, redact_url
+from tailkit.book.schema import migrate, schema_version, table_columns, table_names
 from tailkit.errors import DataError
 
-__all__ = ["Book", "book_path", "DEFAULT_BOOK", "BOOK_ENV", "utc_now"]
+__all__ = ["Book", "book_path", "book_location", "DEFAULT_BOOK", "BOOK_ENV", "utc_now"]
 
 #: environment variable naming the book file
 BOOK_ENV = "TAILKIT_BOOK"
@@ -44,6 +52,24 @@ def book_path(path: str | os.PathLike[str] | None = None) -> Path:
         return Path(str(path)).expanduser()
     env = os.environ.get(BOOK_ENV, "").strip()
     return Path(env or DEFAULT_BOOK).expanduser()
+
+
+def book_location(target: str | os.PathLike[str] | None = None) -> Path | str:
+    """Where the book lives: a file :class:`Path` (SQLite) or a ``postgresql://`` URL (str).
+
+    ``target`` if given, else ``$TAILKIT_BOOK``, else ``~/.tailkit/book.sqlite``; a
+    ``sqlite:///path`` URL names a file.
+    """
+    text = str(target).strip() if target is not None else ""
+    if not text:
+        text = os.environ.get(BOOK_ENV, "").strip() or DEFAULT_BOOK
+    if is_postgres_url(text):
+        return text
+    if text.lower().startswith("sqlite:///"):
+        text = text[len("sqlite:///") :]
+    if text == ":memory:":
+        return text
+    return Path(text).expanduser()
 
 
 def utc_now() -> str:
@@ -65,7 +91,8 @@ class Book:
     ----------
     path : str or PathLike, optional
         The SQLite file (created with its folder if missing); default :func:`book_path`.
-        ``":memory:"`` gives a private in-memory book (tests, demos).
+        ``":memory:"`` gives a private in-memory book (tests, demos); a ``postgresql://`` URL
+        opens a shared book on a PostgreSQL server (the database must exist).
     actor : str, optional
         Who makes the changes, written to every audit event (default: the OS user).
 
@@ -75,20 +102,38 @@ class Book:
         The file.
     actor : str
         Audit actor.
-    conn : sqlite3.Connection
+    conn : sqlite3.Connection or PgConnection
         The connection (autocommit mode; transactions are explicit).
+    dialect : {"sqlite", "postgresql"}
+        The backend.
+    url : str
+        The location as a URL (with its password; ``path`` is the printable form).
 
     Examples
     --------
     >>> book = Book(":memory:")
     >>> book.version
-    2
+    3
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, actor: str | None = None) -> None:
-        memory = str(path) == ":memory:"
-        self.path: Path | str = ":memory:" if memory else book_path(path)
+        location = book_location(path)
         self.actor = actor or _default_actor()
+        if isinstance(location, str) and location != ":memory:":
+            self.dialect = "postgresql"
+            self.url = location
+            self.path: Path | str = redact_url(location)
+            self.conn: Any = PgConnection(location)
+            try:
+                migrate(self.conn)
+            except BaseException:
+                self.conn.close()
+                raise
+            return
+        self.dialect = "sqlite"
+        self.url = f"sqlite:///{location}"
+        memory = location == ":memory:"
+        self.path = location
         if not memory:
             assert isinstance(self.path, Path)
             try:
@@ -144,13 +189,24 @@ class Book:
         """
         if self.conn.in_transaction:
             raise RuntimeError("nested book transactions are not supported")
-        self.conn.execute("BEGIN IMMEDIATE")
+        if self.dialect == "postgresql":
+            self.conn.execute("BEGIN")
+        else:
+            self.conn.execute("BEGIN IMMEDIATE")
         try:
+            if self.dialect == "postgresql":
+                self.conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITER_LOCK,))
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         self.conn.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        if self.dialect == "postgresql" and self.conn.closed:
+            return
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
@@ -158,11 +214,49 @@ class Book:
         if self.conn.in_transaction:
             yield self.conn
             return
-        self.conn.execute("BEGIN")
+        if self.dialect == "postgresql":
+            self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        else:
+            self.conn.execute("BEGIN")
         try:
             yield self.conn
-        finally:
-            self.conn.execute("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
+        self.conn.execute("COMMIT")
+
+    def frame(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> pd.DataFrame:
+        """Run a query (``?`` placeholders) and return its rows as a DataFrame (both backends)."""
+        if self.dialect == "sqlite":
+            return pd.read_sql_query(sql, self.conn, params=tuple(params))
+        cur = self.conn.execute(sql, tuple(params))
+        names = [d.name for d in cur.description or ()]
+        return pd.DataFrame.from_records([tuple(r) for r in cur.fetchall()], columns=names, coerce_float=True)
+
+    def tables(self) -> list[str]:
+        """The book's tables, sorted."""
+        return table_names(self.conn)
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows per table (one snapshot)."""
+        with self.read() as conn:
+            return {t: int(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in self.tables()}
+
+    def content_hash(self) -> str:
+        """SHA-256 of every table's rows in key order, the same for the same book on either backend.
+
+        Each row is hashed as JSON of its values in column order (integers as integers, reals by
+        their shortest repr), so a book copied from SQLite to PostgreSQL hashes the same.
+        """
+        digest = hashlib.sha256()
+        with self.read() as conn:
+            for table in self.tables():
+                cols = table_columns(conn, table)
+                key = "id" if "id" in cols else cols[0]
+                digest.update(f"{table}:{','.join(cols)}\n".encode())
+                for row in conn.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY {key}"):
+                    digest.update(json.dumps(list(row), default=str).encode() + b"\n")
+        return digest.hexdigest()
 
     def record(
         self,
@@ -209,6 +303,22 @@ class Book:
         return int(cur.lastrowid or 0)
 
     def integrity_check(self) -> str:
-        """Return SQLite's ``PRAGMA integrity_check`` answer (``"ok"`` when sound)."""
+        """Return ``"ok"`` when the book is sound, else what is wrong.
+
+        SQLite: ``PRAGMA integrity_check``. PostgreSQL (which checks pages itself): the schema
+        version is current and the three append-only triggers on ``audit`` are in place.
+        """
+        if self.dialect == "postgresql":
+            from tailkit.book.schema import SCHEMA_VERSION
+
+            problems = []
+            if self.version != SCHEMA_VERSION:
+                problems.append(f"schema version {self.version}, expected {SCHEMA_VERSION}")
+            n = self.conn.execute(
+                "SELECT COUNT(*) FROM pg_trigger WHERE tgrelid = 'audit'::regclass AND NOT tgisinternal"
+            ).fetchone()[0]
+            if int(n) != 3:
+                problems.append(f"{n} audit triggers, expected 3")
+            return "; ".join(problems) or "ok"
         rows = self.conn.execute("PRAGMA integrity_check").fetchall()
         return "; ".join(str(r[0]) for r in rows)

@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from tailkit.book.schema import SCHEMA_VERSION
+from tailkit.book.schema import SCHEMA_VERSION, reset_identities, table_columns
 from tailkit.book.store import Book
 from tailkit.errors import DataError, ParameterError, describe_bad_value
 from tailkit.params import atomic_write_text
@@ -67,7 +67,12 @@ class ExportResult:
 
 
 def _columns(book: Book, table: str) -> list[str]:
-    return [str(r[1]) for r in book.conn.execute(f"PRAGMA table_info({table})")]
+    return table_columns(book.conn, table)
+
+
+def _key(book: Book, table: str) -> str:
+    cols = _columns(book, table)
+    return "id" if "id" in cols else cols[0]
 
 
 def book_is_empty(book: Book) -> bool:
@@ -96,7 +101,7 @@ def export_book(book: Book, path: str | os.PathLike[str], *, fmt: str = "json") 
     tables: dict[str, pd.DataFrame] = {}
     with book.read():
         for t in EXPORT_TABLES:
-            tables[t] = pd.read_sql_query(f"SELECT * FROM {t} ORDER BY rowid", book.conn)
+            tables[t] = book.frame(f"SELECT * FROM {t} ORDER BY " + _key(book, t))
     out = Path(path)
     rows = {t: len(f) for t, f in tables.items()}
     if fmt == "json":
@@ -222,7 +227,8 @@ def import_book(book: Book, path: str | os.PathLike[str], *, reason: str = "") -
             except Exception as exc:
                 raise DataError(f"{p}: table {t} could not be loaded ({exc})") from None
             rows[t] = len(records)
-        bad = conn.execute("PRAGMA foreign_key_check").fetchall()
+        reset_identities(conn)
+        bad = conn.execute("PRAGMA foreign_key_check").fetchall() if book.dialect == "sqlite" else []
         if bad:
             raise DataError(f"{p}: {len(bad)} record(s) refer to missing rows (first: {tuple(bad[0])})")
         book.record("import", "book", reason=reason, payload={"path": str(p), "format": fmt, "rows": rows})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -239,6 +240,60 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate(args: argparse.Namespace) -> int:
+    from tailkit.book.migration import copy_book
+    from tailkit.book.params import BookAccess, MigrateParams
+    from tailkit.book.store import Book
+
+    p = params_from_args(MigrateParams, args)
+    actor = params_from_args(BookAccess, args).actor
+    with Book(p.source, actor=actor) as source, Book(p.target, actor=actor) as target:
+        result = copy_book(source, target, reason=args.reason)
+    print(result.summary())
+    for table, n in result.rows.items():
+        print(f"  {table}: {n}")
+    return 0
+
+
+def _alerts(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from tailkit.book.alerts import (
+        acknowledge,
+        exit_signal_alerts,
+        loss_budget_alert,
+        open_alerts,
+        raise_alerts,
+        stale_quote_alert,
+    )
+    from tailkit.book.marks import mark_book
+    from tailkit.book.notify import LogNotifier, WebhookNotifier, notify
+    from tailkit.book.params import AlertsParams
+
+    p = params_from_args(AlertsParams, args)
+    failures: list[str] = []
+    with _open(args) as book:
+        if p.ack is not None:
+            acknowledge(book, p.ack, reason=args.reason)
+            print(f"alert {p.ack} acknowledged")
+        else:
+            marks = mark_book(book, as_of=p.as_of)
+            found = exit_signal_alerts(marks) + loss_budget_alert(marks, threshold=p.loss_budget_threshold)
+            if p.stale_minutes is not None:
+                now = datetime.now(UTC).replace(tzinfo=None)
+                found += stale_quote_alert(book, now=now, max_age_minutes=p.stale_minutes)
+            new = raise_alerts(book, found, reason=args.reason)
+            notifiers: list[Any] = [LogNotifier()]
+            if p.webhook:
+                notifiers.append(WebhookNotifier(p.webhook))
+            failures = notify(new, notifiers)
+            print(f"{len(new)} new alert(s)")
+        _print_frame(open_alerts(book), "no open alerts")
+    for f in failures:
+        print(f"notification failed: {f}", file=sys.stderr)
+    return 1 if failures else 0
+
+
 def _rules_set(args: argparse.Namespace) -> int:
     from tailkit.book.params import RulesUpdate
     from tailkit.book.settings import get_exit_rules, set_exit_rules
@@ -289,16 +344,14 @@ def _positions(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    import pandas as pd
 
     from tailkit.book.params import AuditParams
 
     p = params_from_args(AuditParams, args)
     with _open(args) as book:
-        frame = pd.read_sql_query(
+        frame = book.frame(
             "SELECT id, time, actor, action, object, reason, payload FROM audit ORDER BY id DESC LIMIT ?",
-            book.conn,
-            params=(p.limit,),
+            (p.limit,),
         )
     _print_frame(frame.iloc[::-1], "no audit events")
     return 0
@@ -392,6 +445,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         _import,
         "import an export into an empty book",
         _options("ImportParams", positional=("path",)),
+    )
+
+    add(
+        "alerts",
+        _alerts,
+        "evaluate the alert rules, notify new alerts and list the open ones (--ack ID acknowledges)",
+        _options("AlertsParams"),
+    )
+    add(
+        "migrate",
+        _migrate,
+        "copy a book with its audit trail to another backend (SQLite <-> PostgreSQL) and verify it",
+        _options("MigrateParams", rename={"source": "from", "target": "to"}),
     )
 
     rules = bsub.add_parser("rules", help="set or show the exit rules", formatter_class=_FMT)

@@ -1,8 +1,17 @@
-"""Shared fixtures for the book tests: a fresh book file and a small hand-made chain."""
+"""Shared fixtures for the book tests: a fresh book (SQLite file or PostgreSQL database) and a small chain.
+
+The ``book`` fixture runs every test that uses it on both backends. The PostgreSQL server is
+started once per session (:mod:`tests.book.pgserver`); each test gets its own database,
+created from a migrated template (fast), and dropped afterwards.
+"""
 
 from __future__ import annotations
 
+import itertools
+import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 import pytest
@@ -14,9 +23,49 @@ EXPIRY = "2099-01-16"
 QUOTE_DATE = "2098-12-01"  # 46 calendar days before EXPIRY
 
 
+from .pgserver import PgServer, pg_bindir, remove_server, start_server  # noqa: E402
+
+_DB_NUMBERS = itertools.count(1)
+TEMPLATE = "tailkit_template"
+
+
+def _missing_tool(reason: str) -> NoReturn:
+    """Skip a PostgreSQL test when the server binaries are missing, or fail when ``CI`` is set."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI is set, so the PostgreSQL tests must run", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One throwaway PostgreSQL server for the session, with a migrated template database."""
+    if pg_bindir() is None:
+        _missing_tool("PostgreSQL (initdb) is not installed (make test installs it)")
+    server = start_server()
+    try:
+        server.admin(f"CREATE DATABASE {TEMPLATE}")
+        Book(server.url(TEMPLATE), actor="template").close()
+        yield server
+    finally:
+        remove_server(server)
+
+
 @pytest.fixture
-def book(tmp_path: Path) -> Book:
-    b = Book(tmp_path / "book.sqlite", actor="tester")
+def pg_url(pg_server: PgServer) -> Iterator[str]:
+    """A fresh, migrated, empty PostgreSQL book database (dropped after the test)."""
+    name = f"book_{os.getpid()}_{next(_DB_NUMBERS)}"
+    pg_server.admin(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+    yield pg_server.url(name)
+    pg_server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def book(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Book]:
+    """A fresh book on each backend."""
+    if request.param == "sqlite":
+        b = Book(tmp_path / "book.sqlite", actor="tester")
+    else:
+        b = Book(request.getfixturevalue("pg_url"), actor="tester")
     yield b
     b.close()
 
@@ -56,5 +105,4 @@ def write_chain(path: Path, rows: list[tuple[str, float, float, float, float]], 
 
 
 def table_counts(book: Book) -> dict[str, int]:
-    names = [r[0] for r in book.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    return {n: book.conn.execute(f"SELECT COUNT(*) FROM {n}").fetchone()[0] for n in names}
+    return book.row_counts()

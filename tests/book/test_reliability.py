@@ -1,5 +1,7 @@
 """Reliability with real processes: kill -9 mid-import, concurrent writers, consistent readers.
 
+Both run on SQLite and on the test PostgreSQL server (``location``).
+
 * A process importing a large chain is killed with SIGKILL after a few batches were inserted
   (inside the import's transaction): the book is exactly as before (same SQL dump), sound
   (``PRAGMA integrity_check``), and the same file then imports completely.
@@ -86,12 +88,22 @@ def _big_chain(path: Path, n_days: int = 100) -> int:
     return len(chain)
 
 
-def _dump(book: Book) -> list[str]:
-    return list(book.conn.iterdump())
+def _dump(book: Book) -> tuple[dict[str, int], str]:
+    if book.dialect == "sqlite":
+        return book.row_counts(), "\n".join(book.conn.iterdump())
+    return book.row_counts(), book.content_hash()
 
 
-def test_kill_9_during_chain_import_leaves_book_unchanged(tmp_path):
-    db = tmp_path / "book.sqlite"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where the book lives: a SQLite file or a fresh database on the test PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "book.sqlite")
+    return str(request.getfixturevalue("pg_url"))
+
+
+def test_kill_9_during_chain_import_leaves_book_unchanged(tmp_path, location):
+    db = location
     book = Book(db)
     set_nav(book, 1_000_000)
     add_spread(
@@ -133,8 +145,8 @@ def test_kill_9_during_chain_import_leaves_book_unchanged(tmp_path):
     assert result.n_new == n_quotes and not result.already_imported
 
 
-def test_concurrent_writers_lose_nothing_and_readers_see_whole_operations(tmp_path):
-    db = tmp_path / "book.sqlite"
+def test_concurrent_writers_lose_nothing_and_readers_see_whole_operations(tmp_path, location):
+    db = location
     Book(db).close()
     go, stop = tmp_path / "go", tmp_path / "stop"
     n = 100
@@ -182,3 +194,77 @@ def test_concurrent_writers_lose_nothing_and_readers_see_whole_operations(tmp_pa
     assert book.conn.execute("SELECT COUNT(*) FROM legs").fetchone()[0] == 4 * n
     actors = dict(book.conn.execute("SELECT actor, COUNT(*) FROM audit GROUP BY actor").fetchall())
     assert actors == {"cli": 2 * n, "app": 2 * n}
+
+
+CLOSER = """
+import sys, time
+from pathlib import Path
+from tailkit.book import Book, close_position
+from tailkit.errors import ParameterError
+book = Book(sys.argv[1], actor=sys.argv[2])
+ids = [int(x) for x in sys.argv[3].split(",")]
+while not Path(sys.argv[4]).exists():
+    time.sleep(0.01)
+won = lost = 0
+for pid in ids:
+    try:
+        close_position(book, pid, exit_price=0.2 if sys.argv[2] == "a" else 0.3)
+        won += 1
+    except ParameterError:
+        lost += 1
+print(f"won {won} lost {lost}", flush=True)
+"""
+
+
+def test_racing_closes_close_each_position_exactly_once(tmp_path, location):
+    """Two processes close the same positions at once: each is closed once, by one of them (no lost update)."""
+    book = Book(location)
+    n = 40
+    ids = [
+        add_spread(
+            book,
+            spread_order(
+                strategy="bull_put",
+                short_strike=88,
+                long_strike=85,
+                expiry="2099-01-16",
+                contracts=1,
+                credit=0.6,
+            ),
+        )
+        for _ in range(n)
+    ]
+    go = tmp_path / "go"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", CLOSER, location, name, ",".join(map(str, ids)), str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=ENV,
+            cwd=str(REPO),
+        )
+        for name in ("a", "b")
+    ]
+    time.sleep(0.5)
+    go.touch()
+    outs = [p.communicate(timeout=300) for p in procs]
+    won = 0
+    for p, (out, err) in zip(procs, outs):
+        assert p.returncode == 0, err[-2000:]
+        won += int(out.split()[1])
+    assert won == n
+    fills = dict(book.conn.execute("SELECT action, COUNT(*) FROM fills GROUP BY action").fetchall())
+    assert fills == {"open": n, "close": n}
+    closes = book.conn.execute(
+        "SELECT object, COUNT(*) FROM audit WHERE action = 'close' GROUP BY object"
+    ).fetchall()
+    assert len(closes) == n and all(c == 1 for _, c in closes)
+    # the exit price stored is the winner's: it matches the actor of the position's close event
+    for pid in ids:
+        price = book.conn.execute("SELECT exit_price_cents FROM positions WHERE id = ?", (pid,)).fetchone()[0]
+        actor = book.conn.execute(
+            "SELECT actor FROM audit WHERE action = 'close' AND object = ?", (f"position:{pid}",)
+        ).fetchone()[0]
+        assert price == {"a": 20, "b": 30}[actor]
+    book.close()

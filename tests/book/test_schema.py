@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import sqlite3
 
+import psycopg
 import pytest
 
 from tailkit.book import SCHEMA_VERSION, Book, book_path
 from tailkit.book.schema import SCHEMA_V1, migrate, split_statements
 from tailkit.errors import DataError
 
+#: what each backend raises when a constraint or the audit trigger refuses a change
+REFUSED = (sqlite3.IntegrityError, psycopg.errors.IntegrityError, psycopg.errors.RaiseException)
+
 
 def test_new_book_settings(book):
-    assert book.version == SCHEMA_VERSION == 2
-    assert book.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert book.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert book.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+    assert book.version == SCHEMA_VERSION == 3
+    if book.dialect == "sqlite":
+        assert book.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert book.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert book.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+    else:
+        assert book.conn.execute("SELECT version FROM schema_info").fetchone()[0] == SCHEMA_VERSION
     assert book.integrity_check() == "ok"
 
 
@@ -49,7 +56,7 @@ def test_v1_book_is_migrated_on_open(tmp_path):
     conn.close()
 
     book = Book(path)
-    assert book.version == 2
+    assert book.version == 3
     row = book.conn.execute(
         "SELECT contracts, entry_price_cents, tag, commission_cents FROM positions"
     ).fetchone()
@@ -58,7 +65,7 @@ def test_v1_book_is_migrated_on_open(tmp_path):
     assert book.conn.execute("SELECT action FROM audit").fetchone()[0] == "add"
     assert book.integrity_check() == "ok"
     book.close()
-    assert Book(path).version == 2  # idempotent re-open
+    assert Book(path).version == 3  # idempotent re-open
 
 
 def test_newer_schema_is_refused(tmp_path):
@@ -80,12 +87,16 @@ def test_not_a_database(tmp_path):
 def test_audit_is_append_only(book):
     with book.transaction():
         book.record("test", "thing", reason="why", payload={"a": 1})
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(REFUSED, match="append-only"):
         with book.transaction() as conn:
             conn.execute("UPDATE audit SET reason = 'rewritten'")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(REFUSED, match="append-only"):
         with book.transaction() as conn:
             conn.execute("DELETE FROM audit")
+    if book.dialect == "postgresql":
+        with pytest.raises(REFUSED, match="append-only"):
+            with book.transaction() as conn:
+                conn.execute("TRUNCATE audit")
     assert [tuple(r) for r in book.conn.execute("SELECT reason FROM audit")] == [("why",)]
 
 
@@ -95,7 +106,7 @@ def test_record_needs_a_transaction(book):
 
 
 def test_foreign_keys_enforced(book):
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(REFUSED):
         with book.transaction() as conn:
             conn.execute(
                 "INSERT INTO legs (position_id, kind, strike_cents, expiry, quantity, contract) "

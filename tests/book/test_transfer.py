@@ -47,7 +47,11 @@ def _fill(book, tmp_path):
 
 def _dump(book):
     return {
-        t: [tuple(r) for r in book.conn.execute(f"SELECT * FROM {t} ORDER BY rowid")] for t in EXPORT_TABLES
+        t: [
+            tuple(r)
+            for r in book.conn.execute(f"SELECT * FROM {t} ORDER BY " + ("key" if t == "settings" else "id"))
+        ]
+        for t in EXPORT_TABLES
     }
 
 

@@ -1,0 +1,126 @@
+"""Delivering alerts: the log, a JSON webhook (HTTP POST) and e-mail (SMTP).
+
+A notifier is an object with ``send(alerts) -> None`` that raises
+:class:`~tailkit.errors.DataError` naming the destination when delivery fails; :func:`notify`
+sends through several and returns the failures (one notifier failing does not stop the others).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import smtplib
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Protocol
+
+from tailkit.book.alerts import Alert
+from tailkit.errors import DataError
+
+__all__ = ["Notifier", "LogNotifier", "WebhookNotifier", "SmtpNotifier", "notify"]
+
+LOGGER = logging.getLogger("tailkit.book.alerts")
+_LEVELS = {"info": logging.INFO, "warning": logging.WARNING, "critical": logging.CRITICAL}
+
+
+class Notifier(Protocol):
+    """Anything with ``send(alerts)``."""
+
+    def send(self, alerts: Sequence[Alert]) -> None:
+        """Deliver the alerts."""
+
+
+@dataclass(frozen=True, slots=True)
+class LogNotifier:
+    """Write each alert to the ``tailkit.book.alerts`` logger at its severity's level."""
+
+    logger: logging.Logger = LOGGER
+
+    def send(self, alerts: Sequence[Alert]) -> None:
+        """Log the alerts."""
+        for a in alerts:
+            self.logger.log(_LEVELS[a.severity], "[%s] alert %s %s: %s", a.severity, a.id, a.rule, a.message)
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookNotifier:
+    """POST ``{"alerts": [...]}`` as JSON to ``url``; any non-2xx answer is a failure.
+
+    Attributes
+    ----------
+    url : str
+        ``http://`` or ``https://`` endpoint.
+    timeout : float, default=10
+        Seconds.
+    """
+
+    url: str
+    timeout: float = 10.0
+
+    def send(self, alerts: Sequence[Alert]) -> None:
+        """POST the alerts."""
+        if not alerts:
+            return
+        body = json.dumps({"alerts": [a.to_dict() for a in alerts]}, default=str).encode()
+        request = urllib.request.Request(
+            self.url, data=body, method="POST", headers={"Content-Type": "application/json"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                status = int(response.status)
+        except urllib.error.HTTPError as exc:
+            raise DataError(f"webhook {self.url}: answered HTTP {exc.code}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise DataError(f"webhook {self.url}: cannot deliver ({exc})") from None
+        if not 200 <= status < 300:
+            raise DataError(f"webhook {self.url}: answered HTTP {status}")
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpNotifier:
+    """One e-mail listing the alerts, through an SMTP server.
+
+    Attributes
+    ----------
+    host : str
+    port : int
+    sender : str
+    recipients : tuple of str
+    timeout : float, default=10
+    """
+
+    host: str
+    port: int
+    sender: str
+    recipients: tuple[str, ...]
+    timeout: float = 10.0
+
+    def send(self, alerts: Sequence[Alert]) -> None:
+        """Send one message for all the alerts."""
+        if not alerts:
+            return
+        worst = max(alerts, key=lambda a: ("info", "warning", "critical").index(a.severity)).severity
+        msg = EmailMessage()
+        msg["From"] = self.sender
+        msg["To"] = ", ".join(self.recipients)
+        msg["Subject"] = f"tailkit book: {len(alerts)} alert(s), {worst}"
+        msg.set_content("\n".join(f"[{a.severity}] {a.rule}: {a.message}" for a in alerts) + "\n")
+        try:
+            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+                smtp.send_message(msg)
+        except (smtplib.SMTPException, OSError) as exc:
+            raise DataError(f"smtp {self.host}:{self.port}: cannot deliver ({exc})") from None
+
+
+def notify(alerts: Sequence[Alert], notifiers: Sequence[Notifier]) -> list[str]:
+    """Send the alerts through every notifier; return the failures' messages (empty when all delivered)."""
+    failures: list[str] = []
+    for n in notifiers:
+        try:
+            n.send(alerts)
+        except DataError as exc:
+            failures.append(str(exc))
+    return failures

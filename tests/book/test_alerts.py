@@ -1,0 +1,253 @@
+"""Alerts: rules over the marks and the quotes, raised once until acknowledged, delivered to a log,
+a webhook (a real HTTP server on 127.0.0.1) and SMTP (a minimal SMTP server on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import logging
+import socketserver
+import sqlite3
+import threading
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+import psycopg
+import pytest
+
+from tailkit.book import add_spread, import_chain, mark_book, spread_order
+from tailkit.book.alerts import (
+    Alert,
+    acknowledge,
+    exit_signal_alerts,
+    loss_budget_alert,
+    open_alerts,
+    raise_alerts,
+    regime_transition_alert,
+    stale_quote_alert,
+)
+from tailkit.book.notify import LogNotifier, SmtpNotifier, WebhookNotifier, notify
+from tailkit.calibration.regimes import RegimeProbabilities
+from tailkit.errors import DataError, ParameterError
+
+from .conftest import EXPIRY, QUOTE_DATE, write_chain
+
+ORDER = dict(strategy="bull_put", short_strike=88, long_strike=85, expiry=EXPIRY, contracts=2, credit=0.62)
+LOSING = [
+    ("put", 88.0, 1.60, 1.70, 19.0),
+    ("put", 85.0, 0.30, 0.34, 20.0),
+]  # mid 1.33 >= 2 x 0.62: loss limit
+
+
+def _losing_book(book, tmp_path):
+    pid = add_spread(book, spread_order(**ORDER))
+    import_chain(book, write_chain(tmp_path / "chain.csv", LOSING))
+    return pid
+
+
+def test_exit_signal_alert_is_raised_once_until_acknowledged(book, tmp_path):
+    pid = _losing_book(book, tmp_path)
+    alerts = exit_signal_alerts(mark_book(book, as_of=QUOTE_DATE))
+    assert [a.key for a in alerts] == [f"exit:position:{pid}:loss_limit"]
+    a = alerts[0]
+    assert a.severity == "critical" and f"position {pid}" in a.message and "loss_limit" in a.message
+    # P&L at mid: (0.62 - 1.33) x 2 contracts x 100 = -142.00
+    assert a.payload["pnl_mid"] == pytest.approx(-142.0) and "-142.00" in a.message
+    first = raise_alerts(book, alerts)
+    assert len(first) == 1 and first[0].id is not None
+    assert (
+        raise_alerts(book, exit_signal_alerts(mark_book(book, as_of=QUOTE_DATE))) == []
+    )  # still open: quiet
+    assert open_alerts(book)["key"].tolist() == [a.key]
+    acknowledge(book, first[0].id, reason="seen")
+    assert open_alerts(book).empty
+    with pytest.raises(ParameterError, match="alert_id"):
+        acknowledge(book, first[0].id)
+    again = raise_alerts(book, alerts)  # the condition persists after the acknowledgement: a new alert
+    assert len(again) == 1 and again[0].id != first[0].id
+    actions = [
+        r[0] for r in book.conn.execute("SELECT action FROM audit WHERE object LIKE 'alert:%' ORDER BY id")
+    ]
+    assert actions == ["alert", "acknowledge", "alert"]
+
+
+def test_one_open_alert_per_key_is_enforced_by_the_database(book):
+    raise_alerts(book, [Alert("loss_budget", "loss_budget", "warning", "x")])
+    with pytest.raises((sqlite3.IntegrityError, psycopg.errors.UniqueViolation), match=r"(?i)unique"):
+        with book.transaction() as conn:
+            conn.execute(
+                "INSERT INTO alerts (rule, key, severity, message, raised_at) VALUES ('r', 'loss_budget', 'info', 'm', 't')"
+            )
+
+
+def test_stale_quotes_and_loss_budget_rules(book, tmp_path):
+    assert stale_quote_alert(book, now=datetime(2098, 12, 1, 16, 30), max_age_minutes=60)[0].message == (
+        "no TLT quote in the book"
+    )
+    _losing_book(book, tmp_path)  # quotes at 2098-12-01T16:00:00
+    assert stale_quote_alert(book, now=datetime(2098, 12, 1, 16, 30), max_age_minutes=60) == []
+    stale = stale_quote_alert(book, now=datetime(2098, 12, 1, 18, 0), max_age_minutes=60)
+    assert stale[0].key == "stale_quotes:TLT" and stale[0].payload["age_minutes"] == pytest.approx(120.0)
+    marks = mark_book(book, as_of=QUOTE_DATE)
+    used = marks.totals.loss_budget_used
+    if used is None:  # no NAV: no budget, no alert
+        assert loss_budget_alert(marks, threshold=0.01) == []
+    else:
+        assert loss_budget_alert(marks, threshold=min(1.0, used)) != []
+    with pytest.raises(ParameterError, match="threshold"):
+        loss_budget_alert(marks, threshold=1.5)
+
+
+def _probs(filtered):
+    arr = np.asarray(filtered, dtype=float)
+    index = pd.bdate_range("2024-03-01", periods=len(arr))
+    return RegimeProbabilities(arr, arr, ("calm", "stressed"), index, 0.0)
+
+
+def test_regime_transition_alert_fires_on_the_step_the_filtered_regime_changes():
+    calm = [[0.9, 0.1], [0.8, 0.2]]
+    assert regime_transition_alert(_probs(calm)) == []
+    (alert,) = regime_transition_alert(_probs([*calm, [0.3, 0.7]]))
+    assert alert.key == "regime:2024-03-05:calm->stressed" and alert.severity == "critical"
+    assert "filtered probability 70.0%, was 20.0%" in alert.message
+    assert regime_transition_alert(_probs([*calm, [0.3, 0.7]]), min_probability=0.75) == []
+    assert regime_transition_alert(_probs([[0.3, 0.7], [0.3, 0.7]])) == []  # staying stressed: no new alert
+    (back,) = regime_transition_alert(_probs([[0.3, 0.7], [0.6, 0.4]]))
+    assert back.severity == "warning" and back.payload["to"] == "calm"
+    with pytest.raises(ParameterError, match="min_probability"):
+        regime_transition_alert(_probs(calm), min_probability=1.0)
+
+
+class _Hook(BaseHTTPRequestHandler):
+    received: ClassVar[list[dict]] = []
+    status = 200
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).received.append({"type": self.headers["Content-Type"], "body": json.loads(body)})
+        self.send_response(type(self).status)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def webhook():
+    _Hook.received = []
+    _Hook.status = 200
+    server = HTTPServer(("127.0.0.1", 0), _Hook)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/alerts", _Hook
+    server.shutdown()
+    server.server_close()
+
+
+class _Smtp(socketserver.StreamRequestHandler):
+    """Just enough SMTP (RFC 5321) for smtplib: greet, EHLO, MAIL, RCPT, DATA, QUIT."""
+
+    messages: ClassVar[list[dict]] = []
+
+    def handle(self) -> None:
+        self.wfile.write(b"220 localhost test SMTP\r\n")
+        mail: dict = {"rcpt": []}
+        while line := self.rfile.readline():
+            cmd = line.decode().strip()
+            verb = cmd.split(" ", 1)[0].upper()
+            if verb in ("EHLO", "HELO"):
+                self.wfile.write(b"250 localhost\r\n")
+            elif verb == "MAIL":
+                mail["from"] = cmd.split(":", 1)[1].strip()
+                self.wfile.write(b"250 OK\r\n")
+            elif verb == "RCPT":
+                mail["rcpt"].append(cmd.split(":", 1)[1].strip())
+                self.wfile.write(b"250 OK\r\n")
+            elif verb == "DATA":
+                self.wfile.write(b"354 end with .\r\n")
+                data = []
+                while (row := self.rfile.readline()) not in (b".\r\n", b""):
+                    data.append(row.decode())
+                mail["data"] = "".join(data)
+                type(self).messages.append(mail)
+                mail = {"rcpt": []}
+                self.wfile.write(b"250 OK\r\n")
+            elif verb == "QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:
+                self.wfile.write(b"250 OK\r\n")
+
+
+@pytest.fixture
+def smtp_server():
+    _Smtp.messages = []
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Smtp)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1], _Smtp
+    server.shutdown()
+    server.server_close()
+
+
+def test_new_alerts_reach_the_webhook_the_mail_and_the_log(book, tmp_path, webhook, smtp_server, caplog):
+    url, hook = webhook
+    port, smtp = smtp_server
+    _losing_book(book, tmp_path)
+    new = raise_alerts(book, exit_signal_alerts(mark_book(book, as_of=QUOTE_DATE)))
+    notifiers = [
+        LogNotifier(),
+        WebhookNotifier(url),
+        SmtpNotifier("127.0.0.1", port, "book@desk.example", ("pm@desk.example", "risk@desk.example")),
+    ]
+    with caplog.at_level(logging.INFO, logger="tailkit.book.alerts"):
+        assert notify(new, notifiers) == []
+    assert len(hook.received) == 1 and hook.received[0]["type"] == "application/json"
+    sent = hook.received[0]["body"]["alerts"]
+    assert [a["key"] for a in sent] == [new[0].key] and sent[0]["severity"] == "critical"
+    assert len(smtp.messages) == 1
+    mail = smtp.messages[0]
+    assert mail["rcpt"] == ["<pm@desk.example>", "<risk@desk.example>"]
+    parsed = email.message_from_string(mail["data"], policy=email.policy.default)
+    assert parsed["Subject"] == "tailkit book: 1 alert(s), critical"
+    assert new[0].message in parsed.get_content()
+    assert any(new[0].message in r.getMessage() and r.levelno == logging.CRITICAL for r in caplog.records)
+
+
+def test_a_failing_notifier_is_reported_and_the_others_still_deliver(webhook):
+    url, hook = webhook
+    hook.status = 500
+    alert = Alert("loss_budget", "loss_budget", "warning", "loss budget used 85.0%", id=1)
+    failures = notify(
+        [alert], [WebhookNotifier(url), SmtpNotifier("127.0.0.1", 1, "a@b", ("c@d",), timeout=2)]
+    )
+    assert len(failures) == 2
+    assert f"webhook {url}: answered HTTP 500" == failures[0] and "smtp 127.0.0.1:1" in failures[1]
+    with pytest.raises(DataError):
+        WebhookNotifier(url).send([alert])
+
+
+def test_alerts_command_sends_an_exit_signal_to_the_webhook_once(tmp_path, webhook, capsys):
+    from tailkit.book import Book
+    from tailkit.cli import main
+
+    url, hook = webhook
+    db = str(tmp_path / "cli.sqlite")
+    with Book(db) as book:
+        _losing_book(book, tmp_path)
+    assert main(["book", "alerts", "--db", db, "--as-of", QUOTE_DATE, "--webhook", url]) == 0
+    out = capsys.readouterr().out
+    assert "1 new alert(s)" in out and "loss_limit" in out
+    assert [a["key"] for a in hook.received[0]["body"]["alerts"]] == ["exit:position:1:loss_limit"]
+    assert main(["book", "alerts", "--db", db, "--as-of", QUOTE_DATE, "--webhook", url]) == 0
+    assert "0 new alert(s)" in capsys.readouterr().out and len(hook.received) == 1  # raised once
+    assert main(["book", "alerts", "--db", db, "--ack", "1"]) == 0
+    assert "no open alerts" in capsys.readouterr().out
+    hook.status = 500
+    assert main(["book", "alerts", "--db", db, "--as-of", QUOTE_DATE, "--webhook", url]) == 1
+    assert "answered HTTP 500" in capsys.readouterr().err
