@@ -1,0 +1,38 @@
+"""Risk premia as monthly return streams built from bundled data, and their asymmetry.
+
+* :mod:`~tailkit.premia.streams` — equity beta, size, value, credit carry, trend, short
+  volatility (put-write) and a tail hedge, each construction documented;
+* :mod:`~tailkit.premia.asymmetry` — Sharpe, skew, excess kurtosis, worst month, crisis beta
+  and co-crash probability of each premium.
+"""
+
+from tailkit.premia.asymmetry import ASYMMETRY_COLUMNS, AsymmetryTable, asymmetry_table, worst_months
+from tailkit.premia.streams import (
+    PREMIA,
+    PremiaParams,
+    PremiaStreams,
+    bundled_premia,
+    credit_carry,
+    equity_excess,
+    month_end,
+    put_write,
+    tail_hedge,
+    trend,
+)
+
+__all__ = [
+    "ASYMMETRY_COLUMNS",
+    "PREMIA",
+    "AsymmetryTable",
+    "PremiaParams",
+    "PremiaStreams",
+    "asymmetry_table",
+    "bundled_premia",
+    "credit_carry",
+    "equity_excess",
+    "month_end",
+    "put_write",
+    "tail_hedge",
+    "trend",
+    "worst_months",
+]
