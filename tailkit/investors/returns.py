@@ -65,8 +65,8 @@ def irr(cash_flows: object) -> float:
 
     Examples
     --------
-    >>> round(irr([-100.0, 39.0, 59.0, 55.0, 20.0]), 10)
-    0.2809484211
+    >>> round(irr([-100.0, 39.0, 59.0, 55.0, 20.0]), 8)
+    0.28094842
     """
     raw = _vector("cash_flows", cash_flows, 2)
     scale = float(np.max(np.abs(raw)))
