@@ -3,10 +3,13 @@
 * :mod:`~tailkit.premia.streams` — equity beta, size, value, credit carry, trend, short
   volatility (put-write) and a tail hedge, each construction documented;
 * :mod:`~tailkit.premia.asymmetry` — Sharpe, skew, excess kurtosis, worst month, crisis beta
-  and co-crash probability of each premium.
+  and co-crash probability of each premium;
+* :mod:`~tailkit.premia.bootstrap` — joint block bootstrap of the premia (paths that keep
+  their co-crashes).
 """
 
 from tailkit.premia.asymmetry import ASYMMETRY_COLUMNS, AsymmetryTable, asymmetry_table, worst_months
+from tailkit.premia.bootstrap import block_bootstrap
 from tailkit.premia.streams import (
     PREMIA,
     PremiaParams,
@@ -27,6 +30,7 @@ __all__ = [
     "PremiaParams",
     "PremiaStreams",
     "asymmetry_table",
+    "block_bootstrap",
     "bundled_premia",
     "credit_carry",
     "equity_excess",

@@ -63,3 +63,19 @@ def test_bad_inputs_name_the_field() -> None:
         asymmetry_table(_frame(), tail=0.0)
     with pytest.raises(DataError, match="2 complete months"):
         asymmetry_table(_frame().iloc[:2])
+
+
+def test_block_bootstrap_draws_contiguous_blocks_jointly() -> None:
+    from tailkit.premia import block_bootstrap
+
+    data = np.column_stack([np.arange(30.0), 100 + np.arange(30.0)])
+    paths = block_bootstrap(data, 5, 10, block=4, seed=3)
+    assert paths.shape == (5, 10, 2)
+    np.testing.assert_array_equal(paths[..., 1], paths[..., 0] + 100)  # the same months for every series
+    for p in range(5):
+        for b in range(0, 10, 4):
+            chunk = paths[p, b : b + 4, 0]
+            np.testing.assert_array_equal(np.diff(chunk), 1.0)  # a contiguous slice of the history
+    np.testing.assert_array_equal(paths, block_bootstrap(data, 5, 10, block=4, seed=3))
+    with pytest.raises(ParameterError, match="block=31"):
+        block_bootstrap(data, 5, 10, block=31)
