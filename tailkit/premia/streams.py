@@ -28,7 +28,11 @@ applies), dated on the last calendar day of the month it is earned over. The con
 * **tail hedge** — a :mod:`tailkit.hedging` program marked daily on the S&P 500 history
   (:func:`tailkit.hedging.bundled_history`, weight 1): the monthly return of equity with the
   program minus the monthly return of equity alone (:class:`tailkit.hedging.NoHedge`), i.e. the
-  return the hedge adds to an equity holding; negative carry, paying in crashes.
+  return the hedge adds to an equity holding; negative carry. Whether it pays in crash months
+  depends on the program: with the default (90% puts, 3 months, rolled with one month left)
+  it does *not* on 2000-2018 month-end marks (crisis beta > 0), because the roll in early
+  October 2008 bought new puts at implied vols near 100% that lost value by the month's end;
+  the asymmetry table shows this rather than hiding it.
 """
 
 from __future__ import annotations
