@@ -4,7 +4,9 @@
   loss-averse investor (Benartzi-Thaler): rules from what was seen to an equity share;
 * :mod:`~tailkit.investors.simulate` — the archetypes on paths: wealth, turnover,
   risk-tolerance state, behavior gap, return given up versus the strategic allocator;
-* :mod:`~tailkit.investors.returns` — time-weighted and money-weighted returns, the IRR.
+* :mod:`~tailkit.investors.returns` — time-weighted and money-weighted returns, the IRR;
+* :mod:`~tailkit.investors.outcomes` — CRRA and prospect-theory certainty equivalents, best
+  days missed.
 
 The value functions live in :mod:`tailkit.behavioral`.
 """
@@ -16,6 +18,7 @@ from tailkit.investors.archetypes import (
     StrategicAllocator,
     target_weights,
 )
+from tailkit.investors.outcomes import best_days_missed, cpt_certainty_equivalent, crra_certainty_equivalent
 from tailkit.investors.returns import (
     BehaviorGap,
     behavior_gap,
@@ -42,6 +45,9 @@ __all__ = [
     "RiskTolerance",
     "StrategicAllocator",
     "behavior_gap",
+    "best_days_missed",
+    "cpt_certainty_equivalent",
+    "crra_certainty_equivalent",
     "holding_values",
     "irr",
     "money_weighted_return",
