@@ -15,7 +15,8 @@ returns (the cash return is the zero point):
 4. the three archetypes (strategic allocator, market timer, myopic loss-averse) on the same
    ``n_paths`` block-bootstrap paths of the hedged portfolio (``horizon_months`` long, blocks
    of ``block_months``): terminal wealth, behavior gap (mean and Monte Carlo SE) and the
-   return given up versus the strategic allocator (mean and SE), annualised.
+   return given up versus the strategic allocator (mean and SE), annualised; certainty
+   equivalents under CRRA and prospect theory; best months missed.
 
 Example
 -------
@@ -31,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from tailkit.attribution import Decomposition, FactorRegression, factor_regression, layer_decomposition
+from tailkit.behavioral import ProspectParams
 from tailkit.errors import ParameterError, describe_bad_value
 from tailkit.investors import (
     Archetype,
@@ -40,6 +42,9 @@ from tailkit.investors import (
     MyopicLossAverse,
     RiskTolerance,
     StrategicAllocator,
+    best_days_missed,
+    cpt_certainty_equivalent,
+    crra_certainty_equivalent,
     return_given_up,
     simulate_archetype,
     target_weights,
@@ -101,6 +106,9 @@ class AsymmetricSystemParams:
     tolerance_sensitivity: float = param(
         2.0, ge=0.0, le=100.0, doc="risk-tolerance state change per unit return"
     )
+    crra_risk_aversion: float = param(
+        3.0, gt=0.0, le=50.0, doc="relative risk aversion of the CRRA certainty equivalent"
+    )
     n_paths: int = param(200, ge=2, le=100_000, doc="bootstrap paths")
     path_months: int = param(240, ge=2, le=1200, doc="months per bootstrap path")
     block_months: int = param(12, ge=1, le=120, doc="months per bootstrap block")
@@ -152,6 +160,8 @@ class AsymmetricSystemStudy:
         On the bootstrap paths.
     given_up : dict of str to GapEstimate
         Return given up versus the strategic allocator.
+    paths : ndarray of shape (n_paths, path_months)
+        The bootstrap paths of the hedged portfolio's monthly return.
     """
 
     params: AsymmetricSystemParams
@@ -162,9 +172,17 @@ class AsymmetricSystemStudy:
     regression: FactorRegression
     archetypes: dict[str, ArchetypeResult]
     given_up: dict[str, GapEstimate]
+    paths: np.ndarray
 
     def archetype_table(self) -> pd.DataFrame:
-        """One row per archetype: wealth, TWR, behavior gap, return given up (means, SEs)."""
+        """One row per archetype: wealth, TWR, behavior gap, return given up (means, SEs).
+
+        Also the certainty-equivalent return over the path under CRRA (``crra_risk_aversion``)
+        and under prospect theory (Tversky-Kahneman with ``loss_aversion``), and the share of
+        each path's 10 best months spent below the policy share (``risky_share``).
+        """
+        p = self.params
+        prospect = ProspectParams(loss_aversion=p.loss_aversion)
         rows = {}
         for name, res in self.archetypes.items():
             gap = res.behavior_gap
@@ -176,6 +194,13 @@ class AsymmetricSystemStudy:
                 "given_up": self.given_up[name].mean,
                 "given_up_se": self.given_up[name].se,
                 "turnover": float(res.turnover.mean()),
+                "ce_crra": crra_certainty_equivalent(res.wealth[:, -1], p.crra_risk_aversion),
+                "ce_prospect": cpt_certainty_equivalent(res.wealth[:, -1], prospect),
+                "best_months_missed": float(
+                    best_days_missed(
+                        res.weights, self.paths, p.risky_share, min(10, self.paths.shape[1])
+                    ).mean()
+                ),
             }
         return pd.DataFrame.from_dict(rows, orient="index")
 
@@ -244,4 +269,5 @@ def asymmetric_system_study(params: AsymmetricSystemParams | None = None) -> Asy
         regression=regression,
         archetypes=results,
         given_up=given_up,
+        paths=paths,
     )

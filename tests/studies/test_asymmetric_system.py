@@ -79,3 +79,14 @@ def test_bad_profile_names_the_field() -> None:
         AsymmetricSystemParams(horizon_months=12, memory_months=12)
     with pytest.raises(ParameterError, match="archetype"):
         AsymmetricSystemParams(archetype="gambler")  # type: ignore[arg-type]  # the bad input under test
+
+
+def test_archetype_table_outcomes(study: AsymmetricSystemStudy) -> None:
+    from tailkit.investors import crra_certainty_equivalent
+
+    t = study.archetype_table()
+    assert list(t.index) == list(ARCHETYPES)
+    assert t.loc["strategic", "best_months_missed"] == 0.0  # always at its policy share
+    w = study.archetypes["timer"].wealth[:, -1]
+    assert t.loc["timer", "ce_crra"] == crra_certainty_equivalent(w, study.params.crra_risk_aversion)
+    assert np.isfinite(t.to_numpy()).all()
