@@ -22,6 +22,7 @@ from tailkit.premia.streams import (
     equity_excess,
     month_end,
     put_write,
+    read_premia,
     tail_hedge,
     trend,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "fit_premia_regimes",
     "month_end",
     "put_write",
+    "read_premia",
     "simulate_premia",
     "tail_hedge",
     "trend",

@@ -37,7 +37,9 @@ applies), dated on the last calendar day of the month it is earned over. The con
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -65,6 +67,7 @@ __all__ = [
     "equity_excess",
     "month_end",
     "put_write",
+    "read_premia",
     "tail_hedge",
     "trend",
 ]
@@ -379,3 +382,44 @@ def bundled_premia(params: PremiaParams | None = None) -> PremiaStreams:
     returns = pd.DataFrame(cols).dropna()
     proxy_month = month_end(vol_path.proxy.astype(float)).shift(1).reindex(returns.index) > 0
     return PremiaStreams(returns=returns, proxy=proxy_month.rename("vol_proxy"))
+
+
+def read_premia(
+    path: str | os.PathLike[str],
+    *,
+    excess: bool = True,
+    format: Literal["csv", "parquet"] | None = None,
+    date_col: str = "date",
+) -> pd.DataFrame:
+    """User premia from a file of price (or NAV) levels: monthly returns, one column per premium.
+
+    The file is read by :func:`tailkit.data.read_prices` (CSV or Parquet, wide or long, its
+    checks and messages); each column is sampled at month ends (:func:`month_end`) and turned
+    into month-end to month-end simple returns. With ``excess`` the bundled Fama-French ``rf``
+    of the month is subtracted (months without it are dropped), so the columns sit beside the
+    bundled premia.
+
+    Parameters
+    ----------
+    path : str or PathLike
+    excess : bool, default=True
+    format : {"csv", "parquet"}, optional
+    date_col : str, default="date"
+
+    Returns
+    -------
+    DataFrame of shape (n_months, n_premia)
+        Month-end dates; a premium's months before its first price are NaN.
+    """
+    from tailkit.data import load_fama_french, read_prices
+
+    prices = read_prices(path, format=format, date_col=date_col)
+    cols = {}
+    for name in prices.columns:
+        m = month_end(prices[name])
+        cols[str(name)] = (m / m.shift(1) - 1.0).iloc[1:]
+    out = pd.DataFrame(cols)
+    if excess:
+        rf = _on_months(load_fama_french()["rf"])
+        out = out.loc[out.index.isin(rf.index)].sub(rf, axis=0).dropna(how="all")
+    return out

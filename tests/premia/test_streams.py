@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import itertools
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from tailkit.data import load_fama_french
 from tailkit.errors import ParameterError
 from tailkit.hedging import VolSurface, implied_vol
-from tailkit.premia import PREMIA, credit_carry, equity_excess, month_end, put_write, trend
+from tailkit.premia import PREMIA, credit_carry, equity_excess, month_end, put_write, read_premia, trend
 
 
 def _daily(values: list[float], start: str = "2020-01-01") -> pd.Series:
@@ -122,3 +124,24 @@ def test_bad_series_names_the_input() -> None:
 
 def test_premia_names() -> None:
     assert PREMIA == ("equity", "size", "value", "credit", "trend", "short_vol", "tail_hedge")
+
+
+def test_read_premia_from_a_price_file(tmp_path: Path) -> None:
+    idx = pd.bdate_range("2010-01-04", "2010-03-31")
+    a = np.linspace(100.0, 110.0, len(idx))
+    b = np.linspace(50.0, 45.0, len(idx))
+    file = tmp_path / "strategies.csv"
+    pd.DataFrame({"date": idx.strftime("%Y-%m-%d"), "carry": a, "hedge": b}).to_csv(file, index=False)
+    out = read_premia(file)
+    rf = load_fama_french()["rf"]
+    jan, feb, mar = (idx[idx.month == m][-1] for m in (1, 2, 3))
+    i = {d: idx.get_loc(d) for d in (jan, feb, mar)}
+    assert list(out.index.strftime("%Y-%m-%d")) == ["2010-02-28", "2010-03-31"]
+    assert out.loc["2010-02-28", "carry"] == pytest.approx(
+        a[i[feb]] / a[i[jan]] - 1 - rf.loc["2010-02-28"], rel=1e-12
+    )
+    assert out.loc["2010-03-31", "hedge"] == pytest.approx(
+        b[i[mar]] / b[i[feb]] - 1 - rf.loc["2010-03-31"], rel=1e-12
+    )
+    raw = read_premia(file, excess=False)
+    assert raw.loc["2010-03-31", "hedge"] == pytest.approx(b[i[mar]] / b[i[feb]] - 1, rel=1e-14)
