@@ -3,7 +3,8 @@
 :func:`asymmetric_system_study` runs the chain on the bundled data, monthly, in excess
 returns (the cash return is the zero point):
 
-1. the seven premia of :func:`tailkit.premia.bundled_premia` and their asymmetry table;
+1. the seven premia of :func:`tailkit.premia.bundled_premia`, their asymmetry table and the
+   premia portfolio built three ways (minimum variance, minimum CVaR, maximum prospect value);
 2. the **system portfolio**, built in layers: *strategic* = ``equity_weight`` x equity;
    *premia* = strategic + the tilts (``size_weight`` x size + ... + ``short_vol_weight`` x
    short vol); *hedged* = premia + ``hedge_weight`` x tail hedge;
@@ -50,6 +51,7 @@ from tailkit.investors import (
     target_weights,
 )
 from tailkit.params import param, param_like, validate
+from tailkit.portfolio import PortfolioInputs, PortfolioResult, max_prospect_value, min_cvar, min_variance
 from tailkit.premia import (
     AsymmetryTable,
     PremiaParams,
@@ -106,6 +108,7 @@ class AsymmetricSystemParams:
     tolerance_sensitivity: float = param(
         2.0, ge=0.0, le=100.0, doc="risk-tolerance state change per unit return"
     )
+    cvar_alpha: float = param(0.95, ge=0.5, lt=1.0, doc="CVaR confidence of the min-CVaR premia portfolio")
     crra_risk_aversion: float = param(
         3.0, gt=0.0, le=50.0, doc="relative risk aversion of the CRRA certainty equivalent"
     )
@@ -162,6 +165,10 @@ class AsymmetricSystemStudy:
         Return given up versus the strategic allocator.
     paths : ndarray of shape (n_paths, path_months)
         The bootstrap paths of the hedged portfolio's monthly return.
+    portfolios : dict of str to PortfolioResult
+        Long-only, fully invested premia portfolios: ``variance`` (minimum variance),
+        ``cvar`` (minimum CVaR at ``cvar_alpha``) and ``prospect`` (maximum prospect value,
+        Tversky-Kahneman with ``loss_aversion``), on the monthly premia (annualised x 12).
     """
 
     params: AsymmetricSystemParams
@@ -173,6 +180,18 @@ class AsymmetricSystemStudy:
     archetypes: dict[str, ArchetypeResult]
     given_up: dict[str, GapEstimate]
     paths: np.ndarray
+    portfolios: dict[str, PortfolioResult]
+
+    def portfolio_table(self) -> pd.DataFrame:
+        """Weights of the three premia portfolios (columns), then their return, vol and CVaR."""
+        table = pd.DataFrame({k: v.weights for k, v in self.portfolios.items()})
+        stats = pd.DataFrame(
+            {
+                k: {"expected_return": v.expected_return, "volatility": v.volatility, "cvar": v.cvar}
+                for k, v in self.portfolios.items()
+            }
+        )
+        return pd.concat([table, stats])
 
     def archetype_table(self) -> pd.DataFrame:
         """One row per archetype: wealth, TWR, behavior gap, return given up (means, SEs).
@@ -260,6 +279,12 @@ def asymmetric_system_study(params: AsymmetricSystemParams | None = None) -> Asy
         for name in ARCHETYPES
     }
     given_up = {name: return_given_up(res, results["strategic"]) for name, res in results.items()}
+    inputs = PortfolioInputs.from_returns(r, periods_per_year=12.0)
+    portfolios = {
+        "variance": min_variance(inputs),
+        "cvar": min_cvar(inputs, p.cvar_alpha),
+        "prospect": max_prospect_value(inputs, ProspectParams(loss_aversion=p.loss_aversion)),
+    }
     return AsymmetricSystemStudy(
         params=p,
         premia=streams,
@@ -270,4 +295,5 @@ def asymmetric_system_study(params: AsymmetricSystemParams | None = None) -> Asy
         archetypes=results,
         given_up=given_up,
         paths=paths,
+        portfolios=portfolios,
     )

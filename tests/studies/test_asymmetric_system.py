@@ -90,3 +90,14 @@ def test_archetype_table_outcomes(study: AsymmetricSystemStudy) -> None:
     w = study.archetypes["timer"].wealth[:, -1]
     assert t.loc["timer", "ce_crra"] == crra_certainty_equivalent(w, study.params.crra_risk_aversion)
     assert np.isfinite(t.to_numpy()).all()
+
+
+def test_premia_portfolios_are_optimal_for_their_own_objective(study: AsymmetricSystemStudy) -> None:
+    ports = study.portfolios
+    for res in ports.values():
+        assert res.weights.sum() == pytest.approx(1.0, abs=1e-8) and (res.weights >= -1e-10).all()
+    assert ports["variance"].volatility <= min(ports["cvar"].volatility, ports["prospect"].volatility) + 1e-9
+    assert ports["cvar"].cvar <= min(ports["variance"].cvar, ports["prospect"].cvar) + 1e-9
+    t = study.portfolio_table()
+    assert list(t.columns) == ["variance", "cvar", "prospect"]
+    assert t.loc["volatility", "variance"] == ports["variance"].volatility
