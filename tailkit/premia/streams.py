@@ -245,6 +245,7 @@ def put_write(
     pos = pd.Series(np.arange(len(c)), index=c.index)
     ends = month_end(pos).astype(int)
     r_month = _on_months(_series("rf", rf))
+    surf = surface or VolSurface()
     rows = []
     for i in range(1, len(ends)):
         j0, j1 = int(ends.iloc[i - 1]), int(ends.iloc[i])
@@ -258,7 +259,7 @@ def put_write(
         rate = 12.0 * np.log1p(rf_m)
         sigma = float(
             implied_vol(
-                surface or VolSurface(),
+                surf,
                 float(v.iloc[j0]),
                 moneyness,
                 tau,
