@@ -23,6 +23,7 @@ from typing import Any
 from tailkit.errors import ParameterError, describe_bad_value
 from tailkit.params import load_parameters
 from tailkit.studies.asymmetric_simulation import SimulationStudyParams
+from tailkit.studies.asymmetric_system import AsymmetricSystemParams
 from tailkit.studies.book_review import BookReviewParams
 from tailkit.studies.exit_optimization import ExitOptimizationParams
 from tailkit.studies.hedge_sweep import HedgeSweepParams
@@ -44,6 +45,7 @@ NOTEBOOK_PARAMETERS: dict[str, type] = {
     "02_asymmetric_simulation": SimulationStudyParams,
     "03_portfolio_construction": PortfolioStudyParams,
     "04_hedging_strategies": HedgingStudyParams,
+    "05_asymmetric_system": AsymmetricSystemParams,
     "06_regime_backtest": RegimeBacktestStudyParams,
     "07_overlay_calibration": OverlayCalibrationParams,
     "08_spread_screening": SpreadScreeningParams,

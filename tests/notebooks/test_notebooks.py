@@ -26,6 +26,7 @@ import pytest
 from tailkit.notebook_tools import iter_notebooks, read_summary
 from tailkit.studies import load_notebook_parameters, parameter_class_for
 from tailkit.studies.asymmetric_simulation import calibrate, run_simulation
+from tailkit.studies.asymmetric_system import asymmetric_system_study
 from tailkit.studies.exit_optimization import exit_optimization_study
 from tailkit.studies.hedge_sweep import hedge_sweep_study
 from tailkit.studies.option_pricing import option_pricing_study
@@ -51,6 +52,7 @@ HEADLINES: dict[str, Callable[[Any], dict[str, Any]]] = {
     "01_option_pricing": lambda p: option_pricing_study(p).to_dict(),
     "02_asymmetric_simulation": lambda p: run_simulation(p, calibrate(p)).summary(),
     "03_portfolio_construction": lambda p: portfolio_study(p).summary(),
+    "05_asymmetric_system": lambda p: asymmetric_system_study(p).summary(),
     "07_overlay_calibration": lambda p: overlay_calibration_study(p).to_dict(),
     "08_spread_screening": lambda p: spread_screening_study(p).to_dict(),
     "09_exit_optimization": lambda p: exit_optimization_study(p).to_dict(),

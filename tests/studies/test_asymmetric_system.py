@@ -1,0 +1,103 @@
+"""Notebook 05's study: the chain on the bundled data, its parameter files and its invariants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tailkit.errors import ParameterError
+from tailkit.studies import load_notebook_parameters
+from tailkit.studies.asymmetric_system import (
+    ARCHETYPES,
+    R2_TARGET,
+    AsymmetricSystemParams,
+    AsymmetricSystemStudy,
+    asymmetric_system_study,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+FILES = sorted((ROOT / "parameters" / "05_asymmetric_system").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def study() -> AsymmetricSystemStudy:
+    return asymmetric_system_study(AsymmetricSystemParams(n_paths=40, path_months=120))
+
+
+def test_stages_are_the_weighted_premia(study: AsymmetricSystemStudy) -> None:
+    p, r, s = study.params, study.premia.returns, study.stages
+    np.testing.assert_allclose(s["strategic"], p.equity_weight * r["equity"], rtol=0, atol=1e-15)
+    tilts = sum(getattr(p, f"{k}_weight") * r[k] for k in ("size", "value", "credit", "trend", "short_vol"))
+    np.testing.assert_allclose(s["premia"] - s["strategic"], tilts, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(
+        s["hedged"] - s["premia"], p.hedge_weight * r["tail_hedge"], rtol=0, atol=1e-14
+    )
+
+
+def test_layers_add_up_to_the_investor_return(study: AsymmetricSystemStudy) -> None:
+    parts = study.layers.parts
+    assert list(parts.columns) == ["strategic", "premia_tilts", "hedge", "behavior", "unexplained"]
+    np.testing.assert_allclose(parts.sum(axis=1), study.stages["investor"], rtol=0, atol=1e-12)
+
+
+def test_summary_reports_every_archetype_and_the_r2_flag(study: AsymmetricSystemStudy) -> None:
+    s = study.summary()
+    for name in ARCHETYPES:
+        assert f"{name}_behavior_gap" in s and f"{name}_given_up_se" in s
+    assert s["strategic_given_up"] == 0.0
+    # the strategic allocator holds a constant share of one asset and never trades: no gap
+    assert abs(s["strategic_behavior_gap"]) < 1e-12
+    assert s["r2_below_target"] == (s["system_r2"] < R2_TARGET)
+    assert s["system_r2"] == study.regression.r2
+    assert s["largest_layer"] in study.layers.parts.columns
+
+
+def test_same_seed_same_paths() -> None:
+    a = asymmetric_system_study(AsymmetricSystemParams(n_paths=5, path_months=24))
+    b = asymmetric_system_study(AsymmetricSystemParams(n_paths=5, path_months=24))
+    np.testing.assert_array_equal(a.archetypes["timer"].wealth, b.archetypes["timer"].wealth)
+
+
+@pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
+def test_every_parameter_file_runs(path: Path) -> None:
+    params = load_notebook_parameters(path)
+    assert isinstance(params, AsymmetricSystemParams)
+    s = asymmetric_system_study(params).summary()
+    assert np.isfinite(s["system_r2"])
+
+
+def test_parameter_files_exist() -> None:
+    assert {f.stem for f in FILES} == {"conservative", "loss_averse", "market_timer"}
+
+
+def test_bad_profile_names_the_field() -> None:
+    with pytest.raises(ParameterError, match="loss_aversion"):
+        AsymmetricSystemParams(loss_aversion=0.0)
+    with pytest.raises(ParameterError, match="memory_months=12"):
+        AsymmetricSystemParams(horizon_months=12, memory_months=12)
+    with pytest.raises(ParameterError, match="archetype"):
+        AsymmetricSystemParams(archetype="gambler")  # type: ignore[arg-type]  # the bad input under test
+
+
+def test_archetype_table_outcomes(study: AsymmetricSystemStudy) -> None:
+    from tailkit.investors import crra_certainty_equivalent
+
+    t = study.archetype_table()
+    assert list(t.index) == list(ARCHETYPES)
+    assert t.loc["strategic", "best_months_missed"] == 0.0  # always at its policy share
+    w = study.archetypes["timer"].wealth[:, -1]
+    assert t.loc["timer", "ce_crra"] == crra_certainty_equivalent(w, study.params.crra_risk_aversion)
+    assert np.isfinite(t.to_numpy()).all()
+
+
+def test_premia_portfolios_are_optimal_for_their_own_objective(study: AsymmetricSystemStudy) -> None:
+    ports = study.portfolios
+    for res in ports.values():
+        assert res.weights.sum() == pytest.approx(1.0, abs=1e-8) and (res.weights >= -1e-10).all()
+    assert ports["variance"].volatility <= min(ports["cvar"].volatility, ports["prospect"].volatility) + 1e-9
+    assert ports["cvar"].cvar <= min(ports["variance"].cvar, ports["prospect"].cvar) + 1e-9
+    t = study.portfolio_table()
+    assert list(t.columns) == ["variance", "cvar", "prospect"]
+    assert t.loc["volatility", "variance"] == ports["variance"].volatility
