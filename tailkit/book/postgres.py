@@ -111,7 +111,7 @@ class Row(tuple):
 
     _names: tuple[str, ...] = ()
 
-    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+    def __getitem__(self, key: Any) -> Any:
         if isinstance(key, str):
             try:
                 return tuple.__getitem__(self, self._names.index(key))
@@ -211,7 +211,7 @@ class PgConnection:
         """Run one statement (``?`` placeholders); inserts report ``lastrowid``."""
         text, returns_id = translate(sql)
         cur = self.raw.cursor()
-        cur.execute(text, tuple(params or ()))  # type: ignore[arg-type]
+        cur.execute(text, tuple(params or ()))
         if (cur.rowcount > 0 and not cur.description) or returns_id:
             self.total_changes += max(cur.rowcount, 0)
         return PgCursor(cur, returns_id)
@@ -220,12 +220,12 @@ class PgConnection:
         """Run one statement for every parameter tuple."""
         text, _ = translate(sql, returning=False)
         with self.raw.cursor() as cur:
-            cur.executemany(text, [tuple(p) for p in seq])  # type: ignore[arg-type]
+            cur.executemany(text, [tuple(p) for p in seq])
             self.total_changes += max(cur.rowcount, 0)
 
     def script(self, sql: str) -> None:
         """Run a multi-statement script verbatim (migrations; no placeholders)."""
-        self.raw.execute(sql)  # type: ignore[arg-type]
+        self.raw.execute(sql)
 
     def close(self) -> None:
         """Close the connection."""

@@ -332,15 +332,9 @@ def _config(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add ``backtest`` (``regime``, ``static``, ``compare``, ``config``) to the command line."""
-    from tailkit.backtest import PRESETS, TIER_NAMES, EngineParams, RegimeStrategyParams
+def _regime_options(p: argparse.ArgumentParser) -> None:
+    from tailkit.backtest import PRESETS, RegimeStrategyParams
 
-    top = sub.add_parser("backtest", help="regime-aware and static backtests", formatter_class=_FMT)
-    bsub = top.add_subparsers(dest="backtest_command", metavar="{regime,static,compare,config}")
-    bsub.required = True
-
-    p = bsub.add_parser("regime", help="run the regime-aware rebalancer", formatter_class=_FMT)
     p.add_argument("--preset", choices=tuple(PRESETS), help="start from a preset")
     p.add_argument("--config", help="YAML/JSON configuration (applied after --preset)")
     p.add_argument("--prices", help="price panel file, or a folder of per-ticker OHLCV CSVs; 'stocks' = bundled "
@@ -349,9 +343,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--output", help="results JSON (written atomically); the event log goes next to it")
     p.add_argument("--events", help="SQLite event log path (default: <output>.events.db, or in memory)")
     _add_field_options(p, RegimeStrategyParams)
-    p.set_defaults(func=_regime)
 
-    p = bsub.add_parser("static", help="static (fixed, equal, inverse-vol) allocation", formatter_class=_FMT)
+
+def _static_options(p: argparse.ArgumentParser) -> None:
+    from tailkit.backtest import EngineParams
+
     p.add_argument("--tickers", required=True, help="comma-separated tickers")
     p.add_argument("--weights", type=_list_of(float), help="fixed weights, one per ticker (implies fixed)")
     p.add_argument("--weighting", default="inverse_vol", choices=("inverse_vol", "equal", "fixed"))
@@ -363,18 +359,43 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--end-date", help="last date (ISO)")
     p.add_argument("--output", help="results JSON (written atomically)")
     _add_field_options(p, EngineParams)
-    p.set_defaults(func=_static)
 
-    p = bsub.add_parser("compare", help="compare results files side by side", formatter_class=_FMT)
+
+def _compare_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--files", required=True, help="comma-separated results JSON files")
-    p.set_defaults(func=_compare)
 
-    p = bsub.add_parser(
-        "config", help="show, export, import and validate configurations", formatter_class=_FMT
-    )
+
+def _config_options(p: argparse.ArgumentParser) -> None:
+    from tailkit.backtest import PRESETS, TIER_NAMES
+
     p.add_argument("--tier", default="basic", choices=TIER_NAMES, help="parameters shown and exported")
     p.add_argument("--preset", choices=tuple(PRESETS), help="start from a preset")
     p.add_argument("--export-config", help="write the tier's parameters to this .yaml/.json file")
     p.add_argument("--import", dest="import_config", help="read a .yaml/.json configuration")
     p.add_argument("--validate", action="store_true", help="report whether --import is valid")
-    p.set_defaults(func=_config)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``backtest`` (``regime``, ``static``, ``compare``, ``config``) to the command line.
+
+    Each sub-command's options are added on first use (``tailkit --help`` imports no numerics).
+    """
+    from tailkit.cli._options import LazyParser
+
+    top = sub.add_parser("backtest", help="regime-aware and static backtests", formatter_class=_FMT)
+    bsub = top.add_subparsers(
+        dest="backtest_command", metavar="{regime,static,compare,config}", parser_class=LazyParser
+    )
+    bsub.required = True
+    for name, help_text, fill, func in (
+        ("regime", "run the regime-aware rebalancer", _regime_options, _regime),
+        ("static", "static (fixed, equal, inverse-vol) allocation", _static_options, _static),
+        ("compare", "compare results files side by side", _compare_options, _compare),
+        ("config", "show, export, import and validate configurations", _config_options, _config),
+    ):
+        p = bsub.add_parser(name, help=help_text, formatter_class=_FMT)
+        if isinstance(p, LazyParser):
+            p.populate = fill
+        else:
+            fill(p)
+        p.set_defaults(func=func)

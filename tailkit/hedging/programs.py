@@ -345,9 +345,9 @@ def _legs(program: SingleProgram) -> list[tuple[int, float, float, float, str]]:
 
 
 def _steps(program: SingleProgram) -> tuple[int, int]:
-    tenor = max(1, round(program.tenor_months * MONTH_DAYS))  # type: ignore[union-attr]
-    roll = round(program.roll_months * MONTH_DAYS)  # type: ignore[union-attr]
-    hold = tenor - roll if program.roll_rule == "remaining" else roll  # type: ignore[union-attr]
+    tenor = max(1, round(program.tenor_months * MONTH_DAYS))  # type: ignore[union-attr]  # SingleProgram is a union of frozen dataclasses that all define it
+    roll = round(program.roll_months * MONTH_DAYS)  # type: ignore[union-attr]  # SingleProgram is a union of frozen dataclasses that all define it
+    hold = tenor - roll if program.roll_rule == "remaining" else roll  # type: ignore[union-attr]  # SingleProgram is a union of frozen dataclasses that all define it
     return tenor, max(1, min(hold, tenor))
 
 
@@ -391,9 +391,9 @@ def compile_programs(
             t, h = _steps(part)
             tenor.append(t)
             hold.append(h)
-            budget = part.sizing == "budget"  # type: ignore[union-attr]
+            budget = part.sizing == "budget"  # type: ignore[union-attr]  # SingleProgram is a union of frozen dataclasses that all define it
             sizing.append(1 if budget else 0)
-            size.append(share * (part.budget if budget else part.hedge_ratio))  # type: ignore[union-attr]
+            size.append(share * (part.budget if budget else part.hedge_ratio))  # type: ignore[union-attr]  # SingleProgram is a union of frozen dataclasses that all define it
             for u, sg, m, rt, name in legs:
                 underlying.append(u)
                 sign.append(sg)

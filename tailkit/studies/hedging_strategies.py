@@ -157,6 +157,16 @@ class HedgeExplorerParams(HedgingStudyParams):
     """
 
     n_paths: int = param(300, ge=20, le=1_000_000, doc="simulated paths (fewer than notebook 04's)")
+    frontier_types: tuple[str, ...] = param(
+        ("put", "put_spread", "vix_call"),
+        choices=PROGRAM_TYPES,
+        doc="program types of the frontier grid (no collars: each needs a strike solve per roll)",
+    )
+    frontier_moneyness: tuple[float, ...] = param(
+        (0.85, 0.95), gt=0.0, le=2.0, doc="put moneyness of the grid (a coarser grid than notebook 04's)"
+    )
+    frontier_tenors: tuple[float, ...] = param((1.0, 3.0), ge=0.25, le=24.0, doc="tenors of the grid, months")
+    frontier_budgets: tuple[float, ...] = param((0.005, 0.02), gt=0.0, le=0.2, doc="budgets of the grid")
 
 
 def _schedule(p: HedgingStudyParams, tenor: float | None = None, budget: float | None = None) -> dict:
