@@ -61,7 +61,7 @@ VOILA = next(
 #: the serving configuration ``make app`` uses (preheated pools, culling, _xsrf cookie, template)
 SERVING_CONFIG_DIR = REPO / "serving"
 #: apps whose kernel pool Voila fills at start-up (serving/voila.py preheats all but book_review)
-PREHEATED_APPS = ("risk_review", "spread_explorer")
+PREHEATED_APPS = tuple(sorted(p.stem for p in APPS_DIR.glob("*.ipynb") if p.stem != "book_review"))
 CHROMIUM = Path("/usr/bin/chromium")
 SERVER_START_TIMEOUT_S = 90.0
 #: first render of an app: kernel start + every cell executed + numba compilation on 2 busy cores

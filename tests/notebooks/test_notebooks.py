@@ -29,9 +29,11 @@ from tailkit.studies.asymmetric_simulation import calibrate, run_simulation
 from tailkit.studies.asymmetric_system import asymmetric_system_study
 from tailkit.studies.exit_optimization import exit_optimization_study
 from tailkit.studies.hedge_sweep import hedge_sweep_study
+from tailkit.studies.hedging_strategies import run_hedging_study
 from tailkit.studies.option_pricing import option_pricing_study
 from tailkit.studies.overlay_calibration import overlay_calibration_study
 from tailkit.studies.portfolio_construction import portfolio_study
+from tailkit.studies.regime_backtest import run_regime_backtest_study
 from tailkit.studies.risk_review import run_risk_study
 from tailkit.studies.spread_screening import spread_screening_study
 from tailkit.studies.tearsheet import tearsheet
@@ -58,6 +60,8 @@ HEADLINES: dict[str, Callable[[Any], dict[str, Any]]] = {
     "09_exit_optimization": lambda p: exit_optimization_study(p).to_dict(),
     "10_risk_management": _risk_headlines,
     "11_hedge_sweep": lambda p: hedge_sweep_study(p).to_dict(),
+    "04_hedging_strategies": lambda p: run_hedging_study(p).to_dict(),
+    "06_regime_backtest": lambda p: run_regime_backtest_study(p).summary(),
 }
 
 _computed: dict[tuple[str, Any], Any] = {}
