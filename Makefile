@@ -60,7 +60,7 @@ test: $(STAMP) browser postgres lint
 app: $(STAMP)
 	@echo "tailkit apps (index: http://$(HOST):$(PORT)/):"
 	@for nb in notebooks/apps/*.ipynb; do echo "  http://$(HOST):$(PORT)/voila/render/$$(basename $$nb)"; done
-	@echo "serving config: serving/voila.py (preheated kernels except book_review; idle kernels culled after 1 h; VOILA_ARGS to override)"
+	@echo "serving config: serving/voila.py (preheated kernels, book_review reads the book when opened; idle kernels culled after 1 h; VOILA_ARGS to override)"
 	$(BIN)/voila notebooks/apps --no-browser --Voila.ip=$(HOST) --port=$(PORT) \
 	  --Voila.config_file_paths=serving $(VOILA_ARGS)
 

@@ -3,11 +3,16 @@
 Load it with ``voila notebooks/apps --Voila.config_file_paths='["serving"]'`` from the repository
 root (``make app`` does). Every setting below can be overridden on the command line.
 
-* Preheated kernels: each app except ``book_review`` keeps ``default_pool_size`` kernels that
-  have already executed the notebook, so opening an app shows its first chart without waiting
-  for a kernel start, the imports and numba's compilation. ``book_review`` is not preheated: it
-  shows a shared, mutable book, and a page executed before it is opened would show the book as
-  it was then (and would create the book file before anybody asked for it).
+* Preheated kernels: every app keeps ``default_pool_size`` kernels that have already executed
+  the notebook, so opening an app shows its first chart without waiting for a kernel start, the
+  imports and numba's compilation. ``book_review`` shows a shared, mutable book, so its notebook
+  builds its controls and chart views, then waits for the page request
+  (:func:`widgets.page.wait_for_page_request`, Voila's ``wait_for_request``) and only then opens
+  and reads the book: the page shows the book as it is when opened, and no book file is created
+  before anybody asks. The waiting kernel learns of the request over the server's websocket at
+  ``127.0.0.1:<port>`` (``$VOILA_APP_IP`` when set), which a server bound to ``127.0.0.1`` or
+  ``0.0.0.0`` answers; a server bound to another address needs ``VOILA_APP_IP=<that address>``
+  in its environment, else ``book_review`` refuses to show a book it read too early.
 * Culling: a kernel idle (no execution) for ``cull_idle_timeout`` seconds is shut down, even
   with a tab still connected (``cull_connected``): an app left open and unused for an hour must
   be reloaded. The check runs every ``cull_interval`` seconds. Pooled (not yet used) kernels are
@@ -34,8 +39,6 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from voila.handler import VoilaHandler
 
 SERVING = Path(__file__).resolve().parent
-#: apps that must not be executed before a person opens them (see the module docstring)
-NOT_PREHEATED = ["book_review.ipynb"]
 #: seconds without execution after which a kernel is shut down
 CULL_IDLE_TIMEOUT_S = 3600
 #: seconds between two culling checks
@@ -91,7 +94,6 @@ c.VoilaConfiguration.template = "tailkit"
 c.VoilaConfiguration.preheat_kernel = True
 c.VoilaConfiguration.default_pool_size = 1
 c.VoilaConfiguration.multi_kernel_manager_class = PoolKeepingKernelManager
-c.VoilaKernelManager.preheat_denylist = NOT_PREHEATED
 c.Voila.identity_provider_class = XsrfCookieIdentityProvider
 c.MappingKernelManager.cull_idle_timeout = CULL_IDLE_TIMEOUT_S
 c.MappingKernelManager.cull_interval = CULL_INTERVAL_S

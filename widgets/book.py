@@ -2,7 +2,8 @@
 
 A provenance header (underlying, last price, quote time, data source, SYNTHETIC label),
 dashboard (NAV, open risk, loss budget used, realized and unrealized P&L, income to date,
-commissions), open positions with their marks (exit signals highlighted), closed positions
+commissions, and the alerts: the rules of :mod:`tailkit.book.alerts` on the current marks and
+the stored alerts not yet acknowledged), open positions with their marks (exit signals highlighted), closed positions
 (P&L before and after commissions), charts of P&L over time and open risk by expiry, and
 forms: set NAV (asked first on an empty book), add a credit spread, close a position (after
 a confirmation), upload an option-chain CSV (imported, then the book is marked and the marks
@@ -16,8 +17,14 @@ Headless use (tests)::
     panel.nav_input.value = "1000000"; panel.nav_button.click()
     panel.review.marks.totals.nav
 
+In a preheated Voila kernel the app builds the panel with ``open_book=False`` (imports, controls
+and chart views, all before anybody asks), waits for the page request, and only then calls
+:meth:`BookReviewPanel.open`, which opens and reads the book: the page shows the book as it is
+when it is opened, never as it was when the kernel was started.
+
 Stable CSS classes for browser tests: ``tailkit-panel``, ``tailkit-dashboard`` (cells carry
-``data-metric``), ``tailkit-nav-prompt``, ``tailkit-positions`` (rows ``data-position``, rows
+``data-metric``), ``tailkit-alerts`` inside it (live alerts are rows ``data-alert`` = the alert's
+key with ``data-severity``; stored open alerts are rows ``data-open-alert`` = the alert id), ``tailkit-nav-prompt``, ``tailkit-positions`` (rows ``data-position``, rows
 with an exit signal ``tailkit-signal``), ``tailkit-closed``, ``tailkit-message``,
 ``tailkit-error``, ``tailkit-chart-pnl``, ``tailkit-chart-risk``, ``tailkit-add-<field>``,
 ``tailkit-add-button``, ``tailkit-close-position``, ``tailkit-close-price``,
@@ -40,16 +47,19 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
+from tailkit.book.alerts import Alert
 from tailkit.book.market import import_chain
 from tailkit.book.marks import mark_book
 from tailkit.book.nav import set_nav
 from tailkit.book.positions import EXIT_REASONS, SpreadOrder, add_spread, close_position, spread_order
 from tailkit.book.settings import set_exit_rules
+from tailkit.book.store import Book
 from tailkit.charts.book import pnl_over_time_chart, risk_by_expiry_chart
 from tailkit.errors import TailkitError
 from tailkit.inputs import format_percent, parse_iso_date, parse_number
 from tailkit.overlay.exits import ExitRules
 from tailkit.studies.book_review import (
+    LOSS_BUDGET_ALERT_THRESHOLD,
     BookReview,
     BookReviewParams,
     book_review,
@@ -62,7 +72,7 @@ from widgets.formatting import MISSING, fmt_days, fmt_money, fmt_number, fmt_pct
 from widgets.panel import error_html
 from widgets.tables import table_html
 
-__all__ = ["BookReviewPanel", "BOOK_CSS"]
+__all__ = ["BookReviewPanel", "BOOK_CSS", "alerts_html", "alert_text"]
 
 BOOK_CSS = """
 <style>
@@ -88,6 +98,11 @@ BOOK_CSS = """
 .tailkit-panel .tailkit-synthetic-label { color: #fff; background: #b26a00; font-weight: 700;
   padding: 1px 6px; border-radius: 3px; letter-spacing: 0.5px; }
 .tailkit-panel .tailkit-form-result { max-width: 270px; }
+.tailkit-panel .tailkit-alerts { margin: 6px 0 2px 0; }
+.tailkit-panel .tailkit-alerts td.severity { font-weight: 700; text-align: left; }
+.tailkit-panel .tailkit-alerts td.text { text-align: left; }
+.tailkit-panel .tailkit-alerts tr[data-severity="critical"] td { background: #fdecea; }
+.tailkit-panel .tailkit-alerts tr[data-severity="warning"] td { background: #fff4e5; }
 .tailkit-panel .widget-button, .tailkit-panel .widget-upload { width: auto; min-width: 120px; }
 </style>
 """
@@ -116,6 +131,59 @@ REASON_WORDS = {
 
 def _words(value: object, table: dict[str, str]) -> str:
     return table.get(str(value), str(value).replace("_", " "))
+
+
+def alert_text(alert: Alert) -> str:
+    """One alert in words, from its numbers: ``"position 1: profit target reached (P&L at mid +820.00 USD, 30 days to expiry)"``."""
+    p = alert.payload
+    if alert.rule == "exit_signal":
+        details = [f"P&L at mid {fmt_money(p.get('pnl_mid'), signed=True)} USD"]
+        if p.get("dte") is not None:
+            details.append(f"{fmt_days(p['dte'])} to expiry")
+        return (
+            f"position {p['position_id']}: {_words(p['signal'], REASON_WORDS)} reached ({', '.join(details)})"
+        )
+    if alert.rule == "loss_budget":
+        return (
+            f"loss budget used {fmt_pct(p['loss_budget_used'])} "
+            f"(alert at {fmt_pct(p['threshold'], 0)} of the budget)"
+        )
+    return alert.message
+
+
+def alerts_html(review: BookReview) -> str:
+    """The alert rules on the current marks (most severe first) and the stored alerts still open."""
+    threshold = fmt_pct(LOSS_BUDGET_ALERT_THRESHOLD, 0)
+    head = (
+        "<b>Alerts</b> <span class='tailkit-note'>(exit signals of the open positions; loss budget used "
+        f"at or above {threshold}; the rules of <code>tailkit book alerts</code>)</span>"
+    )
+    if review.alerts:
+        rows = [
+            f'<tr data-alert="{html.escape(a.key)}" data-severity="{html.escape(a.severity)}">'
+            f'<td class="severity">{html.escape(a.severity)}</td>'
+            f'<td class="text">{html.escape(alert_text(a))}</td></tr>'
+            for a in review.alerts
+        ]
+        live = table_html(rows, head=["severity", "alert"])
+    else:
+        live = (
+            f"<div class='tailkit-note'>No alert: no exit signal, loss budget used below {threshold}.</div>"
+        )
+    stored = ""
+    if len(review.open_alerts):
+        rows = [
+            f'<tr data-open-alert="{int(r.id)}"><td>{int(r.id)}</td><td>{html.escape(fmt_time(r.raised_at))}</td>'
+            f'<td class="severity">{html.escape(str(r.severity))}</td>'
+            f'<td class="text">{html.escape(str(r.message))}</td></tr>'
+            for r in review.open_alerts.itertuples(index=False)
+        ]
+        stored = (
+            "<div class='tailkit-note'>Raised and not yet acknowledged (acknowledge with "
+            "<code>tailkit book alerts --ack ID</code>):</div>"
+            + table_html(rows, head=["id", "raised at", "severity", "message"])
+        )
+    return f'<div class="tailkit-alerts">{head}{live}{stored}</div>'
 
 
 def header_html(review: BookReview) -> str:
@@ -173,6 +241,7 @@ def _dashboard_html(review: BookReview) -> str:
     note = "All amounts in USD; realized P&L is after commissions."
     return (
         f'<div class="tailkit-kpis">{cells}</div><div class="tailkit-note">{html.escape(greeks)} {note}</div>'
+        + alerts_html(review)
     )
 
 
@@ -309,11 +378,15 @@ class BookReviewPanel:
     ----------
     params : BookReviewParams, optional
         Which book (default: ``$TAILKIT_BOOK`` or ``~/.tailkit/book.sqlite``) and audit actor.
+    open_book : bool, default=True
+        Open and read the book now. ``False`` builds only the controls and chart views (nothing
+        touches the book, not even to create it); :meth:`open` reads it later. The Voila app
+        does that so a preheated kernel reads the book only once the page is requested.
 
     Attributes
     ----------
     book : tailkit.book.Book
-        The open book.
+        The open book (set by :meth:`open`).
     review : BookReview
         What is shown (refreshed after every operation).
     message, error : str
@@ -322,9 +395,11 @@ class BookReviewPanel:
         The layout to display.
     """
 
-    def __init__(self, params: BookReviewParams | None = None) -> None:
+    book: Book
+    review: BookReview
+
+    def __init__(self, params: BookReviewParams | None = None, *, open_book: bool = True) -> None:
         self.params = params if params is not None else BookReviewParams()
-        self.book = open_review_book(self.params)
         self.message = ""
         self.error = ""
         self._pending_order: SpreadOrder | None = None
@@ -499,24 +574,14 @@ class BookReviewPanel:
             ],
             layout=w.Layout(flex_flow="row wrap"),
         )
-        title = w.HTML(
-            f"<h3 style='margin:0 0 4px 0'>Position book review</h3>"
-            f"<div class='tailkit-note'>Book: {html.escape(str(self.book.path))} — every change is one "
-            "transaction with its audit event.</div>"
-            + (
-                "<div class='tailkit-prompt-banner'>Demo book: every price, quote and position here is "
-                "SYNTHETIC (made by tailkit's generators), not market data.</div>"
-                if self.params.demo
-                else ""
-            )
-        )
+        self.title = w.HTML("<h3 style='margin:0 0 4px 0'>Position book review</h3>")
         charts = w.HBox(
             [self.pnl_chart.widget, self.risk_chart.widget], layout=w.Layout(flex_flow="row wrap")
         )
         self.widget = w.VBox(
             [
                 w.HTML(BOOK_CSS),
-                title,
+                self.title,
                 self.header,
                 self.prompt,
                 self.error_box,
@@ -528,7 +593,23 @@ class BookReviewPanel:
                 self.closed,
             ]
         ).add_class("tailkit-panel")
-        self.review: BookReview = book_review(self.book, demo=self.params.demo)
+        if open_book:
+            self.open()
+
+    def open(self) -> None:
+        """Open the book named by the parameters (creating it if need be), read it and draw everything."""
+        self.book = open_review_book(self.params)
+        self.title.value = (
+            f"<h3 style='margin:0 0 4px 0'>Position book review</h3>"
+            f"<div class='tailkit-note'>Book: {html.escape(str(self.book.path))} — every change is one "
+            "transaction with its audit event.</div>"
+            + (
+                "<div class='tailkit-prompt-banner'>Demo book: every price, quote and position here is "
+                "SYNTHETIC (made by tailkit's generators), not market data.</div>"
+                if self.params.demo
+                else ""
+            )
+        )
         self.refresh()
 
     # -- operations (one tailkit.book call each) -------------------------------------------------

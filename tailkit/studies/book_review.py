@@ -3,18 +3,22 @@
 :class:`BookReviewParams` is the ``parameters`` cell of ``notebooks/apps/book_review.ipynb``;
 :func:`open_review_book` opens (and for a demo, fills) the book it names; :func:`book_review`
 gathers everything the app shows in one consistent read: marks of the open positions with
-their exit signals, the book totals, all positions, the P&L history of the saved marks and
-the open risk by expiry.
+their exit signals, the book totals, all positions, the P&L history of the saved marks, the
+open risk by expiry, and the alerts: the alert rules of :mod:`tailkit.book.alerts` evaluated on
+these marks (as ``tailkit book alerts`` evaluates them, without storing anything) and the
+stored alerts nobody has acknowledged yet.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from tailkit.book.alerts import Alert, exit_signal_alerts, loss_budget_alert, open_alerts
 from tailkit.book.marks import BookMarks, mark_book, marks_history
+from tailkit.book.params import AlertsParams
 from tailkit.book.positions import SpreadOrder, contract_key, positions_frame
 from tailkit.book.settings import BookSettings, get_settings
 from tailkit.book.store import Book
@@ -34,6 +38,7 @@ __all__ = [
     "order_warnings",
     "CREDIT_WARN_ABS",
     "CREDIT_WARN_REL",
+    "LOSS_BUDGET_ALERT_THRESHOLD",
 ]
 
 #: an entry credit is "far from the mid" when it differs from the latest quotes' mid credit by
@@ -41,6 +46,8 @@ __all__ = [
 CREDIT_WARN_ABS = 0.10
 #: ... and this fraction of that mid credit (1.00 against a 0.045 mid is far; 1.10 against 1.00 is not)
 CREDIT_WARN_REL = 0.5
+#: the loss-budget alert fires at this fraction of the budget used (the default of ``tailkit book alerts``)
+LOSS_BUDGET_ALERT_THRESHOLD = AlertsParams().loss_budget_threshold
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -172,6 +179,13 @@ class BookReview:
         The book has no NAV yet (the app asks for it first).
     header : MarketHeader
         Underlying, last price, quote time, data source and the SYNTHETIC flag.
+    alerts : tuple of Alert
+        The alert rules on these marks, most severe first: one ``exit_signal`` alert per open
+        position with an exit signal, and ``loss_budget`` when the loss budget used reaches
+        the threshold (:data:`LOSS_BUDGET_ALERT_THRESHOLD` unless given). Not stored.
+    open_alerts : DataFrame
+        Stored alerts not yet acknowledged (:func:`tailkit.book.alerts.open_alerts`: ``id``,
+        ``raised_at``, ``severity``, ``rule``, ``key``, ``message``), raised by ``tailkit book alerts``.
     """
 
     marks: BookMarks
@@ -181,6 +195,8 @@ class BookReview:
     settings: BookSettings
     needs_nav: bool
     header: MarketHeader
+    alerts: tuple[Alert, ...] = ()
+    open_alerts: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def commissions(self) -> float:
@@ -201,6 +217,8 @@ class BookReview:
             "n_positions": len(self.positions),
             "needs_nav": self.needs_nav,
             "rules": self.rules.to_dict(),
+            "alerts": [a.to_dict() for a in self.alerts],
+            "n_open_alerts": len(self.open_alerts),
         }
 
 
@@ -242,7 +260,16 @@ def risk_by_expiry(marks: BookMarks) -> pd.DataFrame:
     return out
 
 
-def book_review(book: Book, *, as_of: Any = None, demo: bool = False) -> BookReview:
+_SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
+
+
+def book_review(
+    book: Book,
+    *,
+    as_of: Any = None,
+    demo: bool = False,
+    loss_budget_threshold: float = LOSS_BUDGET_ALERT_THRESHOLD,
+) -> BookReview:
     """Everything the book-review app shows, read in one consistent snapshot.
 
     Parameters
@@ -253,6 +280,8 @@ def book_review(book: Book, *, as_of: Any = None, demo: bool = False) -> BookRev
         Valuation time of the marks (default now, UTC).
     demo : bool, default=False
         The book is the SYNTHETIC demo (the header says so even before any data is read).
+    loss_budget_threshold : float, default=LOSS_BUDGET_ALERT_THRESHOLD
+        Fraction of the loss budget used at which the ``loss_budget`` alert fires, in (0, 1].
 
     Returns
     -------
@@ -261,8 +290,8 @@ def book_review(book: Book, *, as_of: Any = None, demo: bool = False) -> BookRev
     Examples
     --------
     >>> review = book_review(Book(":memory:"))
-    >>> review.needs_nav, review.marks.totals.n_open
-    (True, 0)
+    >>> review.needs_nav, review.marks.totals.n_open, review.alerts
+    (True, 0, ())
     """
     with book.read():
         marks = mark_book(book, as_of=as_of)
@@ -270,6 +299,9 @@ def book_review(book: Book, *, as_of: Any = None, demo: bool = False) -> BookRev
         history = marks_history(book)
         settings = get_settings(book)
         header = market_header(book, demo=demo)
+        stored = open_alerts(book)
+    alerts = exit_signal_alerts(marks) + loss_budget_alert(marks, threshold=loss_budget_threshold)
+    alerts.sort(key=lambda a: _SEVERITY_RANK[a.severity])  # stable: rule order within a severity
     t = marks.totals
     now = pd.DataFrame(
         {
@@ -289,4 +321,6 @@ def book_review(book: Book, *, as_of: Any = None, demo: bool = False) -> BookRev
         settings=settings,
         needs_nav=marks.totals.nav is None,
         header=header,
+        alerts=tuple(alerts),
+        open_alerts=stored,
     )

@@ -88,3 +88,55 @@ def test_charts_for_empty_and_demo_books():
     assert pnl["mark"]["type"] == "line" and len(next(iter(pnl["datasets"].values()))) == 3 * 26
     risk = risk_by_expiry_chart(demo.risk_by_expiry).to_dict()
     assert risk["mark"]["type"] == "bar"
+
+
+def _losing_book(nav: str = "10000") -> Book:
+    """A book whose realized loss (238.00) exceeds its loss budget (2.375% of a 10,000 NAV = 237.50)."""
+    from tailkit.book.nav import set_nav
+    from tailkit.book.positions import add_spread, close_position, spread_order
+
+    book = Book(":memory:")
+    set_nav(book, nav)
+    order = spread_order(
+        strategy="bull_put", short_strike="88", long_strike="85", expiry=EXPIRY, contracts="1", credit="0.62"
+    )
+    pid = add_spread(book, order)
+    close_position(book, pid, exit_price="3.00", exit_reason="loss_limit")
+    return book
+
+
+def test_review_alerts_are_the_book_rules_on_the_marks():
+    from tailkit.book.alerts import exit_signal_alerts, loss_budget_alert
+
+    # the demo book: position 2 has reached its profit target; no loss, so no loss-budget alert
+    book = open_review_book(BookReviewParams(db_path=":memory:", demo=True))
+    review = book_review(book)
+    expected = exit_signal_alerts(review.marks) + loss_budget_alert(review.marks, threshold=0.8)
+    assert [a.key for a in review.alerts] == [a.key for a in expected] == ["exit:position:2:profit_target"]
+    assert review.alerts[0].severity == "info" and review.alerts[0].payload["position_id"] == 2
+    assert review.open_alerts.empty  # evaluating the rules for the app stores nothing
+    assert book.conn.execute("SELECT COUNT(*) FROM alerts").fetchone()[0] == 0
+
+    # realized loss 238.00 against a 237.50 budget: used 100.2%, critical, listed first
+    losing = book_review(_losing_book())
+    assert losing.marks.totals.loss_budget_used == pytest.approx(238.0 / 237.5, rel=1e-12)
+    assert [(a.rule, a.severity) for a in losing.alerts] == [("loss_budget", "critical")]
+    # at 95,000 NAV the budget is 2,256.25: 10.5% used, below the 80% default, above a 10% threshold
+    assert book_review(_losing_book("95000")).alerts == ()
+    low = book_review(_losing_book("95000"), loss_budget_threshold=0.1)
+    assert [(a.rule, a.severity) for a in low.alerts] == [("loss_budget", "warning")]
+    with pytest.raises(ParameterError, match="threshold"):
+        book_review(book, loss_budget_threshold=0.0)
+
+
+def test_review_lists_stored_alerts_until_acknowledged():
+    from tailkit.book.alerts import acknowledge, raise_alerts
+
+    book = _losing_book()
+    review = book_review(book)
+    (stored,) = raise_alerts(book, list(review.alerts), reason="tailkit book alerts")
+    shown = book_review(book).open_alerts
+    assert shown["id"].tolist() == [stored.id] and shown["severity"].tolist() == ["critical"]
+    acknowledge(book, int(stored.id))
+    assert book_review(book).open_alerts.empty
+    assert book_review(book).to_dict()["n_open_alerts"] == 0

@@ -155,3 +155,71 @@ def test_labels_and_numbers_read_as_words_and_figures(demo):
     assert "<td>demo (synthetic)</td>" in demo.closed.value
     assert "commissions paid (USD)" in demo.positions.value
     assert not re.search(r"\d{2}:\d{2}:\d{2}\.\d+", page)  # no microseconds
+
+
+def test_unopened_panel_touches_no_book_until_open(tmp_path):
+    """The preheated app builds the panel before the page is requested: the book is read by open()."""
+    path = tmp_path / "later.sqlite"
+    panel = BookReviewPanel(BookReviewParams(db_path=str(path)), open_book=False)
+    assert not path.exists()
+    assert "tailkit-kpi" not in panel.dashboard.value
+    # a change written after the panel was built is what open() shows
+    from tailkit.book import Book
+    from tailkit.book.nav import set_nav
+
+    with Book(path) as book:
+        set_nav(book, "2500000")
+    panel.open()
+    assert not panel.review.needs_nav and panel.prompt.layout.display == "none"
+    assert 'data-metric="nav">2,500,000.00<' in panel.dashboard.value
+    assert str(path) in panel.title.value
+
+
+def test_dashboard_shows_the_alerts(demo):
+    text = demo.dashboard.value
+    row = re.search(r'<tr data-alert="exit:position:2:profit_target" data-severity="info">(.*?)</tr>', text)
+    assert row is not None, text
+    assert "position 2: profit target reached (P&amp;L at mid +375.00 USD, 15 days to expiry)" in row.group(1)
+    assert "data-open-alert" not in text
+
+
+def test_dashboard_lists_stored_alerts_and_says_when_there_is_none(empty):
+    from tailkit.book.alerts import Alert, raise_alerts
+
+    assert "No alert: no exit signal, loss budget used below 80%." in empty.dashboard.value
+    (stored,) = raise_alerts(
+        empty.book,
+        [
+            Alert(
+                "loss_budget",
+                "loss_budget",
+                "critical",
+                "loss budget used 104.0% (threshold 80%) as of 2026-12-03T09:46:06Z",
+                {"loss_budget_used": 1.04, "threshold": 0.8},
+            )
+        ],
+    )
+    empty.refresh()
+    text = empty.dashboard.value
+    assert f'<tr data-open-alert="{stored.id}">' in text and "loss budget used 104.0%" in text
+    assert "tailkit book alerts --ack ID" in text
+
+
+def test_alert_text_in_words():
+    from tailkit.book.alerts import Alert
+    from widgets.book import alert_text
+
+    budget = Alert(
+        "loss_budget", "loss_budget", "critical", "raw", {"loss_budget_used": 1.0021, "threshold": 0.8}
+    )
+    assert alert_text(budget) == "loss budget used 100.2% (alert at 80% of the budget)"
+    exit_ = Alert(
+        "exit_signal",
+        "exit:position:7:loss_limit",
+        "critical",
+        "raw",
+        {"position_id": 7, "signal": "loss_limit", "pnl_mid": -1234.5, "dte": 1},
+    )
+    assert alert_text(exit_) == "position 7: loss limit reached (P&L at mid -1,234.50 USD, 1 day to expiry)"
+    other = Alert("regime", "regime:x", "warning", "regime transition calm -> stressed")
+    assert alert_text(other) == "regime transition calm -> stressed"
