@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -60,8 +61,9 @@ VOILA = next(
 )
 #: the serving configuration ``make app`` uses (preheated pools, culling, _xsrf cookie, template)
 SERVING_CONFIG_DIR = REPO / "serving"
-#: apps whose kernel pool Voila fills at start-up (serving/voila.py preheats all but book_review)
-PREHEATED_APPS = tuple(sorted(p.stem for p in APPS_DIR.glob("*.ipynb") if p.stem != "book_review"))
+#: apps whose kernel pool Voila fills at start-up: all of them (serving/voila.py); book_review's
+#: pool kernel waits for the page request before it reads the book
+PREHEATED_APPS = tuple(sorted(p.stem for p in APPS_DIR.glob("*.ipynb")))
 CHROMIUM = Path("/usr/bin/chromium")
 SERVER_START_TIMEOUT_S = 90.0
 #: first render of an app: kernel start + every cell executed + numba compilation on 2 busy cores
@@ -148,6 +150,35 @@ class VoilaServer:
             time.sleep(0.5)
         raise RuntimeError(f"{text!r} not seen {count} times in {timeout_s:.0f} s; log:\n{self.log_tail()}")
 
+    def _log_count(self, pattern: str) -> int:
+        return len(re.findall(pattern, self.log_path.read_text(encoding="utf-8", errors="replace")))
+
+    def pool_uses(self, name: str) -> int:
+        """How many page views of app ``name`` were served by a preheated kernel so far (the log says)."""
+        stem = re.escape(name.removesuffix(".ipynb"))
+        return self._log_count(rf"Using pre-heated kernel: \S+ for (?:\S*/)?{stem}\.ipynb\b")
+
+    def wait_for_pool(self, name: str, timeout_s: float) -> None:
+        """Wait until app ``name``'s pool holds a kernel that has run its notebook as far as it can.
+
+        Voila refills a pool after each page view it serves; the refill is done when the log says
+        the pool is filled once more than it was used, and every kernel is idle with the chart
+        library (vl-convert, loaded when a panel builds its chart views) in its memory map: the
+        new kernel has built its panel and stopped, at the end or at a wait for the request.
+        """
+        stem = re.escape(name.removesuffix(".ipynb"))
+        filled = rf"Kernel pool of (?:\S*/)?{stem}\.ipynb is filled with"
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self._log_count(filled) > self.pool_uses(name):
+                pids = self.kernel_pids()
+                if pids and all(_maps(pid, "vl_convert") and _cpu_idle(pid) for pid in pids):
+                    return
+            if self.process.poll() is not None:
+                break
+            time.sleep(1.0)
+        raise RuntimeError(f"the pool of {name} did not settle in {timeout_s:.0f} s; log:\n{self.log_tail()}")
+
     def log_tail(self, n_chars: int = 4000) -> str:
         """Return the end of the server's combined stdout/stderr (for failure messages)."""
         try:
@@ -170,6 +201,9 @@ def _clean_env(home: Path) -> dict[str, str]:
         "JUPYTER_PLATFORM_DIRS": "1",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "VIRTUAL_ENV": str(REPO / ".venv"),
+        # the kernels import tailkit and widgets from this checkout (a worktree too), not from
+        # wherever the shared venv's editable install points
+        "PYTHONPATH": str(REPO),
     }
     return env
 
@@ -222,8 +256,9 @@ def _wait_for_pools(server: VoilaServer) -> None:
     """Wait until every preheated app's pool kernel has executed its notebook.
 
     Voila logs "Kernel pool ... is filled" when a pool kernel has started, before it has run
-    the notebook; each app's notebook ends with ``display(panel.widget)``, so the pool is ready
-    once one execution per preheated app has finished (the kernels go idle).
+    the notebook; each app's notebook ends with ``display(panel.widget)`` (book_review's stops
+    before that, waiting for the page request), so the pool is ready once every preheated app's
+    kernel has run as far as it can (the kernels go idle).
     """
     server.wait_for_log("is filled with", len(PREHEATED_APPS), SERVER_START_TIMEOUT_S)
     deadline = time.monotonic() + APP_LOAD_TIMEOUT_MS / 1000
@@ -238,6 +273,14 @@ def _wait_for_pools(server: VoilaServer) -> None:
 def _cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _maps(pid: int, library: str) -> bool:
+    """True when process ``pid`` has a shared object whose path contains ``library`` mapped."""
+    try:
+        return library in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
 
 
 def _cpu_idle(pid: int, window_s: float = 1.0) -> bool:

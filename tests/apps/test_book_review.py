@@ -7,8 +7,15 @@ the form and sees it in the positions table, uploads a (SYNTHETIC) option chain 
 and sees the position marked with a profit-target exit signal, closes it, and finally opens
 the SQLite file to check it holds exactly those operations and their audit events. Every
 request to a host other than 127.0.0.1 is aborted and asserted absent. NAV and open risk are
-asserted against :func:`tailkit.studies.book_review.book_review` of the same book file. The
-first render time is printed (not asserted); book_review is not preheated (serving/voila.py). Screenshots: ``/tmp/tailkit-book-review-*.png``.
+asserted against :func:`tailkit.studies.book_review.book_review` of the same book file, and
+the dashboard's alerts list the profit-target exit signal once the chain is uploaded.
+
+book_review is preheated (serving/voila.py) but reads the book only once the page is requested:
+the first test checks the pool kernel created no book file before the page was opened; the
+second writes a NAV into the book after the pool kernel has run as far as it can (and waits),
+then opens the page from that kernel and must see the new NAV. A kernel that read the book
+before waiting would show the book as it was. Time to the first chart is printed (not
+asserted). Screenshots: ``/tmp/tailkit-book-review-*.png``.
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tailkit.book import Book
+from tailkit.book.nav import set_nav
 from tailkit.data import write_option_chain
 from tailkit.studies.book_review import BookReviewParams, book_review, open_review_book
 from tailkit.synthetic.chain import synthetic_option_chain
@@ -30,6 +39,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 APP = "book_review"
 TIMEOUT_MS = 90_000
+CHART_DRAWN = ".tailkit-chart-pnl svg.marks, .tailkit-chart-pnl canvas.marks"
+#: seconds for Voila to refill the app's pool after a page view (kernel start + imports on busy cores)
+POOL_REFILL_TIMEOUT_S = 240.0
 
 
 def _book_file(voila_server):
@@ -63,10 +75,12 @@ def test_book_review_in_browser(open_app, voila_server, blocked_requests, consol
     chain_file = tmp_path / "synthetic_chain_today.csv"
     write_option_chain(chain, chain_file)
 
+    uses = voila_server.pool_uses(APP)
     t0 = time.perf_counter()
     page = open_app(APP, ready=".tailkit-dashboard")
-    first_render = time.perf_counter() - t0
-    print(f"\nbook_review first render: {first_render:.1f} s (empty book)")
+    page.wait_for_selector(CHART_DRAWN, state="attached", timeout=TIMEOUT_MS)
+    print(f"\nbook_review first chart: {time.perf_counter() - t0:.1f} s (preheated kernel, empty book)")
+    assert voila_server.pool_uses(APP) == uses + 1, voila_server.log_tail()
 
     # first run on an empty book: the app asks for the NAV
     prompt = page.locator(".tailkit-nav-prompt")
@@ -103,6 +117,12 @@ def test_book_review_in_browser(open_app, voila_server, blocked_requests, consol
     assert "210 quotes added" in page.locator(".tailkit-message").inner_text()
     unrealized = page.locator(".tailkit-dashboard [data-metric='unrealized_mid']").inner_text()
     assert unrealized.startswith("+"), unrealized
+    # the dashboard's alerts: the exit signal, in words, with the book's own severity for it
+    alert = page.locator(".tailkit-dashboard .tailkit-alerts tr[data-alert='exit:position:1:profit_target']")
+    alert.wait_for(state="visible", timeout=TIMEOUT_MS)
+    assert alert.get_attribute("data-severity") == "info"
+    assert alert.inner_text().startswith("info") and "position 1: profit target reached" in alert.inner_text()
+    assert page.locator(".tailkit-alerts tr[data-alert]").count() == 1
     page.screenshot(path="/tmp/tailkit-book-review-2-marked.png", full_page=True)
 
     # close it at 0.40: it leaves the open table and appears among the closed positions
@@ -118,6 +138,8 @@ def test_book_review_in_browser(open_app, voila_server, blocked_requests, consol
     assert "No open positions" in page.locator(".tailkit-positions").inner_text()
     realized = page.locator(".tailkit-dashboard [data-metric='realized_pnl']").inner_text().strip()
     assert realized == "+800.00"  # (2.00 - 0.40) x 5 contracts x 100 shares
+    assert page.locator(".tailkit-alerts tr[data-alert]").count() == 0
+    assert "No alert" in page.locator(".tailkit-alerts").inner_text()
     page.screenshot(path="/tmp/tailkit-book-review-3-closed.png", full_page=True)
 
     # the database holds exactly those operations and their audit events
@@ -150,3 +172,25 @@ def test_book_review_in_browser(open_app, voila_server, blocked_requests, consol
     blocked_requests.assert_none()
     failures = [m for m in console_errors if "Could not create a view" in m]
     assert not failures, failures
+
+
+def test_book_review_reads_the_book_when_the_page_is_opened(open_app, voila_server, blocked_requests):
+    """A NAV written after the pool kernel ran its notebook (and waits) is on the page it serves."""
+    book_file = _book_file(voila_server)
+    voila_server.wait_for_pool(APP, POOL_REFILL_TIMEOUT_S)
+    uses = voila_server.pool_uses(APP)
+    book_file.parent.mkdir(parents=True, exist_ok=True)
+    with Book(book_file, actor="test") as book:
+        set_nav(book, "2345678.9", reason="written between the kernel's preheating and the page view")
+
+    t0 = time.perf_counter()
+    page = open_app(APP, ready=".tailkit-dashboard [data-metric='nav']")
+    page.wait_for_selector(CHART_DRAWN, state="attached", timeout=TIMEOUT_MS)
+    print(
+        f"\nbook_review first chart: {time.perf_counter() - t0:.1f} s (preheated kernel, book written after)"
+    )
+    assert voila_server.pool_uses(APP) == uses + 1, "the page was not served by the preheated kernel"
+    assert page.locator(".tailkit-dashboard [data-metric='nav']").inner_text().strip() == "2,345,678.90"
+    assert not page.locator(".tailkit-nav-prompt").is_visible()
+    _assert_headline(page, book_file)
+    blocked_requests.assert_none()
