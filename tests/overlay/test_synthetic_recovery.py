@@ -115,3 +115,23 @@ def test_bundled_seed_is_the_first_that_stays_in_the_reference_yield_range():
     y = hist[["yield_20y", "yield_30y"]].to_numpy()
     # the file rounds yields to 4 decimals of a percent (1e-6 in decimals)
     assert y.min() >= lo - 1e-6 and y.max() <= hi + 1e-6
+
+
+def test_realistic_generator_paths_all_calibrate():
+    # Before the random-walk model, 12-15% of the generator's paths (its own parameters, other
+    # seeds) made the calibration refuse ("no mean reversion"): the MLE AR(1) coefficient of a
+    # yield with a decades-long half-life is >= 1 in that share of 4-year windows, and the
+    # Kendall-corrected one in about half of them. Every path now calibrates; each random-walk
+    # tenor is named in a warning.
+    n_walks = 0
+    for seed in range(1000, 1040):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", OverlayFitWarning)
+            cal = calibrate_overlay(synthetic_history(seed=seed))
+        notes = [str(w.message) for w in caught]
+        for fit in cal.mean_reversion:
+            noted = any(n.startswith(f"{fit.tenor} yield: no mean reversion detectable") for n in notes)
+            assert noted is fit.random_walk, (seed, fit)
+            assert (cal.vasicek.kappa[("20y", "30y").index(fit.tenor)] == 0.0) is fit.random_walk
+            n_walks += fit.random_walk
+    assert n_walks > 0  # the fallback is exercised
