@@ -55,7 +55,7 @@ def _calibrate(args: argparse.Namespace) -> int:
 
     run = run_calibrate(params_from_args(CalibrateParams, args))
     cal = run.calibration
-    _notes([n for n in run.notes if "R^2" not in n and "half-life" not in n])
+    _notes([n for n in run.notes if "R^2" not in n and "half-life" not in n and "random walk" not in n])
     s = cal.sample
     excl = f", excluding {s['covid_window'][0]} .. {s['covid_window'][1]}" if s.get("covid_window") else ""
     print(
@@ -77,6 +77,17 @@ def _calibrate(args: argparse.Namespace) -> int:
         f"{vol.price_sensitivity:+.4f}, skew slope {vol.skew_slope:+.4f}"
     )
     print(f"Current: {cur.date}  20y {cur.yield_20y:.4%}  30y {cur.yield_30y:.4%}  TLT {cur.tlt_price:.2f}")
+    if cal.mean_reversion:
+        print(
+            f"Mean reversion (kappa per year; AR(1) per trading day; {cal.mean_reversion[0].n_pairs} transitions; "
+            f"the model uses {cal.mean_reversion[0].estimator}):"
+        )
+        for f in cal.mean_reversion:
+            used = "random walk, kappa = 0" if f.random_walk else f"kappa = {f.kappa:.4g}"
+            print(
+                f"  {f.tenor}: MLE b = {f.ar1_mle:.5f} (kappa {f.kappa_mle:.4g}), Kendall bias-corrected "
+                f"b = {f.ar1_kendall:.5f} (kappa {f.kappa_kendall:.4g}) -> {used}"
+            )
     for note in cal.warnings:
         print(f"warning: {note}")
     print(f"wrote {args.output_file}")

@@ -28,6 +28,7 @@ from tailkit.overlay.exits import (
 )
 from tailkit.overlay.fills import FillModel
 from tailkit.overlay.grid import ExitGrid, ExitGridResult, evaluate_exit_grid, evaluate_marked
+from tailkit.overlay.mean_reversion import KAPPA_ESTIMATORS, MeanReversionFit
 from tailkit.overlay.metrics import (
     PairedDifference,
     StrategyMetrics,
@@ -62,6 +63,8 @@ from tailkit.overlay.spreads import CreditSpread, spread_from_delta
 
 __all__ = [
     "EXIT_REASONS",
+    "KAPPA_ESTIMATORS",
+    "MeanReversionFit",
     "RANKING_METRICS",
     "ExitOptimization",
     "PositionSize",

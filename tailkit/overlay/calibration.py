@@ -3,11 +3,16 @@
 Three pieces, fitted on daily data (``dt = 1/252``) in ``[start, end]``, by default leaving
 out 2020-03-01 … 2021-12-31 (the COVID-era policy regime):
 
-1. **Bivariate Vasicek** for the 20y and 30y yields by exact-likelihood MLE,
-   :func:`tailkit.calibration.fit_vasicek` (OLS of the exact AR(1) transition, residual
-   variance, delta-method standard errors, shock correlation mapped to continuous time),
-   given ``transitions=`` the *pairs of consecutive trading days that are both in the
-   sample*, so that the excluded window and missing days never create a fake one-day jump.
+1. **Bivariate Vasicek** for the 20y and 30y yields from the exact AR(1) transition
+   (:func:`tailkit.overlay.mean_reversion.fit_yield_model`: OLS, residual variance,
+   delta-method standard errors, shock correlation mapped to continuous time), on the *pairs
+   of consecutive trading days that are both in the sample*, so that the excluded window and
+   missing days never create a fake one-day jump. By default (``kappa_estimator="kendall"``)
+   the AR(1) coefficient is corrected for its small-sample bias (Kendall 1954), which
+   otherwise over-states kappa by about 4 / (sample years); ``"mle"`` gives the plain MLE
+   (equal to :func:`tailkit.calibration.fit_vasicek`). Both are reported. A tenor whose chosen
+   AR(1) coefficient is >= 1 shows no detectable mean reversion and is modelled as a
+   driftless random walk (kappa = 0), with a note.
 2. **TLT regression** ``log(TLT) = alpha + beta * ybar + gamma * ybar**2`` with ``ybar`` the
    mean of the 20y and 30y yields (OLS; R², residual vol, and the residual's AR(1)
    persistence, used when simulating with residual noise). A
@@ -37,9 +42,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from tailkit.calibration import fit_vasicek
-from tailkit.calibration.diagnostics import ParameterTable
-from tailkit.errors import ConvergenceError, DataError, ParameterError, describe_bad_value
+from tailkit.errors import DataError, ParameterError, describe_bad_value
+from tailkit.overlay.mean_reversion import KAPPA_ESTIMATORS, THETA_LIMIT, KappaEstimator, fit_yield_model
 from tailkit.overlay.model import (
     DT,
     REQUIRED_KEYS,
@@ -51,7 +55,6 @@ from tailkit.overlay.model import (
     read_calibration,
     write_calibration,
 )
-from tailkit.simulation import VasicekParams
 
 __all__ = [
     "OverlayFitWarning",
@@ -89,20 +92,6 @@ def _history_frame(history: pd.DataFrame) -> pd.DataFrame:
             "history: yields look like percent (values > 1); convert to decimals (4.38 -> 0.0438)"
         )
     return out
-
-
-def _fit_vasicek_pairs(y: np.ndarray, pair_ok: np.ndarray, dt: float) -> tuple[VasicekParams, ParameterTable]:
-    """Bivariate Vasicek fit on the usable one-day pairs, as the overlay's named seven-row table."""
-    try:
-        fit = fit_vasicek(y, dt, names=("20", "30"), transitions=pair_ok)
-    except ConvergenceError as exc:
-        raise DataError(f"calibrate_overlay: {exc}") from None
-    params, table = fit.params, fit.table
-    labels = list(table.names)
-    order = [labels.index(f"{p}[{t}]") for t in ("20", "30") for p in ("kappa", "theta", "sigma")]
-    order.append(labels.index("rho[20,30]"))
-    names = REQUIRED_KEYS["vasicek_params"]
-    return params, ParameterTable(tuple(names), table.estimates[order], table.std_errors[order])
 
 
 def _fit_regression(ybar: np.ndarray, log_tlt: np.ndarray, pair_ok: np.ndarray) -> TLTRegression:
@@ -212,6 +201,7 @@ def calibrate_overlay(
     covid_window: tuple[str, str] = ("2020-03-01", "2021-12-31"),
     chain: pd.DataFrame | None = None,
     realized_window: int = 63,
+    kappa_estimator: KappaEstimator = "kendall",
 ) -> OverlayCalibration:
     """Fit the overlay's model (Vasicek yields, TLT regression, vol model) to daily history.
 
@@ -231,6 +221,11 @@ def calibrate_overlay(
         fitted on it instead of on realized volatility.
     realized_window : int, default=63
         Days of returns behind the realized-vol ``base_iv``.
+    kappa_estimator : {"kendall", "mle"}, default="kendall"
+        Estimate of the yields' AR(1) coefficient behind kappa: Kendall's small-sample bias
+        correction ``b = (n b_hat + 1) / (n - 3)`` (n transitions) or the plain MLE ``b_hat``.
+        Both are reported in ``mean_reversion``; a chosen ``b >= 1`` makes the tenor a
+        random walk (kappa = 0, noted).
 
     Returns
     -------
@@ -239,18 +234,23 @@ def calibrate_overlay(
     Raises
     ------
     DataError
-        Too few days in the sample, constant or non-mean-reverting yields.
+        Too few days in the sample, constant or anti-persistent (AR(1) <= 0) yields.
 
     Warns
     -----
     OverlayFitWarning
-        R² of the TLT regression below 0.95 (causes named).
+        R² of the TLT regression below 0.95 (causes named); a tenor modelled as a random walk;
+        a mean-reversion half-life longer than the sample.
 
     Examples
     --------
     >>> cal = calibrate_overlay(read_history("history.csv"))  # doctest: +SKIP
     >>> cal.vasicek_dict()["kappa_20"]  # doctest: +SKIP
     """
+    if kappa_estimator not in KAPPA_ESTIMATORS:
+        raise ParameterError(
+            describe_bad_value("kappa_estimator", kappa_estimator, f"one of {', '.join(KAPPA_ESTIMATORS)}")
+        )
     frame = _history_frame(history)
     lo = pd.Timestamp(start) if start is not None else frame.index.min()
     hi = pd.Timestamp(end) if end is not None else frame.index.max()
@@ -273,7 +273,7 @@ def calibrate_overlay(
     # pairs between kept rows that were adjacent in the (windowed) file
     pair_ok = pair_all[rows[:-1]] & (np.diff(rows) == 1)
     y = data[:, :2]
-    params, table = _fit_vasicek_pairs(y, pair_ok, DT)
+    params, table, reversion = fit_yield_model(y, pair_ok, DT, estimator=kappa_estimator)
     ybar = y.mean(axis=1)
     log_tlt = np.log(data[:, 2])
     reg = _fit_regression(ybar, log_tlt, pair_ok)
@@ -288,9 +288,21 @@ def calibrate_overlay(
             "TLT's duration drifting over a long sample, a total-return or split-unadjusted TLT column, "
             "yields and prices misaligned by a day, or yields in the wrong units"
         )
+    span = (frame.index[rows[-1]] - frame.index[rows[0]]).days / 365.25
+    window = f"{frame.index[rows[0]].date()} .. {frame.index[rows[-1]].date()}"
     for i, tenor in enumerate(("20y", "30y")):
+        fit = reversion[i]
+        if fit.random_walk:
+            b = fit.ar1_kendall if fit.estimator == "kendall" else fit.ar1_mle
+            why = ">= 1" if b >= 1.0 else f"< 1 but its long-run mean is beyond +-{THETA_LIMIT:.0%}"
+            notes.append(
+                f"{tenor} yield: no mean reversion detectable over {window} ({fit.n_pairs} daily transitions; "
+                f"{fit.estimator} AR(1) coefficient {b:.5f} {why}, MLE {fit.ar1_mle:.5f}): modelled as a "
+                "driftless random walk (kappa = 0, theta unused); a longer window (--start-date) may identify "
+                "mean reversion"
+            )
+            continue
         half_life = math.log(2.0) / params.kappa[i]
-        span = (frame.index[rows[-1]] - frame.index[rows[0]]).days / 365.25
         if half_life > span:
             notes.append(
                 f"{tenor} mean-reversion half-life {half_life:.1f} years exceeds the {span:.1f}-year sample: "
@@ -313,6 +325,7 @@ def calibrate_overlay(
         "n_obs": int(rows.size),
         "n_pairs": int(pair_ok.sum()),
         "dt": DT,
+        "kappa_estimator": kappa_estimator,
     }
     return OverlayCalibration(
         vasicek=params,
@@ -322,4 +335,5 @@ def calibrate_overlay(
         current=current,
         sample=sample,
         warnings=tuple(notes),
+        mean_reversion=reversion,
     )

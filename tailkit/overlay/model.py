@@ -23,6 +23,7 @@ import pandas as pd
 
 from tailkit.calibration.diagnostics import ParameterTable
 from tailkit.errors import DataError, ParameterError
+from tailkit.overlay.mean_reversion import MeanReversionFit
 from tailkit.params import atomic_write_text
 from tailkit.simulation import VasicekParams
 
@@ -198,7 +199,11 @@ class OverlayCalibration:
     sample : dict
         ``start``, ``end``, ``exclude_covid``, ``covid_window``, ``n_obs``, ``n_pairs``.
     warnings : tuple of str
-        Diagnostics worth reading (low R², weak mean reversion).
+        Diagnostics worth reading (low R², weak or no detectable mean reversion).
+    mean_reversion : tuple of MeanReversionFit
+        Per tenor (20y, 30y): the MLE and Kendall bias-corrected AR(1) and kappa estimates,
+        which one the model uses, and whether the tenor is a random walk (kappa = 0). Empty
+        for a file written without it.
     """
 
     vasicek: VasicekParams
@@ -208,6 +213,7 @@ class OverlayCalibration:
     current: CurrentValues
     sample: dict[str, Any]
     warnings: tuple[str, ...] = ()
+    mean_reversion: tuple[MeanReversionFit, ...] = ()
 
     @property
     def last_residual(self) -> float:
@@ -241,6 +247,7 @@ class OverlayCalibration:
             },
             "sample": dict(self.sample),
             "warnings": list(self.warnings),
+            "mean_reversion": {f.tenor: f.to_dict() for f in self.mean_reversion},
             "units": "yields, vols and rates in decimals; kappa per year; dt = 1/252 (trading days)",
         }
 
@@ -343,6 +350,13 @@ class OverlayCalibration:
             current=current,
             sample=dict(sample) if isinstance(sample, dict) else {},
             warnings=tuple(str(w) for w in data.get("warnings", []) or ()),
+            mean_reversion=tuple(
+                MeanReversionFit.from_dict(str(tenor), rec)
+                for tenor, rec in (data.get("mean_reversion") or {}).items()
+                if isinstance(rec, dict)
+            )
+            if isinstance(data.get("mean_reversion"), dict)
+            else (),
         )
 
 

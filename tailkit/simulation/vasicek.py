@@ -7,6 +7,9 @@ exactly (no Euler error):
     r_i(t + dt) = theta_i + (r_i(t) - theta_i) exp(-kappa_i dt) + eta_i,
     Cov(eta_i, eta_j) = rho_ij sigma_i sigma_j (1 - exp(-(kappa_i + kappa_j) dt)) / (kappa_i + kappa_j).
 
+``kappa_i = 0`` is a driftless random walk (``theta_i`` unused): every formula below takes its
+limit ``(1 - exp(-k t)) / k -> t`` as ``k -> 0``.
+
 This is the rates engine of the TLT overlay (20y and 30y yields).
 """
 
@@ -43,7 +46,8 @@ class VasicekParams:
     Parameters
     ----------
     kappa : tuple of float, default=(0.5,)
-        Mean-reversion speed per tenor, per year (> 0).
+        Mean-reversion speed per tenor, per year (>= 0; 0 is a driftless random walk and
+        ``theta`` is then unused).
     theta : tuple of float, default=(0.04,)
         Long-run mean per tenor, decimal (0.04 = 4%).
     sigma : tuple of float, default=(0.01,)
@@ -60,7 +64,7 @@ class VasicekParams:
     """
 
     kappa: tuple[float, ...] = param(
-        (0.5,), gt=0.0, le=1000.0, doc="mean-reversion speed per tenor, per year"
+        (0.5,), ge=0.0, le=1000.0, doc="mean-reversion speed per tenor, per year (0 = random walk)"
     )
     theta: tuple[float, ...] = param((0.04,), ge=-1.0, le=1.0, doc="long-run mean per tenor, decimal")
     sigma: tuple[float, ...] = param(
@@ -115,14 +119,22 @@ class VasicekParams:
         }
 
 
+def _decay_integral(k: Any, t: Any) -> Any:
+    """``(1 - exp(-k t)) / k``, elementwise, with its limit ``t`` where ``k = 0``."""
+    k, t = np.broadcast_arrays(np.asarray(k, dtype=np.float64), np.asarray(t, dtype=np.float64))
+    safe = np.where(k > 0, k, 1.0)
+    return np.where(k > 0, -np.expm1(-safe * t) / safe, t)
+
+
 def vasicek_innovation_cov(params: VasicekParams, dt: float) -> Float2D:
     """Covariance of the exact one-step innovations, shape (n, n), decimals squared.
 
-    ``rho_ij sigma_i sigma_j (1 - exp(-(kappa_i + kappa_j) dt)) / (kappa_i + kappa_j)``.
+    ``rho_ij sigma_i sigma_j (1 - exp(-(kappa_i + kappa_j) dt)) / (kappa_i + kappa_j)``
+    (``rho_ij sigma_i sigma_j dt`` when both kappas are 0).
     """
     kappa, _, sigma, corr = params.arrays()
     ksum = kappa[:, None] + kappa[None, :]
-    return corr * np.outer(sigma, sigma) * (-np.expm1(-ksum * dt)) / ksum
+    return corr * np.outer(sigma, sigma) * _decay_integral(ksum, dt)
 
 
 def vasicek_mean(params: VasicekParams, r0: Any, t: Any) -> Float2D:
@@ -139,11 +151,11 @@ def vasicek_mean(params: VasicekParams, r0: Any, t: Any) -> Float2D:
 def vasicek_variance(params: VasicekParams, t: Any) -> Float2D:
     """Conditional variance ``Var[r(t) | r(0)]``, shape (len(t), n_tenors).
 
-    ``sigma^2 (1 - exp(-2 kappa t)) / (2 kappa)``.
+    ``sigma^2 (1 - exp(-2 kappa t)) / (2 kappa)`` (``sigma^2 t`` when kappa is 0).
     """
     kappa, _, sigma, _ = params.arrays()
     tt = np.atleast_1d(np.asarray(t, dtype=np.float64))[:, None]
-    return sigma**2 * (-np.expm1(-2.0 * kappa * tt)) / (2.0 * kappa)
+    return sigma**2 * _decay_integral(2.0 * kappa, tt)
 
 
 def vasicek_bond_price(params: VasicekParams, r0: Any, maturity: Any) -> Float2D:
@@ -151,7 +163,8 @@ def vasicek_bond_price(params: VasicekParams, r0: Any, maturity: Any) -> Float2D
 
     ``P = A exp(-B r0)``, ``B = (1 - exp(-kappa T)) / kappa``,
     ``log A = (theta - sigma^2 / (2 kappa^2)) (B - T) - sigma^2 B^2 / (4 kappa)``
-    (Vasicek 1977; Brigo & Mercurio, *Interest Rate Models*, eq. 3.8).
+    (Vasicek 1977; Brigo & Mercurio, *Interest Rate Models*, eq. 3.8); for ``kappa = 0``
+    its limit ``P = exp(-r0 T + sigma^2 T^3 / 6)`` (the driftless Gaussian short rate).
 
     Parameters
     ----------
@@ -170,8 +183,13 @@ def vasicek_bond_price(params: VasicekParams, r0: Any, maturity: Any) -> Float2D
     kappa, theta, sigma, _ = params.arrays()
     r0a = start_values("r0", r0, params.n_tenors, positive=False)
     tt = np.atleast_1d(np.asarray(maturity, dtype=np.float64))[:, None]
-    b = -np.expm1(-kappa * tt) / kappa
-    log_a = (theta - sigma**2 / (2 * kappa**2)) * (b - tt) - sigma**2 * b**2 / (4 * kappa)
+    b = _decay_integral(kappa, tt)
+    k = np.where(kappa > 0, kappa, 1.0)
+    log_a = np.where(
+        kappa > 0,
+        (theta - sigma**2 / (2 * k**2)) * (b - tt) - sigma**2 * b**2 / (4 * k),
+        sigma**2 * tt**3 / 6.0,
+    )
     return np.exp(log_a - b * r0a)
 
 

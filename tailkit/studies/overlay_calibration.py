@@ -83,7 +83,7 @@ def vasicek_innovations(history: pd.DataFrame, calibration: OverlayCalibration) 
     """Standardized one-step Vasicek innovations of the calibration sample, per tenor.
 
     ``z_t = (y_{t+1} - theta - (y_t - theta) e^{-kappa dt}) / sd``, ``sd = sigma sqrt((1 -
-    e^{-2 kappa dt}) / (2 kappa))``, on pairs of consecutive rows both inside the sample
+    e^{-2 kappa dt}) / (2 kappa))`` (``sigma sqrt(dt)`` for a random-walk tenor, kappa = 0), on pairs of consecutive rows both inside the sample
     window (and outside the excluded COVID window when it was excluded). Under the model
     they are i.i.d. standard normal.
 
@@ -111,7 +111,9 @@ def vasicek_innovations(history: pd.DataFrame, calibration: OverlayCalibration) 
     for i, (col, tenor) in enumerate((("yield_20y", "20y"), ("yield_30y", "30y"))):
         y = frame[col].to_numpy()
         decay = math.exp(-kappa[i] * _DT)
-        sd = sigma[i] * math.sqrt(-math.expm1(-2.0 * kappa[i] * _DT) / (2.0 * kappa[i]))
+        # (1 - e^{-2 kappa dt}) / (2 kappa), whose limit is dt for a random-walk tenor (kappa = 0)
+        var_step = -math.expm1(-2.0 * kappa[i] * _DT) / (2.0 * kappa[i]) if kappa[i] > 0 else _DT
+        sd = sigma[i] * math.sqrt(var_step)
         z = (y[1:] - theta[i] - (y[:-1] - theta[i]) * decay) / sd
         out.append(pd.DataFrame({"date": frame.index[1:][pair], "tenor": tenor, "z": z[pair]}))
     return pd.concat(out, ignore_index=True)

@@ -69,6 +69,13 @@ class CalibrateParams:
     chain_file: str | None = param(
         None, doc="option-chain CSV: fit the vol model on it instead of realized vol"
     )
+    kappa_estimator: str = param(
+        "kendall",
+        choices=("kendall", "mle"),
+        doc="yields' mean-reversion speed: 'kendall' corrects the AR(1) estimate's small-sample bias "
+        "(Kendall 1954; the plain MLE over-states kappa by about 4/years of data), 'mle' does not; "
+        "both are printed",
+    )
 
     def __post_init__(self) -> None:
         validate(self)
@@ -217,7 +224,12 @@ def run_calibrate(params: CalibrateParams) -> CalibrateRun:
         )
         chain = read_option_chain(p.chain_file).chain if p.chain_file else None
         cal = calibrate_overlay(
-            history, start=p.start_date, end=p.end_date, exclude_covid=p.exclude_covid, chain=chain
+            history,
+            start=p.start_date,
+            end=p.end_date,
+            exclude_covid=p.exclude_covid,
+            chain=chain,
+            kappa_estimator=p.kappa_estimator,  # type: ignore[arg-type]
         )
     if p.output_file:
         write_calibration(cal, p.output_file)

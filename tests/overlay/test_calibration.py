@@ -37,10 +37,17 @@ def test_recovers_known_parameters(calibration) -> None:  # type: ignore[no-unty
 
 
 def test_gap_free_sample_equals_fit_vasicek(history) -> None:  # type: ignore[no-untyped-def]
-    cal = calibrate_overlay(history, start=None, end=None, exclude_covid=False)
-    fit = fit_vasicek(history[["yield_20y", "yield_30y"]].to_numpy())
+    # kappa_estimator="mle" is the plain exact-likelihood MLE, which fit_vasicek computes on its own
+    cal = calibrate_overlay(history, start=None, end=None, exclude_covid=False, kappa_estimator="mle")
+    fit = fit_vasicek(history[["yield_20y", "yield_30y"]].to_numpy(), names=("20", "30"))
     np.testing.assert_allclose(cal.vasicek.kappa, fit.params.kappa, rtol=1e-12)
+    np.testing.assert_allclose(cal.vasicek.theta, fit.params.theta, rtol=1e-12)
     np.testing.assert_allclose(cal.vasicek.sigma, fit.params.sigma, rtol=1e-12)
+    np.testing.assert_allclose(cal.vasicek.correlation, fit.params.correlation, rtol=1e-12)
+    # standard errors: analytic delta method here, a numerical Jacobian in fit_vasicek
+    order = [fit.table.names.index(f"{p}[{t}]") for t in ("20", "30") for p in ("kappa", "theta", "sigma")]
+    order.append(fit.table.names.index("rho[20,30]"))
+    np.testing.assert_allclose(cal.vasicek_table.std_errors, fit.table.std_errors[order], rtol=1e-6)
 
 
 def test_covid_window_is_left_out_without_a_fake_transition(history) -> None:  # type: ignore[no-untyped-def]

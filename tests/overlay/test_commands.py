@@ -54,6 +54,27 @@ def test_calibrate_options(workdir: Path) -> None:
     assert doc["volatility_params"]["source"] == "chain"
 
 
+@pytest.mark.parametrize("estimator", ["kendall", "mle"])
+def test_calibrate_prints_both_kappa_estimates_and_the_one_used(workdir: Path, estimator: str) -> None:
+    out = run("calibrate", "--data", str(HISTORY), "--output", f"k_{estimator}.json",
+              "--kappa-estimator", estimator, cwd=workdir)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    doc = json.loads((workdir / f"k_{estimator}.json").read_text())
+    mr = doc["mean_reversion"]
+    assert doc["sample"]["kappa_estimator"] == estimator and set(mr) == {"20y", "30y"}
+    assert f"the model uses {estimator}" in out.stdout
+    for tenor, rec in mr.items():
+        # both estimates printed on the tenor's line, and the kappa the model uses
+        line = next(ln for ln in out.stdout.splitlines() if ln.strip().startswith(f"{tenor}: MLE b = "))
+        assert f"(kappa {rec['kappa_mle']:.4g})" in line and f"(kappa {rec['kappa_kendall']:.4g})" in line
+        assert doc["vasicek_params"][f"kappa_{tenor[:2]}"] == rec["kappa"]
+    # the bundled file's corrected 30y AR(1) coefficient is >= 1: a random walk, said on screen
+    walk = estimator == "kendall"
+    assert mr["30y"]["random_walk"] is walk and mr["20y"]["random_walk"] is False
+    assert ("30y yield: no mean reversion detectable" in out.stdout) is walk
+    assert ("-> random walk, kappa = 0" in out.stdout) is walk
+
+
 def test_evaluate(workdir: Path) -> None:
     out = run("evaluate", "--calibration", "cal.json", "--n-paths", "1000", "--put-only", "--top", "3",
               "--output", "screen.json", cwd=workdir)  # fmt: skip

@@ -4,8 +4,12 @@ The generator's parameters are known exactly (``provenance.json``), so the overl
 calibration window (2019 onward, 2020-03 to 2021-12 excluded) must return estimates within a
 few of *its own* standard errors of them. With ``kappa`` 0.03 and 0.13 a year the yields are
 nearly a random walk over the four-year window, so the point estimates of ``kappa`` sit far
-from the truth in absolute terms (the AR(1) estimate is biased towards mean reversion) while
-their standard errors are large; the test is in standard-error units, not absolute.
+from the truth in absolute terms while their standard errors are large; the test is in
+standard-error units, not absolute. The plain MLE of ``kappa`` is biased up by about 4 / T
+(0.9 a year here; its kappa_20 is 2.3 SE from the truth); the default Kendall-corrected
+estimate is within 2 SE for every parameter, which is the bound tested (it was 3 SE with the
+MLE). On this file the corrected 30y AR(1) coefficient is >= 1, so the 30y yield is a random
+walk (kappa = 0, theta unused), which the calibration says in its one warning.
 """
 
 from __future__ import annotations
@@ -38,9 +42,13 @@ def generator_params() -> dict[str, float]:
 
 @pytest.fixture(scope="module")
 def calibration():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", OverlayFitWarning)
-        return calibrate_overlay(load_synthetic_history())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", OverlayFitWarning)
+        cal = calibrate_overlay(load_synthetic_history())
+    # the only diagnostic: the 30y yield shows no mean reversion over the window (no R^2 warning)
+    messages = [str(w.message) for w in caught if issubclass(w.category, OverlayFitWarning)]
+    assert len(messages) == 1 and messages[0].startswith("30y yield: no mean reversion detectable"), messages
+    return cal
 
 
 def test_generator_parameters_are_in_the_documented_realistic_range(generator_params):
@@ -52,11 +60,25 @@ def test_generator_parameters_are_in_the_documented_realistic_range(generator_pa
     assert p["rho"] == 0.98
 
 
-@pytest.mark.parametrize("name", VASICEK)
-def test_default_window_recovers_each_vasicek_parameter_within_3_se(calibration, generator_params, name):
+@pytest.mark.parametrize("name", [n for n in VASICEK if n != "theta_30"])
+def test_default_window_recovers_each_vasicek_parameter_within_2_se(calibration, generator_params, name):
     est, se = calibration.vasicek_table[name]
     assert np.isfinite(se) and se > 0
-    assert abs(est - generator_params[name]) <= 3.0 * se, (name, est, se, generator_params[name])
+    assert abs(est - generator_params[name]) <= 2.0 * se, (name, est, se, generator_params[name])
+
+
+def test_30y_is_a_random_walk_whose_theta_is_unused(calibration):
+    # theta_30 is no parameter of the fitted model: it is held at today's 30y yield, no SE
+    fit30 = calibration.mean_reversion[1]
+    assert fit30.tenor == "30y" and fit30.random_walk and fit30.ar1_kendall >= 1.0 > fit30.ar1_mle
+    est, se = calibration.vasicek_table["theta_30"]
+    assert est == calibration.current.yield_30y and np.isnan(se)
+
+
+def test_bias_correction_moves_kappa_towards_the_generator(calibration, generator_params):
+    for i, fit in enumerate(calibration.mean_reversion):
+        truth = generator_params[("kappa_20", "kappa_30")[i]]
+        assert abs(fit.kappa - truth) < abs(fit.kappa_mle - truth), fit
 
 
 def test_volatility_and_correlation_are_recovered_tightly(calibration, generator_params):
@@ -93,3 +115,23 @@ def test_bundled_seed_is_the_first_that_stays_in_the_reference_yield_range():
     y = hist[["yield_20y", "yield_30y"]].to_numpy()
     # the file rounds yields to 4 decimals of a percent (1e-6 in decimals)
     assert y.min() >= lo - 1e-6 and y.max() <= hi + 1e-6
+
+
+def test_realistic_generator_paths_all_calibrate():
+    # Before the random-walk model, 12-15% of the generator's paths (its own parameters, other
+    # seeds) made the calibration refuse ("no mean reversion"): the MLE AR(1) coefficient of a
+    # yield with a decades-long half-life is >= 1 in that share of 4-year windows, and the
+    # Kendall-corrected one in about half of them. Every path now calibrates; each random-walk
+    # tenor is named in a warning.
+    n_walks = 0
+    for seed in range(1000, 1040):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", OverlayFitWarning)
+            cal = calibrate_overlay(synthetic_history(seed=seed))
+        notes = [str(w.message) for w in caught]
+        for fit in cal.mean_reversion:
+            noted = any(n.startswith(f"{fit.tenor} yield: no mean reversion detectable") for n in notes)
+            assert noted is fit.random_walk, (seed, fit)
+            assert (cal.vasicek.kappa[("20y", "30y").index(fit.tenor)] == 0.0) is fit.random_walk
+            n_walks += fit.random_walk
+    assert n_walks > 0  # the fallback is exercised
