@@ -24,6 +24,7 @@ QUOTE_DATE = "2098-12-01"  # 46 calendar days before EXPIRY
 
 
 from .pgserver import PgServer, pg_bindir, remove_server, start_server  # noqa: E402
+from .servers import smtp_server, webhook  # noqa: E402, F401  (fixtures shared by the alert and watch tests)
 
 _DB_NUMBERS = itertools.count(1)
 TEMPLATE = "tailkit_template"
