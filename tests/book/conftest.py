@@ -71,6 +71,14 @@ def book(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Book]:
     b.close()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where the book lives: a SQLite file or a fresh database on the test PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "book.sqlite")
+    return str(request.getfixturevalue("pg_url"))
+
+
 def chain_frame(
     rows: list[tuple[str, float, float, float, float]],
     *,
