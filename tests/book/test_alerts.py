@@ -24,6 +24,7 @@ from tailkit.book.alerts import (
     raise_alerts,
     regime_transition_alert,
     stale_quote_alert,
+    trading_minutes,
 )
 from tailkit.book.notify import LogNotifier, SmtpNotifier, WebhookNotifier, notify
 from tailkit.calibration.regimes import RegimeProbabilities
@@ -173,3 +174,42 @@ def test_alerts_command_sends_an_exit_signal_to_the_webhook_once(tmp_path, webho
     hook.status = 500
     assert main(["book", "alerts", "--db", db, "--as-of", QUOTE_DATE, "--webhook", url]) == 1
     assert "answered HTTP 500" in capsys.readouterr().err
+
+
+# Trading time: NYSE regular session 09:30-16:00 New York. Dates checked against the NYSE holiday
+# calendar (nyse.com/markets/hours-calendars): Thanksgiving 2026 is Thursday 26 November;
+# 2026-12-04 is a Friday. December is EST (UTC-5), so 15:00 New York = 20:00 UTC.
+@pytest.mark.parametrize(
+    ("start", "end", "minutes"),
+    [
+        ("2026-12-01T15:00:00", "2026-12-01T16:00:00", 60.0),  # 10:00-11:00 New York, a Tuesday
+        ("2026-12-04T20:00:00", "2026-12-07T14:45:00", 75.0),  # Fri 15:00 -> Mon 09:45: 60 + 15
+        ("2026-11-25T20:00:00", "2026-11-27T14:45:00", 75.0),  # Wed 15:00 -> Fri 09:45 over Thanksgiving
+        ("2026-12-05T15:00:00", "2026-12-06T20:00:00", 0.0),  # a whole weekend
+        ("2026-12-01T22:00:00", "2026-12-02T13:00:00", 0.0),  # a night
+        ("2026-12-01T14:30:00", "2026-12-02T21:00:00", 780.0),  # two whole sessions
+        (
+            "2026-07-02T19:00:00",
+            "2026-07-06T13:45:00",
+            75.0,
+        ),  # EDT (UTC-4): Thu 15:00 -> Mon 09:45, Fri 3 July observed
+        ("2026-12-02T12:00:00", "2026-12-01T12:00:00", 0.0),  # end before start
+    ],
+)
+def test_trading_minutes_count_only_the_regular_session_of_trading_days(start, end, minutes):
+    assert trading_minutes(start, end) == pytest.approx(minutes)
+
+
+def test_quotes_are_not_stale_over_a_weekend(book, tmp_path):
+    friday = "2026-12-04"
+    add_spread(book, spread_order(**ORDER))
+    import_chain(
+        book, write_chain(tmp_path / "fri.csv", LOSING, quote_date=friday)
+    )  # 16:00:00 (book time, UTC)
+    # Friday 11:00 New York -> Monday 09:40: 300 + 10 trading minutes, though 70 hours passed
+    monday = datetime(2026, 12, 7, 14, 40)
+    assert stale_quote_alert(book, now=monday, max_age_minutes=311) == []
+    stale = stale_quote_alert(book, now=monday, max_age_minutes=309)
+    assert (
+        stale[0].payload["age_minutes"] == pytest.approx(310.0) and "310 trading minutes" in stale[0].message
+    )
