@@ -213,3 +213,31 @@ def test_quotes_are_not_stale_over_a_weekend(book, tmp_path):
     assert (
         stale[0].payload["age_minutes"] == pytest.approx(310.0) and "310 trading minutes" in stale[0].message
     )
+
+
+def test_alerts_command_mails_through_the_smtp_options(tmp_path, smtp_server, capsys):
+    from tailkit.book import Book
+    from tailkit.cli import main
+
+    port, smtp = smtp_server
+    db = str(tmp_path / "cli.sqlite")
+    with Book(db) as book:
+        _losing_book(book, tmp_path)
+    args = ["book", "alerts", "--db", db, "--as-of", QUOTE_DATE, "--smtp-host", "127.0.0.1"]
+    args += [
+        "--smtp-port",
+        str(port),
+        "--smtp-from",
+        "book@desk.example",
+        "--smtp-to",
+        "pm@desk.example,risk@desk.example",
+    ]
+    assert main(args) == 0
+    assert len(smtp.messages) == 1 and smtp.messages[0]["rcpt"] == [
+        "<pm@desk.example>",
+        "<risk@desk.example>",
+    ]
+    assert main(args) == 0 and len(smtp.messages) == 1  # delivered once
+    assert main(["book", "alerts", "--db", db, "--smtp-host", "127.0.0.1"]) == 2
+    err = capsys.readouterr().err
+    assert "--smtp-to=() is not allowed: expected at least one recipient when smtp_host is set" in err
