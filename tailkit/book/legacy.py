@@ -116,6 +116,8 @@ from tailkit.book.legacy_files import (
     MARKET_FILE,
     NAV_FILE,
     POSITIONS_FILE,
+    QUOTE_FIELDS,
+    SNAPSHOT_FIELDS,
     LegacyFolder,
     LegacyPosition,
     LegacyQuote,
@@ -367,17 +369,10 @@ def _import_snapshot(
         (LEGACY_UNDERLYING, snap.time),
     ).fetchone()
     if row is None:
+        cols = [c for _, c in SNAPSHOT_FIELDS]
         cur = book.conn.execute(
-            "INSERT INTO snapshots (time, underlying, underlying_cents, yield_20y, yield_30y, source) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                snap.time,
-                LEGACY_UNDERLYING,
-                snap.underlying_cents,
-                snap.yield_20y,
-                snap.yield_30y,
-                snap.source,
-            ),
+            f"INSERT INTO snapshots (underlying, {', '.join(cols)}) VALUES (?{', ?' * len(cols)})",
+            (LEGACY_UNDERLYING, *(getattr(snap, c) for c in cols)),
         )
         added["snapshots"] += 1
         _audit(book, folder, MARKET_FILE, f"snapshot:{int(cur.lastrowid or 0)}", snap.record, reason)
@@ -420,22 +415,11 @@ def _import_quote(
                 "underlying_price=None is not allowed: expected a price (no TLT snapshot at or before the quote)"
             )
         und = int(snap[0])
+    cols = [c for _, c in QUOTE_FIELDS]
+    values = (und if c == "underlying_cents" else getattr(q, c) for c in cols)
     cur = book.conn.execute(
-        "INSERT INTO quotes (contract, quote_time, underlying, kind, strike_cents, expiry, underlying_cents, "
-        "bid_cents, ask_cents, iv, delta, gamma, theta, vega) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            q.contract,
-            q.quote_time,
-            LEGACY_UNDERLYING,
-            q.kind,
-            q.strike_cents,
-            q.expiry,
-            und,
-            q.bid_cents,
-            q.ask_cents,
-            q.iv,
-            *q.greeks,
-        ),
+        f"INSERT INTO quotes (contract, underlying, {', '.join(cols)}) VALUES (?, ?{', ?' * len(cols)})",
+        (q.contract, LEGACY_UNDERLYING, *values),
     )
     added["quotes"] += 1
     _audit(book, folder, MARKET_FILE, f"quote:{int(cur.lastrowid or 0)}", q.record, reason)
@@ -527,51 +511,39 @@ def _export_positions(book: Book) -> list[dict[str, Any]]:
     return out
 
 
+def _to_legacy(fields: tuple[tuple[str, str], ...], row: Any) -> dict[str, Any]:
+    """A book row (columns in the order of ``fields``) as the original's record: cents to dollars."""
+    out: dict[str, Any] = {}
+    for (name, column), value in zip(fields, tuple(row), strict=True):
+        if column.endswith("_cents"):
+            out[name] = _money(value)
+        elif column == "iv":
+            out[name] = float(value)
+        else:
+            out[name] = value
+    return out
+
+
 def _legacy_key(kind: str, expiry: str, strike_cents: int) -> str:
     return f"{kind}_{expiry}_{float(from_cents(strike_cents))}"
 
 
 def _export_market(book: Book) -> dict[str, Any]:
     snaps = book.conn.execute(
-        "SELECT time, underlying_cents, yield_20y, yield_30y, source FROM snapshots WHERE underlying = ? "
-        "ORDER BY time, id",
+        f"SELECT {', '.join(c for _, c in SNAPSHOT_FIELDS)} FROM snapshots WHERE underlying = ? ORDER BY time, id",
         (LEGACY_UNDERLYING,),
     ).fetchall()
-    snapshots = [
-        {
-            "timestamp": s[0],
-            "tlt_price": _money(s[1]),
-            "yield_20y": s[2],
-            "yield_30y": s[3],
-            "source": s[4],
-            "notes": "",
-        }
-        for s in snaps
-    ]
+    snapshots = [{**_to_legacy(SNAPSHOT_FIELDS, s), "notes": ""} for s in snaps]
     rows = book.conn.execute(
-        "SELECT quote_time, kind, expiry, strike_cents, bid_cents, ask_cents, iv, delta, gamma, theta, vega, "
-        "underlying_cents FROM quotes WHERE underlying = ? ORDER BY contract, quote_time",
+        f"SELECT {', '.join(c for _, c in QUOTE_FIELDS)} FROM quotes WHERE underlying = ? "
+        "ORDER BY contract, quote_time",
         (LEGACY_UNDERLYING,),
     ).fetchall()
     history: dict[str, list[dict[str, Any]]] = {}
     for q in rows:
-        key = _legacy_key(q[1], q[2], int(q[3]))
-        history.setdefault(key, []).append(
-            {
-                "timestamp": q[0],
-                "option_type": q[1],
-                "expiration_date": q[2],
-                "strike": _money(q[3]),
-                "bid": _money(q[4]),
-                "ask": _money(q[5]),
-                "implied_vol": float(q[6]),
-                "delta": q[7],
-                "gamma": q[8],
-                "theta": q[9],
-                "vega": q[10],
-                "underlying_price": _money(q[11]),
-            }
-        )
+        rec = _to_legacy(QUOTE_FIELDS, q)
+        key = _legacy_key(rec["option_type"], rec["expiration_date"], int(q[3]))
+        history.setdefault(key, []).append(rec)
     latest = {key: recs[-1] for key, recs in history.items()}
     return {
         "market_snapshots": snapshots,

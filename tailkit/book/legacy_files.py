@@ -32,6 +32,8 @@ __all__ = [
     "LegacyPosition",
     "LegacySnapshot",
     "LegacyQuote",
+    "SNAPSHOT_FIELDS",
+    "QUOTE_FIELDS",
     "read_legacy",
 ]
 
@@ -57,6 +59,33 @@ _ORDER_FIELDS = {
     "entry_iv": "entry_short_iv",
     "entry_delta": "entry_delta",
 }
+
+
+#: the original's ``market_snapshots`` fields -> the book's ``snapshots`` columns (and the
+#: :class:`LegacySnapshot` attributes): the one map the import and the export both use
+SNAPSHOT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("timestamp", "time"),
+    ("tlt_price", "underlying_cents"),
+    ("yield_20y", "yield_20y"),
+    ("yield_30y", "yield_30y"),
+    ("source", "source"),
+)
+#: the original's quote fields -> the book's ``quotes`` columns (and the :class:`LegacyQuote`
+#: attributes): the one map the import and the export both use
+QUOTE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("timestamp", "quote_time"),
+    ("option_type", "kind"),
+    ("expiration_date", "expiry"),
+    ("strike", "strike_cents"),
+    ("bid", "bid_cents"),
+    ("ask", "ask_cents"),
+    ("implied_vol", "iv"),
+    ("delta", "delta"),
+    ("gamma", "gamma"),
+    ("theta", "theta"),
+    ("vega", "vega"),
+    ("underlying_price", "underlying_cents"),
+)
 
 
 class _Where:
@@ -221,7 +250,10 @@ class LegacyQuote:
     bid_cents: int
     ask_cents: int
     iv: float
-    greeks: tuple[float | None, float | None, float | None, float | None]
+    delta: float | None
+    gamma: float | None
+    theta: float | None
+    vega: float | None
     record: dict[str, Any]
 
 
@@ -380,7 +412,10 @@ def _parse_quote(path: Path, where: str, rec: Any) -> LegacyQuote:
         bid_cents=bid,
         ask_cents=ask,
         iv=iv,
-        greeks=(delta, gamma, theta, vega),
+        delta=delta,
+        gamma=gamma,
+        theta=theta,
+        vega=vega,
         record=rec,
     )
 
