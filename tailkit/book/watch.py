@@ -297,8 +297,17 @@ def watch_state(book: Book, watcher: str = "watch") -> dict[str, Any] | None:
     ).fetchone()
     if row is None:
         return None
-    keys = ("watcher", "started_at", "finished_at", "duration_ms", "cycles", "files_imported")
-    keys += ("files_rejected", "alerts_raised", "errors")
+    keys = (
+        "watcher",
+        "started_at",
+        "finished_at",
+        "duration_ms",
+        "cycles",
+        "files_imported",
+        "files_rejected",
+        "alerts_raised",
+        "errors",
+    )
     return dict(zip(keys, tuple(row), strict=True))
 
 
