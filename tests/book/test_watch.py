@@ -234,3 +234,48 @@ def test_watch_cycle_time_on_the_benchmark_book(tmp_path, location):
         f"\n{book.dialect}: watch cycle best {min(cycles[1:]):.0f} ms "
         f"(first {cycles[0]:.0f} ms); mark alone best {min(marks[1:]):.0f} ms"
     )
+
+
+@pytest.mark.slow
+def test_the_loop_survives_a_postgresql_restart(pg_server, pg_url, caplog):
+    """The server is stopped under a running loop: cycles fail, the loop reconnects with backoff
+    once the server is back, and carries on (the issue's "database restart")."""
+    import logging
+
+    stop = threading.Event()
+    reports = []
+    result: list[int] = []
+    thread = threading.Thread(
+        target=lambda: result.append(
+            watch(
+                lambda: Book(pg_url, actor="watch"),
+                interval=0.1,
+                rules=AlertRuleParams(),
+                notifiers=[],
+                max_backoff=0.5,
+                stop=stop,
+                on_cycle=reports.append,
+            )
+        ),
+        daemon=True,
+    )
+    with caplog.at_level(logging.ERROR, logger="tailkit.book.watch"):
+        thread.start()
+        try:
+            _wait(lambda: len(reports) >= 2, what="two cycles")
+            pg_server.stop()
+            try:
+                _wait(
+                    lambda: any("watch cycle failed" in r.getMessage() for r in caplog.records),
+                    what="a failed cycle",
+                )
+            finally:
+                pg_server.start()
+            seen = len(reports)
+            _wait(lambda: len(reports) >= seen + 2, what="cycles after the restart")
+        finally:
+            stop.set()
+            thread.join(timeout=60)
+    assert not thread.is_alive() and result[0] >= 1
+    with Book(pg_url) as book:
+        assert watch_state(book)["cycles"] == len(reports)
