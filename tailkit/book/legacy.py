@@ -115,9 +115,11 @@ from tailkit.book.legacy_files import (
     LEGACY_UNDERLYING,
     MARKET_FILE,
     NAV_FILE,
+    POSITION_FIELDS,
     POSITIONS_FILE,
     QUOTE_FIELDS,
     SNAPSHOT_FIELDS,
+    STRATEGY_TO_KIND,
     LegacyFolder,
     LegacyPosition,
     LegacyQuote,
@@ -142,7 +144,6 @@ __all__ = [
 
 #: audit action of every imported record
 AUDIT_ACTION = "import_legacy"
-_STRATEGY_TO_KIND = {"bull_put": "put", "bear_call": "call"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -487,28 +488,37 @@ def _export_positions(book: Book) -> list[dict[str, Any]]:
         open_ = r["status"] == "open"
         reason = None if open_ else str(r["exit_reason"])
         status = "open" if open_ else ("expired" if reason == "expiration" else "closed")
-        out.append(
+        record = {"position_id": legacy_id}
+        record.update((name, _position_value(column, r[column])) for name, column, _ in POSITION_FIELDS)
+        record.update(
             {
-                "position_id": legacy_id,
-                "option_type": _STRATEGY_TO_KIND[r["strategy"]],
-                "short_strike": _money(r["short_strike_cents"]),
-                "long_strike": _money(r["long_strike_cents"]),
-                "expiration_date": r["expiry"],
-                "entry_date": str(r["opened_at"])[:10],
-                "entry_credit": _money(r["entry_price_cents"]),
-                "contracts": int(r["contracts"]),
-                "entry_underlying": _money(r["entry_underlying_cents"]),
-                "entry_short_iv": _opt(r["entry_iv"]),
-                "entry_delta": _opt(r["entry_delta"]),
                 "status": status,
                 "exit_date": None if open_ else str(r["closed_at"])[:10],
                 "exit_debit": None if open_ else _money(r["exit_price_cents"]),
                 "exit_reason": reason,
                 "exit_underlying": None if open_ else rec.get("exit_underlying"),
-                "notes": str(r["tag"] or ""),
             }
         )
+        record["notes"] = record.pop("notes")  # last, where the original writes it
+        out.append(record)
     return out
+
+
+def _position_value(column: str, value: Any) -> Any:
+    """A book value of a column of :data:`POSITION_FIELDS` as the original writes it."""
+    if column == "strategy":
+        return STRATEGY_TO_KIND[str(value)]
+    if column.endswith("_cents"):
+        return _money(value)
+    if column == "opened_at":
+        return str(value)[:10]
+    if column == "contracts":
+        return int(value)
+    if column == "tag":
+        return str(value or "")
+    if column in ("entry_iv", "entry_delta"):
+        return _opt(value)
+    return value
 
 
 def _to_legacy(fields: tuple[tuple[str, str], ...], row: Any) -> dict[str, Any]:
