@@ -488,7 +488,7 @@ def _export_positions(book: Book) -> list[dict[str, Any]]:
         open_ = r["status"] == "open"
         reason = None if open_ else str(r["exit_reason"])
         status = "open" if open_ else ("expired" if reason == "expiration" else "closed")
-        record = {"position_id": legacy_id}
+        record: dict[str, Any] = {"position_id": legacy_id}
         record.update((name, _position_value(column, r[column])) for name, column, _ in POSITION_FIELDS)
         record.update(
             {
