@@ -37,7 +37,7 @@ import pandas as pd
 
 from tailkit.book.alerts import newest_quote_time, trading_minutes
 from tailkit.book.schema import SCHEMA_VERSION
-from tailkit.book.store import Book
+from tailkit.book.store import Book, book_location
 from tailkit.book.watch import watch_state
 from tailkit.errors import DataError
 
@@ -148,8 +148,11 @@ def check_health(
     now = now or datetime.now(UTC)
     now = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
     stamp = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    where = book_location(location)
+    if isinstance(where, Path) and not where.is_file():
+        return HealthReport(str(where), stamp, (Check("database", "critical", f"{where}: no book file", {}),))
     try:
-        book = Book(location, actor="health", upgrade=False)
+        book = Book(where, actor="health", upgrade=False)
     except (DataError, OSError) as exc:
         return HealthReport(str(location), stamp, (Check("database", "critical", str(exc), {}),))
     checks = [Check("database", "ok", f"{book.dialect} book opens", {"dialect": book.dialect})]

@@ -65,6 +65,9 @@ def test_an_unreachable_book_is_critical(tmp_path):
     report = check_health("postgresql://desk@127.0.0.1:1/book")
     assert [c.name for c in report.checks] == ["database"] and report.exit_code == 2
     assert "cannot open the book" in report.checks[0].detail
+    missing = check_health(tmp_path / "missing.sqlite")
+    assert missing.exit_code == 2 and "no book file" in missing.checks[0].detail
+    assert not (tmp_path / "missing.sqlite").exists()  # a health check creates nothing
     folder = tmp_path / "not-a-book.sqlite"
     folder.write_text("plain text, not SQLite")
     assert check_health(folder).exit_code == 2
