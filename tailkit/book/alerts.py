@@ -18,15 +18,18 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from tailkit.book.marks import BookMarks
+from tailkit.book.params import AlertRuleParams
 from tailkit.book.store import Book, utc_now
 from tailkit.calibration.regimes import RegimeProbabilities
 from tailkit.errors import ParameterError, describe_bad_value
+from tailkit.inputs import nyse_holiday
 
 __all__ = [
     "Alert",
@@ -34,10 +37,14 @@ __all__ = [
     "exit_signal_alerts",
     "loss_budget_alert",
     "stale_quote_alert",
+    "trading_minutes",
+    "trading_day",
+    "newest_quote_time",
     "regime_transition_alert",
     "raise_alerts",
     "acknowledge",
     "open_alerts",
+    "evaluate_rules",
 ]
 
 SEVERITIES = ("info", "warning", "critical")
@@ -136,24 +143,89 @@ def loss_budget_alert(marks: BookMarks, *, threshold: float = 0.8) -> list[Alert
     ]
 
 
+#: the NYSE regular session, New York time (the stale-quote clock runs only inside it)
+SESSION_OPEN = time(9, 30)
+SESSION_CLOSE = time(16, 0)
+_NEW_YORK = ZoneInfo("America/New_York")
+
+
+def trading_day(day: date) -> bool:
+    """True on a NYSE trading day: a weekday that is not a NYSE holiday (:func:`tailkit.inputs.nyse_holiday`)."""
+    return day.weekday() < 5 and not nyse_holiday(day)
+
+
+def trading_minutes(start: Any, end: Any) -> float:
+    """Minutes of NYSE regular session (09:30-16:00 New York, trading days only) between two times.
+
+    Parameters
+    ----------
+    start, end : str, datetime or Timestamp
+        Times; naive ones are UTC (the book's convention, :func:`~tailkit.book.store.utc_now`).
+
+    Returns
+    -------
+    float
+        Session minutes in ``[start, end]`` (0 when ``end <= start``). A quote from Friday's
+        close is 15 minutes old at 09:45 on Monday, and a weekend or a holiday adds nothing.
+        Early closes (13:00 on some half days) are counted as full sessions.
+    """
+    t0, t1 = _utc(start), _utc(end)
+    if t1 <= t0:
+        return 0.0
+    d0 = t0.astimezone(_NEW_YORK).date()
+    d1 = t1.astimezone(_NEW_YORK).date()
+    total = 0.0
+    day = d0
+    while day <= d1:
+        if trading_day(day):
+            open_ = datetime.combine(day, SESSION_OPEN, _NEW_YORK)
+            close = datetime.combine(day, SESSION_CLOSE, _NEW_YORK)
+            lo, hi = max(open_, t0), min(close, t1)
+            if hi > lo:
+                total += (hi - lo).total_seconds() / 60.0
+        day += timedelta(days=1)
+    return total
+
+
+def _utc(value: Any) -> datetime:
+    ts = pd.Timestamp(value)
+    if pd.isna(ts):
+        raise ParameterError(
+            describe_bad_value("time", value, "a date or time such as '2025-01-31T15:00:00'")
+        )
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    return ts.to_pydatetime()
+
+
+def newest_quote_time(book: Book, underlying: str = "TLT") -> str | None:
+    """The time of the newest quote of ``underlying`` in the book (``None`` when there is none)."""
+    row = book.conn.execute(
+        "SELECT MAX(quote_time) FROM quotes WHERE underlying = ?", (underlying,)
+    ).fetchone()
+    return None if row is None or row[0] is None else str(row[0])
+
+
 def stale_quote_alert(
-    book: Book, *, now: datetime, max_age_minutes: float, underlying: str = "TLT"
+    book: Book, *, now: Any, max_age_minutes: float, underlying: str = "TLT"
 ) -> list[Alert]:
-    """An alert when the newest quote of ``underlying`` is older than ``max_age_minutes`` at ``now`` (or none exists)."""
+    """An alert when the newest quote of ``underlying`` is older than ``max_age_minutes`` of trading time.
+
+    Age is :func:`trading_minutes` from the newest quote to ``now`` (naive times are UTC): only
+    minutes of the NYSE regular session on trading days count, so weekends, holidays and nights
+    never make quotes stale; no quote at all is an alert too.
+    """
     if not float(max_age_minutes) > 0:
         raise ParameterError(
             describe_bad_value("max_age_minutes", max_age_minutes, "a positive number of minutes")
         )
-    row = book.conn.execute(
-        "SELECT MAX(quote_time) FROM quotes WHERE underlying = ?", (underlying,)
-    ).fetchone()
-    newest = row[0] if row else None
+    newest = newest_quote_time(book, underlying)
     if newest is not None:
-        age = (pd.Timestamp(now).tz_localize(None) - pd.Timestamp(newest)).total_seconds() / 60.0
+        age = trading_minutes(newest, now)
         if age <= float(max_age_minutes):
             return []
         text = (
-            f"newest {underlying} quote {newest} is {age:,.0f} minutes old (limit {float(max_age_minutes):g})"
+            f"newest {underlying} quote {newest} is {age:,.0f} trading minutes old "
+            f"(limit {float(max_age_minutes):g})"
         )
     else:
         age = None
@@ -259,3 +331,36 @@ def open_alerts(book: Book) -> pd.DataFrame:
     return book.frame(
         "SELECT id, raised_at, severity, rule, key, message FROM alerts WHERE acknowledged_at IS NULL ORDER BY id"
     )
+
+
+def evaluate_rules(book: Book, marks: BookMarks, rules: AlertRuleParams, *, now: Any) -> list[Alert]:
+    """Every alert rule of ``rules`` over one mark of the book (the watch loop's and ``tailkit book alerts``' rules).
+
+    Exit signals and the loss budget always; stale quotes when ``rules.stale_minutes`` is set
+    (trading time, :func:`trading_minutes`, from ``now``); the VaR/ES and exposure limits of
+    :mod:`tailkit.book.risk_limits` when any of them is set.
+    """
+    found = exit_signal_alerts(marks) + loss_budget_alert(marks, threshold=rules.loss_budget_threshold)
+    if rules.stale_minutes is not None:
+        found += stale_quote_alert(
+            book, now=now, max_age_minutes=rules.stale_minutes, underlying=rules.stale_underlying
+        )
+    if rules.exposure_limit is not None or rules.var_limit is not None or rules.es_limit is not None:
+        from tailkit.book.risk_limits import book_risk, risk_limit_alerts
+
+        needs_var = rules.var_limit is not None or rules.es_limit is not None
+        risk = (
+            book_risk(book, marks, confidence=rules.confidence)
+            if needs_var
+            else _exposure_only(marks, rules.confidence)
+        )
+        found += risk_limit_alerts(
+            risk, var_limit=rules.var_limit, es_limit=rules.es_limit, exposure_limit=rules.exposure_limit
+        )
+    return found
+
+
+def _exposure_only(marks: BookMarks, confidence: float) -> Any:
+    from tailkit.book.risk_limits import BookRisk
+
+    return BookRisk(float(confidence), None, None, float(marks.totals.open_risk), 0, 0, 0)

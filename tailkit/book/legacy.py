@@ -115,7 +115,11 @@ from tailkit.book.legacy_files import (
     LEGACY_UNDERLYING,
     MARKET_FILE,
     NAV_FILE,
+    POSITION_FIELDS,
     POSITIONS_FILE,
+    QUOTE_FIELDS,
+    SNAPSHOT_FIELDS,
+    STRATEGY_TO_KIND,
     LegacyFolder,
     LegacyPosition,
     LegacyQuote,
@@ -140,7 +144,6 @@ __all__ = [
 
 #: audit action of every imported record
 AUDIT_ACTION = "import_legacy"
-_STRATEGY_TO_KIND = {"bull_put": "put", "bear_call": "call"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,17 +370,10 @@ def _import_snapshot(
         (LEGACY_UNDERLYING, snap.time),
     ).fetchone()
     if row is None:
+        cols = [c for _, c in SNAPSHOT_FIELDS]
         cur = book.conn.execute(
-            "INSERT INTO snapshots (time, underlying, underlying_cents, yield_20y, yield_30y, source) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                snap.time,
-                LEGACY_UNDERLYING,
-                snap.underlying_cents,
-                snap.yield_20y,
-                snap.yield_30y,
-                snap.source,
-            ),
+            f"INSERT INTO snapshots (underlying, {', '.join(cols)}) VALUES (?{', ?' * len(cols)})",
+            (LEGACY_UNDERLYING, *(getattr(snap, c) for c in cols)),
         )
         added["snapshots"] += 1
         _audit(book, folder, MARKET_FILE, f"snapshot:{int(cur.lastrowid or 0)}", snap.record, reason)
@@ -420,22 +416,11 @@ def _import_quote(
                 "underlying_price=None is not allowed: expected a price (no TLT snapshot at or before the quote)"
             )
         und = int(snap[0])
+    cols = [c for _, c in QUOTE_FIELDS]
+    values = (und if c == "underlying_cents" else getattr(q, c) for c in cols)
     cur = book.conn.execute(
-        "INSERT INTO quotes (contract, quote_time, underlying, kind, strike_cents, expiry, underlying_cents, "
-        "bid_cents, ask_cents, iv, delta, gamma, theta, vega) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            q.contract,
-            q.quote_time,
-            LEGACY_UNDERLYING,
-            q.kind,
-            q.strike_cents,
-            q.expiry,
-            und,
-            q.bid_cents,
-            q.ask_cents,
-            q.iv,
-            *q.greeks,
-        ),
+        f"INSERT INTO quotes (contract, underlying, {', '.join(cols)}) VALUES (?, ?{', ?' * len(cols)})",
+        (q.contract, LEGACY_UNDERLYING, *values),
     )
     added["quotes"] += 1
     _audit(book, folder, MARKET_FILE, f"quote:{int(cur.lastrowid or 0)}", q.record, reason)
@@ -503,27 +488,49 @@ def _export_positions(book: Book) -> list[dict[str, Any]]:
         open_ = r["status"] == "open"
         reason = None if open_ else str(r["exit_reason"])
         status = "open" if open_ else ("expired" if reason == "expiration" else "closed")
-        out.append(
+        record: dict[str, Any] = {"position_id": legacy_id}
+        record.update((name, _position_value(column, r[column])) for name, column, _ in POSITION_FIELDS)
+        record.update(
             {
-                "position_id": legacy_id,
-                "option_type": _STRATEGY_TO_KIND[r["strategy"]],
-                "short_strike": _money(r["short_strike_cents"]),
-                "long_strike": _money(r["long_strike_cents"]),
-                "expiration_date": r["expiry"],
-                "entry_date": str(r["opened_at"])[:10],
-                "entry_credit": _money(r["entry_price_cents"]),
-                "contracts": int(r["contracts"]),
-                "entry_underlying": _money(r["entry_underlying_cents"]),
-                "entry_short_iv": _opt(r["entry_iv"]),
-                "entry_delta": _opt(r["entry_delta"]),
                 "status": status,
                 "exit_date": None if open_ else str(r["closed_at"])[:10],
                 "exit_debit": None if open_ else _money(r["exit_price_cents"]),
                 "exit_reason": reason,
                 "exit_underlying": None if open_ else rec.get("exit_underlying"),
-                "notes": str(r["tag"] or ""),
             }
         )
+        record["notes"] = record.pop("notes")  # last, where the original writes it
+        out.append(record)
+    return out
+
+
+def _position_value(column: str, value: Any) -> Any:
+    """A book value of a column of :data:`POSITION_FIELDS` as the original writes it."""
+    if column == "strategy":
+        return STRATEGY_TO_KIND[str(value)]
+    if column.endswith("_cents"):
+        return _money(value)
+    if column == "opened_at":
+        return str(value)[:10]
+    if column == "contracts":
+        return int(value)
+    if column == "tag":
+        return str(value or "")
+    if column in ("entry_iv", "entry_delta"):
+        return _opt(value)
+    return value
+
+
+def _to_legacy(fields: tuple[tuple[str, str], ...], row: Any) -> dict[str, Any]:
+    """A book row (columns in the order of ``fields``) as the original's record: cents to dollars."""
+    out: dict[str, Any] = {}
+    for (name, column), value in zip(fields, tuple(row), strict=True):
+        if column.endswith("_cents"):
+            out[name] = _money(value)
+        elif column == "iv":
+            out[name] = float(value)
+        else:
+            out[name] = value
     return out
 
 
@@ -533,45 +540,20 @@ def _legacy_key(kind: str, expiry: str, strike_cents: int) -> str:
 
 def _export_market(book: Book) -> dict[str, Any]:
     snaps = book.conn.execute(
-        "SELECT time, underlying_cents, yield_20y, yield_30y, source FROM snapshots WHERE underlying = ? "
-        "ORDER BY time, id",
+        f"SELECT {', '.join(c for _, c in SNAPSHOT_FIELDS)} FROM snapshots WHERE underlying = ? ORDER BY time, id",
         (LEGACY_UNDERLYING,),
     ).fetchall()
-    snapshots = [
-        {
-            "timestamp": s[0],
-            "tlt_price": _money(s[1]),
-            "yield_20y": s[2],
-            "yield_30y": s[3],
-            "source": s[4],
-            "notes": "",
-        }
-        for s in snaps
-    ]
+    snapshots = [{**_to_legacy(SNAPSHOT_FIELDS, s), "notes": ""} for s in snaps]
     rows = book.conn.execute(
-        "SELECT quote_time, kind, expiry, strike_cents, bid_cents, ask_cents, iv, delta, gamma, theta, vega, "
-        "underlying_cents FROM quotes WHERE underlying = ? ORDER BY contract, quote_time",
+        f"SELECT {', '.join(c for _, c in QUOTE_FIELDS)} FROM quotes WHERE underlying = ? "
+        "ORDER BY contract, quote_time",
         (LEGACY_UNDERLYING,),
     ).fetchall()
     history: dict[str, list[dict[str, Any]]] = {}
     for q in rows:
-        key = _legacy_key(q[1], q[2], int(q[3]))
-        history.setdefault(key, []).append(
-            {
-                "timestamp": q[0],
-                "option_type": q[1],
-                "expiration_date": q[2],
-                "strike": _money(q[3]),
-                "bid": _money(q[4]),
-                "ask": _money(q[5]),
-                "implied_vol": float(q[6]),
-                "delta": q[7],
-                "gamma": q[8],
-                "theta": q[9],
-                "vega": q[10],
-                "underlying_price": _money(q[11]),
-            }
-        )
+        rec = _to_legacy(QUOTE_FIELDS, q)
+        key = _legacy_key(rec["option_type"], rec["expiration_date"], int(q[3]))
+        history.setdefault(key, []).append(rec)
     latest = {key: recs[-1] for key, recs in history.items()}
     return {
         "market_snapshots": snapshots,

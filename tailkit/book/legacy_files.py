@@ -32,6 +32,11 @@ __all__ = [
     "LegacyPosition",
     "LegacySnapshot",
     "LegacyQuote",
+    "SNAPSHOT_FIELDS",
+    "POSITION_FIELDS",
+    "KIND_TO_STRATEGY",
+    "STRATEGY_TO_KIND",
+    "QUOTE_FIELDS",
     "read_legacy",
 ]
 
@@ -42,21 +47,56 @@ NAV_FILE = "portfolio_nav.json"
 LEGACY_FILES: tuple[str, ...] = (POSITIONS_FILE, MARKET_FILE, NAV_FILE)
 #: the only underlying the original knows
 LEGACY_UNDERLYING = "TLT"
-_KIND_TO_STRATEGY = {"put": "bull_put", "call": "bear_call"}
-_STRATEGY_TO_KIND = {v: k for k, v in _KIND_TO_STRATEGY.items()}
+#: the original's ``option_type`` -> the book's ``positions.strategy``
+KIND_TO_STRATEGY = {"put": "bull_put", "call": "bear_call"}
+#: the book's ``positions.strategy`` -> the original's ``option_type``
+STRATEGY_TO_KIND = {v: k for k, v in KIND_TO_STRATEGY.items()}
+#: the original's position fields that map one to one: (field, the book's column in the export
+#: query of :mod:`tailkit.book.legacy`, :func:`~tailkit.book.positions.spread_order`'s argument).
+#: The one map behind the export's records and the import's error messages; ``status`` and the
+#: ``exit_*`` fields depend on the status and are handled apart.
+POSITION_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("option_type", "strategy", "strategy"),
+    ("short_strike", "short_strike_cents", "short_strike"),
+    ("long_strike", "long_strike_cents", "long_strike"),
+    ("expiration_date", "expiry", "expiry"),
+    ("entry_date", "opened_at", "trade_date"),
+    ("entry_credit", "entry_price_cents", "credit"),
+    ("contracts", "contracts", "contracts"),
+    ("entry_underlying", "entry_underlying_cents", "entry_underlying"),
+    ("entry_short_iv", "entry_iv", "entry_iv"),
+    ("entry_delta", "entry_delta", "entry_delta"),
+    ("notes", "tag", "tag"),
+)
 #: spread_order's input names -> the original's field names (for error messages)
-_ORDER_FIELDS = {
-    "strategy": "option_type",
-    "short_strike": "short_strike",
-    "long_strike": "long_strike",
-    "expiry": "expiration_date",
-    "trade_date": "entry_date",
-    "contracts": "contracts",
-    "credit": "entry_credit",
-    "entry_underlying": "entry_underlying",
-    "entry_iv": "entry_short_iv",
-    "entry_delta": "entry_delta",
-}
+_ORDER_FIELDS = {arg: name for name, _, arg in POSITION_FIELDS}
+
+
+#: the original's ``market_snapshots`` fields -> the book's ``snapshots`` columns (and the
+#: :class:`LegacySnapshot` attributes): the one map the import and the export both use
+SNAPSHOT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("timestamp", "time"),
+    ("tlt_price", "underlying_cents"),
+    ("yield_20y", "yield_20y"),
+    ("yield_30y", "yield_30y"),
+    ("source", "source"),
+)
+#: the original's quote fields -> the book's ``quotes`` columns (and the :class:`LegacyQuote`
+#: attributes): the one map the import and the export both use
+QUOTE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("timestamp", "quote_time"),
+    ("option_type", "kind"),
+    ("expiration_date", "expiry"),
+    ("strike", "strike_cents"),
+    ("bid", "bid_cents"),
+    ("ask", "ask_cents"),
+    ("implied_vol", "iv"),
+    ("delta", "delta"),
+    ("gamma", "gamma"),
+    ("theta", "theta"),
+    ("vega", "vega"),
+    ("underlying_price", "underlying_cents"),
+)
 
 
 class _Where:
@@ -221,7 +261,10 @@ class LegacyQuote:
     bid_cents: int
     ask_cents: int
     iv: float
-    greeks: tuple[float | None, float | None, float | None, float | None]
+    delta: float | None
+    gamma: float | None
+    theta: float | None
+    vega: float | None
     record: dict[str, Any]
 
 
@@ -259,7 +302,7 @@ def _parse_position(path: Path, i: int, rec: Any) -> LegacyPosition:
     if not isinstance(pid, str) or not pid.strip():
         raise w.error("position_id", pid, "a non-empty text id")
     kind = _text(w, rec, "option_type").strip().lower()
-    if kind not in _KIND_TO_STRATEGY:
+    if kind not in KIND_TO_STRATEGY:
         raise w.error("option_type", rec.get("option_type"), "'put' or 'call'")
     entry_day = _day(w, rec, "entry_date")
     for name in ("short_strike", "long_strike", "entry_credit"):
@@ -272,7 +315,7 @@ def _parse_position(path: Path, i: int, rec: Any) -> LegacyPosition:
     notes = _text(w, rec, "notes", required=False)
     try:
         order = spread_order(
-            strategy=_KIND_TO_STRATEGY[kind],
+            strategy=KIND_TO_STRATEGY[kind],
             short_strike=rec["short_strike"],
             long_strike=rec["long_strike"],
             expiry=_text(w, rec, "expiration_date"),
@@ -343,7 +386,7 @@ def _parse_quote(path: Path, where: str, rec: Any) -> LegacyQuote:
     if not isinstance(rec, dict):
         raise w.error("quote", rec, "a JSON object")
     kind = _text(w, rec, "option_type").strip().lower()
-    if kind not in _KIND_TO_STRATEGY:
+    if kind not in KIND_TO_STRATEGY:
         raise w.error("option_type", rec.get("option_type"), "'put' or 'call'")
     when = _time(w, rec, "timestamp")
     expiry = _day(w, rec, "expiration_date")
@@ -380,7 +423,10 @@ def _parse_quote(path: Path, where: str, rec: Any) -> LegacyQuote:
         bid_cents=bid,
         ask_cents=ask,
         iv=iv,
-        greeks=(delta, gamma, theta, vega),
+        delta=delta,
+        gamma=gamma,
+        theta=theta,
+        vega=vega,
         record=rec,
     )
 

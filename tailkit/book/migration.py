@@ -31,6 +31,7 @@ COPY_ORDER: tuple[str, ...] = (
     "marks",
     "settings",
     "alerts",
+    "watch_state",
     "audit",
 )
 _BATCH = 5_000
@@ -72,7 +73,7 @@ class CopyResult:
         )
 
 
-def copy_book(source: Book, target: Book, *, reason: str = "") -> CopyResult:
+def copy_book(source: Book, target: Book, *, reason: str = "", action: str = "migrate_from") -> CopyResult:
     """Copy every row of ``source`` into the empty book ``target`` and verify the copy.
 
     Parameters
@@ -82,7 +83,9 @@ def copy_book(source: Book, target: Book, *, reason: str = "") -> CopyResult:
     target : Book
         An empty book on either backend.
     reason : str, default=""
-        Written to the target's ``migrate_from`` audit event.
+        Written to the target's audit event.
+    action : str, default="migrate_from"
+        The audit event's action (``"restore"`` when :mod:`tailkit.book.backup` restores).
 
     Returns
     -------
@@ -127,7 +130,7 @@ def copy_book(source: Book, target: Book, *, reason: str = "") -> CopyResult:
                     f"{target.path}: content hash {got_hash} differs from the source's {want_hash}"
                 )
             target.record(
-                "migrate_from",
+                action,
                 "book",
                 reason=reason,
                 payload={"source": str(source.path), "rows": want_rows, "content_hash": want_hash},

@@ -3,6 +3,12 @@
 A notifier is an object with ``send(alerts) -> None`` that raises
 :class:`~tailkit.errors.DataError` naming the destination when delivery fails; :func:`notify`
 sends through several and returns the failures (one notifier failing does not stop the others).
+
+:func:`deliver_pending` is what ``tailkit book alerts`` and ``tailkit book watch`` use: it
+claims every open alert not yet delivered (``alerts.notified_at`` set in one write
+transaction, so two processes never both send an alert), sends them, and releases the claim
+when a notifier failed, so the next cycle retries. Delivery is therefore at least once: after
+a failure of one notifier the others see the alert again; receivers de-duplicate by ``id``.
 """
 
 from __future__ import annotations
@@ -18,9 +24,20 @@ from email.message import EmailMessage
 from typing import Protocol
 
 from tailkit.book.alerts import Alert
+from tailkit.book.params import NotifyParams
+from tailkit.book.store import Book, utc_now
 from tailkit.errors import DataError
 
-__all__ = ["Notifier", "LogNotifier", "WebhookNotifier", "SmtpNotifier", "notify"]
+__all__ = [
+    "Notifier",
+    "LogNotifier",
+    "WebhookNotifier",
+    "SmtpNotifier",
+    "notify",
+    "notifiers_for",
+    "Delivery",
+    "deliver_pending",
+]
 
 LOGGER = logging.getLogger("tailkit.book.alerts")
 _LEVELS = {"info": logging.INFO, "warning": logging.WARNING, "critical": logging.CRITICAL}
@@ -124,3 +141,70 @@ def notify(alerts: Sequence[Alert], notifiers: Sequence[Notifier]) -> list[str]:
         except DataError as exc:
             failures.append(str(exc))
     return failures
+
+
+def notifiers_for(params: NotifyParams) -> list[Notifier]:
+    """The log notifier, plus the webhook and the SMTP notifier when ``params`` names them."""
+    out: list[Notifier] = [LogNotifier()]
+    if params.webhook:
+        out.append(WebhookNotifier(params.webhook))
+    if params.smtp_host:
+        out.append(
+            SmtpNotifier(
+                params.smtp_host,
+                params.smtp_port,
+                params.smtp_from,
+                tuple(params.smtp_to),
+                timeout=params.smtp_timeout,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What :func:`deliver_pending` did.
+
+    Attributes
+    ----------
+    alerts : tuple of Alert
+        The alerts sent (all of them were claimed).
+    failures : tuple of str
+        Failed notifiers' messages; when not empty the alerts stay pending (retried).
+    """
+
+    alerts: tuple[Alert, ...]
+    failures: tuple[str, ...]
+
+    @property
+    def delivered(self) -> int:
+        """Alerts delivered to every notifier (0 after a failure)."""
+        return 0 if self.failures else len(self.alerts)
+
+
+def deliver_pending(book: Book, notifiers: Sequence[Notifier]) -> Delivery:
+    """Send every open, not yet delivered alert through ``notifiers`` (see the module docstring)."""
+    stamp = utc_now()
+    with book.transaction() as conn:
+        rows = conn.execute(
+            "SELECT id, rule, key, severity, message, payload FROM alerts "
+            "WHERE acknowledged_at IS NULL AND notified_at IS NULL ORDER BY id"
+        ).fetchall()
+        if rows:
+            conn.execute(
+                "UPDATE alerts SET notified_at = ? WHERE acknowledged_at IS NULL AND notified_at IS NULL",
+                (stamp,),
+            )
+    alerts = tuple(
+        Alert(str(r[1]), str(r[2]), str(r[3]), str(r[4]), json.loads(r[5] or "{}"), int(r[0])) for r in rows
+    )
+    if not alerts:
+        return Delivery((), ())
+    failures = tuple(notify(alerts, notifiers))
+    if failures:
+        with book.transaction() as conn:
+            conn.executemany(
+                "UPDATE alerts SET notified_at = NULL WHERE id = ? AND notified_at = ?",
+                [(a.id, stamp) for a in alerts],
+            )
+    return Delivery(alerts, failures)

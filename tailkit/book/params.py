@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tailkit.errors import ParameterError, describe_bad_value
 from tailkit.overlay.exits import ExitRules
 from tailkit.params import param, param_like, validate
 
@@ -29,6 +30,14 @@ __all__ = [
     "DemoParams",
     "PositionsParams",
     "AuditParams",
+    "AlertsParams",
+    "AlertRuleParams",
+    "NotifyParams",
+    "WatchParams",
+    "HealthParams",
+    "BackupParams",
+    "RestoreParams",
+    "MigrateParams",
     "MenuParams",
     "QuoteParams",
     "MarketParams",
@@ -258,18 +267,117 @@ class AuditParams:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class AlertsParams:
-    """Evaluate the alert rules, notify new alerts, list the open ones (or acknowledge one)."""
+class AlertRuleParams:
+    """Thresholds of the alert rules (shared by ``tailkit book alerts`` and ``tailkit book watch``)."""
 
-    as_of: str | None = param(None, doc="valuation date for the marks (default today, UTC)")
     loss_budget_threshold: float = param(
         0.8, gt=0.0, le=1.0, doc="alert when this fraction of the loss budget is used"
     )
     stale_minutes: float | None = param(
-        None, gt=0.0, doc="alert when the newest quote is older (default: no check)"
+        None,
+        gt=0.0,
+        doc="alert when the newest quote is older than this many minutes of trading time (default: no check)",
     )
+    stale_underlying: str = param("TLT", doc="ticker whose quotes the stale-quote rule watches")
+    var_limit: float | None = param(
+        None, gt=0.0, doc="alert when the book's one-day VaR exceeds this many dollars (default: no check)"
+    )
+    es_limit: float | None = param(
+        None, gt=0.0, doc="alert when the book's one-day ES exceeds this many dollars (default: no check)"
+    )
+    exposure_limit: float | None = param(
+        None, gt=0.0, doc="alert when the open risk (sum of max losses) exceeds this many dollars"
+    )
+    confidence: float = param(0.99, gt=0.5, lt=1.0, doc="VaR/ES confidence level")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotifyParams:
+    """Where new alerts are delivered (always to the log; also a webhook and/or e-mail)."""
+
     webhook: str | None = param(None, doc="POST new alerts as JSON to this URL")
+    smtp_host: str | None = param(None, doc="e-mail new alerts through this SMTP server")
+    smtp_port: int = param(25, ge=1, le=65535, doc="SMTP port")
+    smtp_from: str = param("tailkit@localhost", doc="sender address of the alert e-mails")
+    smtp_to: tuple[str, ...] = param((), doc="recipients of the alert e-mails")
+    smtp_timeout: float = param(10.0, gt=0.0, doc="SMTP timeout, seconds")
+
+    def __post_init__(self) -> None:
+        validate(self)
+        if self.smtp_host and not self.smtp_to:
+            raise ParameterError(
+                describe_bad_value("smtp_to", self.smtp_to, "at least one recipient when smtp_host is set")
+            )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlertsParams:
+    """Evaluate the alert rules, notify new alerts, list the open ones (or acknowledge one)."""
+
+    as_of: str | None = param(None, doc="valuation date for the marks (default today, UTC)")
     ack: int | None = param(None, ge=1, doc="acknowledge this alert id instead of evaluating")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WatchParams:
+    """The watch loop: import new chain files, mark, evaluate the alert rules, notify, sleep."""
+
+    chains: str | None = param(None, doc="folder watched for new option-chain files (*.csv)")
+    every: str = param("60s", doc="time between cycle starts: seconds, or a number with s, m or h (60s, 5m)")
+    once: bool = param(False, doc="run one cycle and exit (status 1 if it failed)")
+    underlying: str = param("TLT", doc="ticker of the chain files")
+    settle: float = param(2.0, ge=0.0, doc="import a file only once it is unchanged for this many seconds")
+    save_marks: bool = param(False, doc="store each cycle's marks in the book")
+    watcher: str = param("watch", doc="name of this loop in the health report")
+    max_backoff: float = param(60.0, gt=0.0, doc="longest wait between reconnection attempts, seconds")
+
+    def __post_init__(self) -> None:
+        validate(self)
+        if not self.watcher.strip():
+            raise ParameterError(describe_bad_value("watcher", self.watcher, "a non-empty name"))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HealthParams:
+    """Is the book healthy? For cron, systemd or a container health check."""
+
+    watcher: str = param("watch", doc="the watch loop whose last cycle is checked")
+    max_cycle_age: float = param(
+        300.0, gt=0.0, doc="unhealthy when the last watch cycle finished longer ago, seconds"
+    )
+    stale_minutes: float = param(
+        60.0, gt=0.0, doc="unhealthy when the newest quote is older, minutes of trading time"
+    )
+    underlying: str = param("TLT", doc="ticker whose quotes are checked")
+    min_free_mb: float = param(500.0, ge=0.0, doc="unhealthy below this free disk space (SQLite), MB")
+    no_watch: bool = param(False, doc="do not check the watch loop (no loop runs for this book)")
+    json: bool = param(False, doc="print JSON")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BackupParams:
+    """Back up the book to one file (SQLite: online backup; PostgreSQL: pg_dump) with a manifest."""
+
+    to: str = param(doc="backup file to write (its manifest is FILE.manifest.json)")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RestoreParams:
+    """Restore a backup into an empty book and verify it against the backup's manifest."""
+
+    source: str = param(doc="backup file written by tailkit book backup")
 
     def __post_init__(self) -> None:
         validate(self)

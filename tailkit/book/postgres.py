@@ -30,7 +30,7 @@ __all__ = ["PgConnection", "PgCursor", "Row", "translate", "is_postgres_url", "r
 #: advisory lock key taken by every write transaction (serialises writers; readers never wait)
 WRITER_LOCK = 0x7A11_B00C
 #: tables without an ``id`` column (no ``RETURNING id`` on insert)
-_NO_ID_TABLES = frozenset({"settings", "schema_info"})
+_NO_ID_TABLES = frozenset({"settings", "schema_info", "watch_state"})
 _INSERT = re.compile(r"^\s*INSERT\s+(OR\s+IGNORE\s+)?INTO\s+(\w+)", re.IGNORECASE)
 
 

@@ -19,6 +19,12 @@ Version 2
 Version 3
     ``alerts`` (rule, key, severity, message, payload; open until acknowledged: one open alert
     per key, enforced by a partial unique index).
+Version 4
+    ``alerts.notified_at`` (when the watch loop delivered the alert: claimed before sending,
+    cleared again when delivery failed, so an alert is retried until delivered and two
+    watchers never both send it) and ``watch_state`` (one row per watcher: its last cycle's
+    start, end, duration, counts and errors, read by ``tailkit book health``; operational
+    state, not a change of the book, so it has no audit event).
 
 Never edit a released migration; append a new one.
 """
@@ -196,8 +202,23 @@ CREATE TABLE alerts (
 CREATE UNIQUE INDEX alerts_open_key ON alerts(key) WHERE acknowledged_at IS NULL;
 """
 
+SCHEMA_V4 = """
+ALTER TABLE alerts ADD COLUMN notified_at TEXT;
+CREATE TABLE watch_state (
+    watcher TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    duration_ms REAL NOT NULL CHECK (duration_ms >= 0),
+    cycles INTEGER NOT NULL CHECK (cycles >= 1),
+    files_imported INTEGER NOT NULL DEFAULT 0,
+    files_rejected INTEGER NOT NULL DEFAULT 0,
+    alerts_raised INTEGER NOT NULL DEFAULT 0,
+    errors TEXT NOT NULL DEFAULT ''
+);
+"""
+
 #: ``MIGRATIONS[i]`` takes a database from schema version ``i`` to ``i + 1``
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3)
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4)
 #: the schema version this code reads and writes
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -177,5 +177,20 @@ CREATE TABLE alerts (
 CREATE UNIQUE INDEX alerts_open_key ON alerts(key) WHERE acknowledged_at IS NULL;
 """
 
+PG_SCHEMA_V4 = """
+ALTER TABLE alerts ADD COLUMN notified_at TEXT;
+CREATE TABLE watch_state (
+    watcher TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    duration_ms DOUBLE PRECISION NOT NULL CHECK (duration_ms >= 0),
+    cycles BIGINT NOT NULL CHECK (cycles >= 1),
+    files_imported BIGINT NOT NULL DEFAULT 0,
+    files_rejected BIGINT NOT NULL DEFAULT 0,
+    alerts_raised BIGINT NOT NULL DEFAULT 0,
+    errors TEXT NOT NULL DEFAULT ''
+);
+"""
+
 #: ``PG_MIGRATIONS[i]`` takes a PostgreSQL book from schema version ``i`` to ``i + 1``
-PG_MIGRATIONS: tuple[str, ...] = (PG_SCHEMA_V1, PG_SCHEMA_V2, PG_SCHEMA_V3)
+PG_MIGRATIONS: tuple[str, ...] = (PG_SCHEMA_V1, PG_SCHEMA_V2, PG_SCHEMA_V3, PG_SCHEMA_V4)

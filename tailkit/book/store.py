@@ -95,6 +95,9 @@ class Book:
         opens a shared book on a PostgreSQL server (the database must exist).
     actor : str, optional
         Who makes the changes, written to every audit event (default: the OS user).
+    upgrade : bool, default=True
+        Run the forward migrations on open (``False`` only to read a SQLite file as it is,
+        e.g. to verify a backup against its manifest).
 
     Attributes
     ----------
@@ -113,10 +116,12 @@ class Book:
     --------
     >>> book = Book(":memory:")
     >>> book.version
-    3
+    4
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, actor: str | None = None) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str] | None = None, *, actor: str | None = None, upgrade: bool = True
+    ) -> None:
         location = book_location(path)
         self.actor = actor or _default_actor()
         if isinstance(location, str) and location != ":memory:":
@@ -125,7 +130,8 @@ class Book:
             self.path: Path | str = redact_url(location)
             self.conn: Any = PgConnection(location)
             try:
-                migrate(self.conn)
+                if upgrade:
+                    migrate(self.conn)
             except BaseException:
                 self.conn.close()
                 raise
@@ -158,7 +164,8 @@ class Book:
             if str(mode).lower() != "wal":
                 raise DataError(f"{self.path}: could not switch the book to WAL mode (got {mode!r})")
             self.conn.execute("PRAGMA synchronous = NORMAL")
-        migrate(self.conn)
+        if upgrade:
+            migrate(self.conn)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def close(self) -> None:

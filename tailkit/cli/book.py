@@ -258,40 +258,120 @@ def _migrate(args: argparse.Namespace) -> int:
 def _alerts(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from tailkit.book.alerts import (
-        acknowledge,
-        exit_signal_alerts,
-        loss_budget_alert,
-        open_alerts,
-        raise_alerts,
-        stale_quote_alert,
-    )
+    from tailkit.book.alerts import acknowledge, evaluate_rules, open_alerts, raise_alerts
     from tailkit.book.marks import mark_book
-    from tailkit.book.notify import LogNotifier, WebhookNotifier, notify
-    from tailkit.book.params import AlertsParams
+    from tailkit.book.notify import deliver_pending, notifiers_for
+    from tailkit.book.params import AlertRuleParams, AlertsParams, NotifyParams
 
     p = params_from_args(AlertsParams, args)
-    failures: list[str] = []
+    rules = params_from_args(AlertRuleParams, args)
+    notifiers = notifiers_for(params_from_args(NotifyParams, args))
+    failures: tuple[str, ...] = ()
     with _open(args) as book:
         if p.ack is not None:
             acknowledge(book, p.ack, reason=args.reason)
             print(f"alert {p.ack} acknowledged")
         else:
             marks = mark_book(book, as_of=p.as_of)
-            found = exit_signal_alerts(marks) + loss_budget_alert(marks, threshold=p.loss_budget_threshold)
-            if p.stale_minutes is not None:
-                now = datetime.now(UTC).replace(tzinfo=None)
-                found += stale_quote_alert(book, now=now, max_age_minutes=p.stale_minutes)
-            new = raise_alerts(book, found, reason=args.reason)
-            notifiers: list[Any] = [LogNotifier()]
-            if p.webhook:
-                notifiers.append(WebhookNotifier(p.webhook))
-            failures = notify(new, notifiers)
+            now = datetime.now(UTC).replace(tzinfo=None)
+            new = raise_alerts(book, evaluate_rules(book, marks, rules, now=now), reason=args.reason)
+            failures = deliver_pending(book, notifiers).failures
             print(f"{len(new)} new alert(s)")
         _print_frame(open_alerts(book), "no open alerts")
     for f in failures:
-        print(f"notification failed: {f}", file=sys.stderr)
+        print(f"notification failed (retried next time): {f}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def _watch(args: argparse.Namespace) -> int:
+    import logging
+    import signal
+    import threading
+
+    from tailkit.book.notify import notifiers_for
+    from tailkit.book.params import AlertRuleParams, NotifyParams, WatchParams
+    from tailkit.book.watch import parse_interval, watch
+
+    p = params_from_args(WatchParams, args)
+    interval = parse_interval(p.every)
+    rules = params_from_args(AlertRuleParams, args)
+    notifiers = notifiers_for(params_from_args(NotifyParams, args))
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    stop = threading.Event()
+
+    def finish(signum: int, frame: object) -> None:
+        logging.getLogger("tailkit.book.watch").info(
+            "%s: finishing the current cycle, then exiting", signal.Signals(signum).name
+        )
+        stop.set()
+        signal.signal(signum, signal.SIG_DFL)  # a second signal ends at once
+
+    old = {s: signal.signal(s, finish) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        failed = watch(
+            lambda: _open(args),
+            interval=interval,
+            rules=rules,
+            notifiers=notifiers,
+            chains=p.chains,
+            settle=p.settle,
+            underlying=p.underlying,
+            save_marks=p.save_marks,
+            watcher=p.watcher,
+            reason=args.reason,
+            once=p.once,
+            max_backoff=p.max_backoff,
+            stop=stop,
+        )
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
+    print("watch stopped", flush=True)
+    return 1 if (p.once and failed) else 0
+
+
+def _health(args: argparse.Namespace) -> int:
+    from tailkit.book.health import check_health
+    from tailkit.book.params import BookAccess, HealthParams
+
+    p = params_from_args(HealthParams, args)
+    from tailkit.book.store import book_location
+
+    report = check_health(
+        book_location(params_from_args(BookAccess, args).db),
+        watcher=p.watcher,
+        max_cycle_age=p.max_cycle_age,
+        stale_minutes=p.stale_minutes,
+        underlying=p.underlying,
+        min_free_mb=p.min_free_mb,
+        check_watch=not p.no_watch,
+    )
+    if p.json:
+        print(json.dumps(report.to_dict(), indent=1, default=str))
+    else:
+        print("\n".join(report.lines()))
+    return report.exit_code
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from tailkit.book.backup import backup_book
+    from tailkit.book.params import BackupParams
+
+    p = params_from_args(BackupParams, args)
+    with _open(args) as book:
+        print(backup_book(book, p.to, reason=args.reason).summary())
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from tailkit.book.backup import restore_book
+    from tailkit.book.params import RestoreParams
+
+    p = params_from_args(RestoreParams, args)
+    with _open(args) as book:
+        print(restore_book(p.source, book, reason=args.reason).summary())
+    return 0
 
 
 def _rules_set(args: argparse.Namespace) -> int:
@@ -369,6 +449,16 @@ def _options(cls_name: str, **kwargs: Any) -> Any:
 
         shown = add_dataclass_options(p, getattr(params, cls_name), **kwargs)
         p.set_defaults(**{OPTION_NAMES: {**(p.get_default(OPTION_NAMES) or {}), **_MESSAGE_NAMES, **shown}})
+
+    return fill
+
+
+def _each(*fills: Any) -> Any:
+    """A ``populate`` callback running several (options of several dataclasses on one command)."""
+
+    def fill(p: argparse.ArgumentParser) -> None:
+        for f in fills:
+            f(p)
 
     return fill
 
@@ -451,7 +541,31 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "alerts",
         _alerts,
         "evaluate the alert rules, notify new alerts and list the open ones (--ack ID acknowledges)",
-        _options("AlertsParams"),
+        _each(_options("AlertsParams"), _options("AlertRuleParams"), _options("NotifyParams")),
+    )
+    add(
+        "watch",
+        _watch,
+        "every --every: import new chain files, mark, evaluate the alert rules, notify (SIGTERM ends cleanly)",
+        _each(_options("WatchParams"), _options("AlertRuleParams"), _options("NotifyParams")),
+    )
+    add(
+        "health",
+        _health,
+        "check the book, the watch loop, quotes, alerts and disk; exit 0 ok, 1 warning, 2 critical",
+        _options("HealthParams"),
+    )
+    add(
+        "backup",
+        _backup,
+        "back up the book to one file with a manifest (writers may run)",
+        _options("BackupParams"),
+    )
+    add(
+        "restore",
+        _restore,
+        "restore a backup into an empty book and verify it against the manifest",
+        _options("RestoreParams", rename={"source": "from"}),
     )
     add(
         "migrate",

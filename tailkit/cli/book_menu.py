@@ -144,6 +144,19 @@ class _Session:
         if t.loss_budget is not None:
             print(f"  Loss budget: ${t.loss_budget:,.2f}, used {t.loss_budget_used:.1%}")
         self._alerts(marks)
+        self._stored_alerts()
+
+    def _stored_alerts(self) -> None:
+        """The open alerts stored in the book (raised by ``tailkit book watch`` or ``alerts``)."""
+        from tailkit.book.alerts import open_alerts
+
+        stored = open_alerts(self.book)
+        if stored.empty:
+            print("\nOpen alerts: none")
+            return
+        print(f"\nOpen alerts ({len(stored)}; acknowledge with: tailkit book alerts --ack ID):")
+        for r in stored.itertuples():
+            print(f"  [{r.severity}] #{r.id} {r.raised_at[:16]} {r.message}")
 
     @staticmethod
     def _alerts(marks: Any) -> None:

@@ -24,6 +24,7 @@ QUOTE_DATE = "2098-12-01"  # 46 calendar days before EXPIRY
 
 
 from .pgserver import PgServer, pg_bindir, remove_server, start_server  # noqa: E402
+from .servers import smtp_server, webhook  # noqa: E402, F401  (fixtures shared by the alert and watch tests)
 
 _DB_NUMBERS = itertools.count(1)
 TEMPLATE = "tailkit_template"
@@ -68,6 +69,14 @@ def book(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Book]:
         b = Book(request.getfixturevalue("pg_url"), actor="tester")
     yield b
     b.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where the book lives: a SQLite file or a fresh database on the test PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "book.sqlite")
+    return str(request.getfixturevalue("pg_url"))
 
 
 def chain_frame(

@@ -5,14 +5,9 @@ from __future__ import annotations
 
 import email
 import email.policy
-import json
 import logging
-import socketserver
 import sqlite3
-import threading
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -29,6 +24,7 @@ from tailkit.book.alerts import (
     raise_alerts,
     regime_transition_alert,
     stale_quote_alert,
+    trading_minutes,
 )
 from tailkit.book.notify import LogNotifier, SmtpNotifier, WebhookNotifier, notify
 from tailkit.calibration.regimes import RegimeProbabilities
@@ -122,79 +118,6 @@ def test_regime_transition_alert_fires_on_the_step_the_filtered_regime_changes()
         regime_transition_alert(_probs(calm), min_probability=1.0)
 
 
-class _Hook(BaseHTTPRequestHandler):
-    received: ClassVar[list[dict]] = []
-    status = 200
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append({"type": self.headers["Content-Type"], "body": json.loads(body)})
-        self.send_response(type(self).status)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def webhook():
-    _Hook.received = []
-    _Hook.status = 200
-    server = HTTPServer(("127.0.0.1", 0), _Hook)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/alerts", _Hook
-    server.shutdown()
-    server.server_close()
-
-
-class _Smtp(socketserver.StreamRequestHandler):
-    """Just enough SMTP (RFC 5321) for smtplib: greet, EHLO, MAIL, RCPT, DATA, QUIT."""
-
-    messages: ClassVar[list[dict]] = []
-
-    def handle(self) -> None:
-        self.wfile.write(b"220 localhost test SMTP\r\n")
-        mail: dict = {"rcpt": []}
-        while line := self.rfile.readline():
-            cmd = line.decode().strip()
-            verb = cmd.split(" ", 1)[0].upper()
-            if verb in ("EHLO", "HELO"):
-                self.wfile.write(b"250 localhost\r\n")
-            elif verb == "MAIL":
-                mail["from"] = cmd.split(":", 1)[1].strip()
-                self.wfile.write(b"250 OK\r\n")
-            elif verb == "RCPT":
-                mail["rcpt"].append(cmd.split(":", 1)[1].strip())
-                self.wfile.write(b"250 OK\r\n")
-            elif verb == "DATA":
-                self.wfile.write(b"354 end with .\r\n")
-                data = []
-                while (row := self.rfile.readline()) not in (b".\r\n", b""):
-                    data.append(row.decode())
-                mail["data"] = "".join(data)
-                type(self).messages.append(mail)
-                mail = {"rcpt": []}
-                self.wfile.write(b"250 OK\r\n")
-            elif verb == "QUIT":
-                self.wfile.write(b"221 bye\r\n")
-                return
-            else:
-                self.wfile.write(b"250 OK\r\n")
-
-
-@pytest.fixture
-def smtp_server():
-    _Smtp.messages = []
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Smtp)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1], _Smtp
-    server.shutdown()
-    server.server_close()
-
-
 def test_new_alerts_reach_the_webhook_the_mail_and_the_log(book, tmp_path, webhook, smtp_server, caplog):
     url, hook = webhook
     port, smtp = smtp_server
@@ -251,3 +174,70 @@ def test_alerts_command_sends_an_exit_signal_to_the_webhook_once(tmp_path, webho
     hook.status = 500
     assert main(["book", "alerts", "--db", db, "--as-of", QUOTE_DATE, "--webhook", url]) == 1
     assert "answered HTTP 500" in capsys.readouterr().err
+
+
+# Trading time: NYSE regular session 09:30-16:00 New York. Dates checked against the NYSE holiday
+# calendar (nyse.com/markets/hours-calendars): Thanksgiving 2026 is Thursday 26 November;
+# 2026-12-04 is a Friday. December is EST (UTC-5), so 15:00 New York = 20:00 UTC.
+@pytest.mark.parametrize(
+    ("start", "end", "minutes"),
+    [
+        ("2026-12-01T15:00:00", "2026-12-01T16:00:00", 60.0),  # 10:00-11:00 New York, a Tuesday
+        ("2026-12-04T20:00:00", "2026-12-07T14:45:00", 75.0),  # Fri 15:00 -> Mon 09:45: 60 + 15
+        ("2026-11-25T20:00:00", "2026-11-27T14:45:00", 75.0),  # Wed 15:00 -> Fri 09:45 over Thanksgiving
+        ("2026-12-05T15:00:00", "2026-12-06T20:00:00", 0.0),  # a whole weekend
+        ("2026-12-01T22:00:00", "2026-12-02T13:00:00", 0.0),  # a night
+        ("2026-12-01T14:30:00", "2026-12-02T21:00:00", 780.0),  # two whole sessions
+        (
+            "2026-07-02T19:00:00",
+            "2026-07-06T13:45:00",
+            75.0,
+        ),  # EDT (UTC-4): Thu 15:00 -> Mon 09:45, Fri 3 July observed
+        ("2026-12-02T12:00:00", "2026-12-01T12:00:00", 0.0),  # end before start
+    ],
+)
+def test_trading_minutes_count_only_the_regular_session_of_trading_days(start, end, minutes):
+    assert trading_minutes(start, end) == pytest.approx(minutes)
+
+
+def test_quotes_are_not_stale_over_a_weekend(book, tmp_path):
+    friday = "2026-12-04"
+    add_spread(book, spread_order(**ORDER))
+    import_chain(
+        book, write_chain(tmp_path / "fri.csv", LOSING, quote_date=friday)
+    )  # 16:00:00 (book time, UTC)
+    # Friday 11:00 New York -> Monday 09:40: 300 + 10 trading minutes, though 70 hours passed
+    monday = datetime(2026, 12, 7, 14, 40)
+    assert stale_quote_alert(book, now=monday, max_age_minutes=311) == []
+    stale = stale_quote_alert(book, now=monday, max_age_minutes=309)
+    assert (
+        stale[0].payload["age_minutes"] == pytest.approx(310.0) and "310 trading minutes" in stale[0].message
+    )
+
+
+def test_alerts_command_mails_through_the_smtp_options(tmp_path, smtp_server, capsys):
+    from tailkit.book import Book
+    from tailkit.cli import main
+
+    port, smtp = smtp_server
+    db = str(tmp_path / "cli.sqlite")
+    with Book(db) as book:
+        _losing_book(book, tmp_path)
+    args = ["book", "alerts", "--db", db, "--as-of", QUOTE_DATE, "--smtp-host", "127.0.0.1"]
+    args += [
+        "--smtp-port",
+        str(port),
+        "--smtp-from",
+        "book@desk.example",
+        "--smtp-to",
+        "pm@desk.example,risk@desk.example",
+    ]
+    assert main(args) == 0
+    assert len(smtp.messages) == 1 and smtp.messages[0]["rcpt"] == [
+        "<pm@desk.example>",
+        "<risk@desk.example>",
+    ]
+    assert main(args) == 0 and len(smtp.messages) == 1  # delivered once
+    assert main(["book", "alerts", "--db", db, "--smtp-host", "127.0.0.1"]) == 2
+    err = capsys.readouterr().err
+    assert "--smtp-to=() is not allowed: expected at least one recipient when smtp_host is set" in err

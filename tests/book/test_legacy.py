@@ -492,3 +492,21 @@ def test_a_folder_with_only_some_files(book, tmp_path):
     result = import_legacy(book, folder)
     assert result.added["nav"] == 1 and result.files == ("portfolio_nav.json",)
     assert import_legacy(book, folder).n_added == 0  # same NAV again: nothing new
+
+
+def test_one_field_map_per_record_names_real_columns_and_attributes(book):
+    """The import and the export of snapshots and quotes both run on these maps (no second copy)."""
+    import dataclasses
+
+    from tailkit.book.legacy_files import QUOTE_FIELDS, SNAPSHOT_FIELDS, LegacyQuote, LegacySnapshot
+    from tailkit.book.schema import table_columns
+
+    for fields, table, cls in (
+        (SNAPSHOT_FIELDS, "snapshots", LegacySnapshot),
+        (QUOTE_FIELDS, "quotes", LegacyQuote),
+    ):
+        columns = [c for _, c in fields]
+        names = [n for n, _ in fields]
+        assert len(set(columns)) == len(columns) and len(set(names)) == len(names)
+        assert set(columns) <= set(table_columns(book.conn, table))
+        assert set(columns) <= {f.name for f in dataclasses.fields(cls)}

@@ -94,14 +94,6 @@ def _dump(book: Book) -> tuple[dict[str, int], str]:
     return book.row_counts(), book.content_hash()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Where the book lives: a SQLite file or a fresh database on the test PostgreSQL server."""
-    if request.param == "sqlite":
-        return str(tmp_path / "book.sqlite")
-    return str(request.getfixturevalue("pg_url"))
-
-
 def test_kill_9_during_chain_import_leaves_book_unchanged(tmp_path, location):
     db = location
     book = Book(db)

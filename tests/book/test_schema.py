@@ -16,7 +16,7 @@ REFUSED = (sqlite3.IntegrityError, psycopg.errors.IntegrityError, psycopg.errors
 
 
 def test_new_book_settings(book):
-    assert book.version == SCHEMA_VERSION == 3
+    assert book.version == SCHEMA_VERSION == 4
     if book.dialect == "sqlite":
         assert book.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert book.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -56,7 +56,7 @@ def test_v1_book_is_migrated_on_open(tmp_path):
     conn.close()
 
     book = Book(path)
-    assert book.version == 3
+    assert book.version == 4
     row = book.conn.execute(
         "SELECT contracts, entry_price_cents, tag, commission_cents FROM positions"
     ).fetchone()
@@ -65,7 +65,7 @@ def test_v1_book_is_migrated_on_open(tmp_path):
     assert book.conn.execute("SELECT action FROM audit").fetchone()[0] == "add"
     assert book.integrity_check() == "ok"
     book.close()
-    assert Book(path).version == 3  # idempotent re-open
+    assert Book(path).version == 4  # idempotent re-open
 
 
 def test_newer_schema_is_refused(tmp_path):

@@ -290,3 +290,24 @@ def test_data_dir_imports_the_legacy_folder_and_exports_it_back_on_quit(tmp_path
     conn.close()
     assert json.loads((folder / "positions.json").read_text())["positions"] == [position]
     assert json.loads((folder / "market_data.json").read_text())["market_snapshots"] == []
+
+
+def test_the_dashboard_lists_the_open_alerts_of_the_book(tmp_path, capsys):
+    from tailkit.book import Book
+    from tailkit.book.alerts import Alert, acknowledge, raise_alerts
+    from tailkit.cli.book_menu import run_menu
+
+    with Book(tmp_path / "book.sqlite") as book:
+        answers = iter(["", "1", "Q"])  # skip the NAV, dashboard, quit
+        run_menu(book, ask=lambda prompt: next(answers))
+        assert "Open alerts: none" in capsys.readouterr().out
+        (a,) = raise_alerts(book, [Alert("loss_budget", "loss_budget", "warning", "loss budget used 85.0%")])
+        answers = iter(["", "1", "Q"])
+        run_menu(book, ask=lambda prompt: next(answers))
+        out = capsys.readouterr().out
+        assert "Open alerts (1; acknowledge with: tailkit book alerts --ack ID):" in out
+        assert f"[warning] #{a.id} " in out and "loss budget used 85.0%" in out
+        acknowledge(book, a.id)
+        answers = iter(["", "1", "Q"])
+        run_menu(book, ask=lambda prompt: next(answers))
+        assert "Open alerts: none" in capsys.readouterr().out
