@@ -5,10 +5,12 @@ A notifier is an object with ``send(alerts) -> None`` that raises
 sends through several and returns the failures (one notifier failing does not stop the others).
 
 :func:`deliver_pending` is what ``tailkit book alerts`` and ``tailkit book watch`` use: it
-claims every open alert not yet delivered (``alerts.notified_at`` set in one write
-transaction, so two processes never both send an alert), sends them, and releases the claim
-when a notifier failed, so the next cycle retries. Delivery is therefore at least once: after
-a failure of one notifier the others see the alert again; receivers de-duplicate by ``id``.
+claims every open alert not yet delivered (``alerts.notify_claimed_at`` set in one write
+transaction, so two processes never both send an alert), sends them, then records the delivery
+(``alerts.notified_at``) or, when a notifier failed, releases the claim so the next cycle
+retries. A claim older than :data:`CLAIM_LEASE` whose delivery was never recorded (the sender
+was killed in between) is taken again. Delivery is therefore at least once: after a failure
+of one notifier, or a killed sender, the alert is sent again; receivers de-duplicate by ``id``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
@@ -37,7 +40,12 @@ __all__ = [
     "notifiers_for",
     "Delivery",
     "deliver_pending",
+    "CLAIM_LEASE",
 ]
+
+#: how long another process's claim on an alert is honoured (longer than any send timeout)
+CLAIM_LEASE = timedelta(minutes=10)
+_STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 LOGGER = logging.getLogger("tailkit.book.alerts")
 _LEVELS = {"info": logging.INFO, "warning": logging.WARNING, "critical": logging.CRITICAL}
@@ -182,29 +190,50 @@ class Delivery:
         return 0 if self.failures else len(self.alerts)
 
 
-def deliver_pending(book: Book, notifiers: Sequence[Notifier]) -> Delivery:
-    """Send every open, not yet delivered alert through ``notifiers`` (see the module docstring)."""
-    stamp = utc_now()
+def deliver_pending(book: Book, notifiers: Sequence[Notifier], lease: timedelta = CLAIM_LEASE) -> Delivery:
+    """Send every open, not yet delivered alert through ``notifiers`` (see the module docstring).
+
+    Parameters
+    ----------
+    book : Book
+        The book whose ``alerts`` table is read and updated.
+    notifiers : sequence of Notifier
+        Where to send.
+    lease : timedelta
+        How long a claim by another process is honoured: an alert claimed longer ago than this
+        (its sender died between claiming and delivering) is claimed again and resent.
+    """
+    now = datetime.now(UTC)
+    stamp = now.strftime(_STAMP)
+    expired = (now - lease).strftime(_STAMP)
+    pending = (
+        "acknowledged_at IS NULL AND notified_at IS NULL "
+        "AND (notify_claimed_at IS NULL OR notify_claimed_at < ?)"
+    )
     with book.transaction() as conn:
         rows = conn.execute(
-            "SELECT id, rule, key, severity, message, payload FROM alerts "
-            "WHERE acknowledged_at IS NULL AND notified_at IS NULL ORDER BY id"
+            f"SELECT id, rule, key, severity, message, payload FROM alerts WHERE {pending} ORDER BY id",
+            (expired,),
         ).fetchall()
-        if rows:
-            conn.execute(
-                "UPDATE alerts SET notified_at = ? WHERE acknowledged_at IS NULL AND notified_at IS NULL",
-                (stamp,),
-            )
+        conn.executemany(
+            f"UPDATE alerts SET notify_claimed_at = ? WHERE id = ? AND {pending}",
+            [(stamp, int(r[0]), expired) for r in rows],
+        )
     alerts = tuple(
         Alert(str(r[1]), str(r[2]), str(r[3]), str(r[4]), json.loads(r[5] or "{}"), int(r[0])) for r in rows
     )
     if not alerts:
         return Delivery((), ())
     failures = tuple(notify(alerts, notifiers))
-    if failures:
-        with book.transaction() as conn:
+    with book.transaction() as conn:
+        if failures:
             conn.executemany(
-                "UPDATE alerts SET notified_at = NULL WHERE id = ? AND notified_at = ?",
+                "UPDATE alerts SET notify_claimed_at = NULL WHERE id = ? AND notify_claimed_at = ?",
                 [(a.id, stamp) for a in alerts],
+            )
+        else:
+            conn.executemany(
+                "UPDATE alerts SET notified_at = ? WHERE id = ? AND notify_claimed_at = ?",
+                [(utc_now(), a.id, stamp) for a in alerts],
             )
     return Delivery(alerts, failures)

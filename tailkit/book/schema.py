@@ -20,8 +20,9 @@ Version 3
     ``alerts`` (rule, key, severity, message, payload; open until acknowledged: one open alert
     per key, enforced by a partial unique index).
 Version 4
-    ``alerts.notified_at`` (when the watch loop delivered the alert: claimed before sending,
-    cleared again when delivery failed, so an alert is retried until delivered and two
+    ``alerts.notify_claimed_at`` and ``alerts.notified_at`` (a sender claims an alert before
+    sending and records the delivery after it; a failed delivery releases the claim and a claim
+    older than the lease is taken again, so an alert is retried until delivered and two
     watchers never both send it) and ``watch_state`` (one row per watcher: its last cycle's
     start, end, duration, counts and errors, read by ``tailkit book health``; operational
     state, not a change of the book, so it has no audit event).
@@ -204,6 +205,7 @@ CREATE UNIQUE INDEX alerts_open_key ON alerts(key) WHERE acknowledged_at IS NULL
 
 SCHEMA_V4 = """
 ALTER TABLE alerts ADD COLUMN notified_at TEXT;
+ALTER TABLE alerts ADD COLUMN notify_claimed_at TEXT;
 CREATE TABLE watch_state (
     watcher TEXT PRIMARY KEY,
     started_at TEXT NOT NULL,

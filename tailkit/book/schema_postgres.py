@@ -179,6 +179,7 @@ CREATE UNIQUE INDEX alerts_open_key ON alerts(key) WHERE acknowledged_at IS NULL
 
 PG_SCHEMA_V4 = """
 ALTER TABLE alerts ADD COLUMN notified_at TEXT;
+ALTER TABLE alerts ADD COLUMN notify_claimed_at TEXT;
 CREATE TABLE watch_state (
     watcher TEXT PRIMARY KEY,
     started_at TEXT NOT NULL,

@@ -241,3 +241,41 @@ def test_alerts_command_mails_through_the_smtp_options(tmp_path, smtp_server, ca
     assert main(["book", "alerts", "--db", db, "--smtp-host", "127.0.0.1"]) == 2
     err = capsys.readouterr().err
     assert "--smtp-to=() is not allowed: expected at least one recipient when smtp_host is set" in err
+
+
+class _Recorder:
+    """A notifier that records what it was sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[int] = []
+
+    def send(self, alerts):
+        self.sent.extend(int(a.id) for a in alerts)
+
+
+def test_a_claim_whose_sender_died_is_taken_again_after_the_lease(book):
+    from datetime import timedelta
+
+    from tailkit.book.notify import CLAIM_LEASE, deliver_pending
+
+    (alert,) = raise_alerts(book, [Alert("loss_budget", "loss_budget", "warning", "loss budget used 85.0%")])
+    # another sender claimed the alert a minute ago and is still sending: not resent
+    with book.transaction() as conn:
+        conn.execute("UPDATE alerts SET notify_claimed_at = ? WHERE id = ?", (_stamp(minutes=1), alert.id))
+    recorder = _Recorder()
+    assert deliver_pending(book, [recorder]).alerts == () and recorder.sent == []
+    # that sender was killed before recording the delivery: after the lease the alert goes out again
+    with book.transaction() as conn:
+        age = CLAIM_LEASE + timedelta(minutes=1)
+        conn.execute("UPDATE alerts SET notify_claimed_at = ? WHERE id = ?", (_stamp(age=age), alert.id))
+    delivery = deliver_pending(book, [recorder])
+    assert delivery.delivered == 1 and recorder.sent == [alert.id]
+    assert book.conn.execute("SELECT notified_at IS NOT NULL FROM alerts").fetchone()[0]
+    assert deliver_pending(book, [recorder]).alerts == () and recorder.sent == [alert.id]  # delivered: once
+
+
+def _stamp(minutes: float = 0.0, age=None) -> str:
+    from datetime import UTC, timedelta
+
+    delta = age if age is not None else timedelta(minutes=minutes)
+    return (datetime.now(UTC) - delta).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
