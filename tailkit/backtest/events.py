@@ -10,8 +10,9 @@ documented SQL works as written)::
 
 Event types: ``position_open``, ``position_close``, ``position_adjust``, ``action_blocked``,
 ``grace_start``, ``grace_decay``, ``grace_end``, ``core_grant``, ``core_revoke``,
-``regime_transition``, ``regime_override``, ``score_degraded``; categories ``position``,
-``protection``, ``core``, ``regime``, ``scoring``. A rebalance's events share a ``trace_id``
+``regime_transition``, ``regime_override``, ``score_degraded``, ``hedge_open``,
+``hedge_close`` (the hedge overlay's option trades); categories ``position``, ``protection``,
+``core``, ``regime``, ``scoring``, ``hedge``. A rebalance's events share a ``trace_id``
 (``<session>-<bar>``) and are written in one transaction (``executemany``).
 
 Examples of the documented queries (they work as written)::
@@ -55,6 +56,8 @@ EVENT_TYPES: dict[str, str] = {
     "regime_transition": "regime",
     "regime_override": "regime",
     "score_degraded": "scoring",
+    "hedge_open": "hedge",
+    "hedge_close": "hedge",
 }
 
 _COLUMNS = (
