@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import json
 import sqlite3
 
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from tailkit.backtest import (
     PRESETS,
+    TIER_NAMES,
     Decision,
     EventLog,
     RegimeStrategyParams,
@@ -142,9 +146,30 @@ def test_fundamentals_degrade_gracefully(short_prices, universe):
     assert deg and "DEF1" not in deg[0].metadata["assets"] and len(deg[0].metadata["assets"]) == 19
 
 
+def test_config_tiers_are_nested_and_sized_as_the_issue_states():
+    # issue 13: basic ~ 10 parameters, intermediate ~ 25, advanced ~ 40, expert: all
+    every = tuple(f.name for f in dataclasses.fields(RegimeStrategyParams))
+    tiers = [tier_fields(t) for t in TIER_NAMES]
+    assert TIER_NAMES == ("basic", "intermediate", "advanced", "expert")
+    assert [len(t) for t in tiers[:3]] == [10, 25, 40]
+    assert tiers[3] == every and len(every) == 55
+    for small, big in itertools.pairwise(tiers):
+        assert big[: len(small)] == small and len(big) > len(small)  # nested, in the same order
+    # the original's command-line options are all shown from the intermediate tier on
+    original = {
+        "buckets", "max_assets", "rebalance_freq", "min_score", "technical_weight", "fundamental_weight",
+        "enable_core_assets", "max_core_assets", "core_override_threshold", "core_expiry_days",
+        "smart_diversification_overrides", "start_date", "end_date", "cash", "commission",
+    }  # fmt: skip
+    assert original <= set(tier_fields("intermediate"))
+    # the hedge overlay is an expert setting; every hedge_* field maps to the overlay's parameters
+    hedge = [n for n in every if n.startswith("hedge_")]
+    assert len(hedge) == 11 and not set(hedge) & set(tier_fields("advanced"))
+    with pytest.raises(ParameterError, match="tier='pro'"):
+        tier_fields("pro")
+
+
 def test_config_tiers_presets_and_files(tmp_path):
-    assert [len(tier_fields(t)) for t in ("basic", "intermediate", "advanced")] == [10, 25, 40]
-    assert len(tier_fields("expert")) == len(RegimeStrategyParams.__dataclass_fields__)
     for name in PRESETS:
         assert isinstance(preset(name), RegimeStrategyParams)
     p = preset("institutional", max_assets=9)
@@ -153,7 +178,9 @@ def test_config_tiers_presets_and_files(tmp_path):
         save_config(p, path)
         assert load_config(path) == p
     save_config(p, tmp_path / "basic.yaml", tier="basic")
-    assert len(load_config(tmp_path / "basic.yaml").__dataclass_fields__) == 44
+    assert list(yaml.safe_load((tmp_path / "basic.yaml").read_text())) == list(tier_fields("basic"))
+    loaded = load_config(tmp_path / "basic.yaml")  # the other fields take their defaults
+    assert loaded.max_assets == 9 and loaded.whole_shares is False and loaded.slippage == 0.0
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"min_score": 1.5}))
     with pytest.raises(ParameterError, match=r"bad\.json: min_score=1\.5 .*<= 1\.0"):
