@@ -24,6 +24,11 @@ Conventions
   cash account that earns nothing (the engine's cash earns nothing either). The strategy
   trades as without the overlay: the overlay changes the reported equity, never the trades.
   ``equity = NAV + overlay cash + option marks``.
+* **Surface**: the hedging package's :class:`~tailkit.hedging.VolSurface` with its default skew,
+  curvature, floor and cap, but a flat term structure (``term_speed`` 1e-6 a year: every tenor
+  at ``atm_ratio`` x the vol index within 1e-6 relative) -- the default surface reverts to an
+  S&P-like 20% long-run vol, a level a portfolio's NAV does not have (:data:`NAV_SURFACE`;
+  pass ``surface=`` for another).
 * Fills: bought at mid x (1 + ``half_spread``), sold at mid x (1 - ``half_spread``), cash
   settlement at expiry free (the hedging package's :class:`~tailkit.hedging.FillCosts`).
 * Months are 21 bars (:data:`tailkit.hedging.MONTH_DAYS`); steps are 1/252 year.
@@ -53,12 +58,21 @@ from tailkit.hedging import (
 from tailkit.params import param, validate
 from tailkit.pricing import bs_price
 
-__all__ = ["HEDGE_PROGRAMS", "HedgeOverlayParams", "HedgeOverlayResult", "apply_hedge_overlay", "path_vol"]
+__all__ = [
+    "HEDGE_PROGRAMS",
+    "NAV_SURFACE",
+    "HedgeOverlayParams",
+    "HedgeOverlayResult",
+    "apply_hedge_overlay",
+    "path_vol",
+]
 
 #: programs the overlay can run ("none": no overlay)
 HEDGE_PROGRAMS: tuple[str, ...] = ("none", "put", "put_spread", "collar")
 #: trading days per year of the overlay's time step
 YEAR_BARS = 252
+#: the overlay's default surface: the hedging package's skew with a flat term structure
+NAV_SURFACE = VolSurface(term_speed=1e-6)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -267,7 +281,7 @@ def apply_hedge_overlay(
     vol : Series of shape (n_bars,), optional
         Vol index (decimal) on the same dates; default :func:`path_vol` of ``equity``.
     surface : VolSurface, optional
-        Implied-vol surface (default :class:`~tailkit.hedging.VolSurface`).
+        Implied-vol surface (default :data:`NAV_SURFACE`).
 
     Returns
     -------
@@ -308,7 +322,7 @@ def apply_hedge_overlay(
         if badv.any():
             i = int(np.flatnonzero(badv)[0])
             raise DataError(describe_bad_value(f"vol[{seg.index[i]}]", float(v[i]), "a vol > 0 (decimal)"))
-    surface = VolSurface() if surface is None else surface
+    surface = NAV_SURFACE if surface is None else surface
     s = seg.to_numpy(dtype=float)
     dt = 1.0 / YEAR_BARS
     market = HedgeMarket(

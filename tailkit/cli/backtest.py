@@ -77,25 +77,33 @@ def _given(args: argparse.Namespace, cls: type) -> dict[str, Any]:
 
 
 class _Progress:
-    """A one-line progress bar on stderr for long runs (only when stderr is a terminal)."""
+    """``progress(done, total)`` of the regime run drawn with ``tailkit hedge``'s progress bar.
 
-    def __init__(self, label: str) -> None:
+    The same bar as ``tailkit hedge evaluate`` (tqdm on stderr, off with ``--quiet``), created
+    on the first call, when the number of decision bars is known; :meth:`close` ends it.
+    """
+
+    def __init__(self, label: str, quiet: bool) -> None:
         self.label = label
-        self.on = sys.stderr.isatty()
-        self.shown = -1
+        self.quiet = quiet
+        self.bar: Any = None
+        self.done = 0
 
     def __call__(self, done: int, total: int) -> None:
-        if not self.on or total < 200:
-            return
-        pct = int(100 * done / total)
-        if pct != self.shown:
-            self.shown = pct
-            bar = "#" * (pct // 4)
-            print(
-                f"\r{self.label} [{bar:<25}] {pct:3d}% ({done}/{total})", end="", file=sys.stderr, flush=True
-            )
-            if done == total:
-                print(file=sys.stderr)
+        if self.bar is None:
+            from tailkit.cli.hedge import _progress
+
+            self.bar = _progress(total, self.quiet)
+            self.bar.set_description(self.label)
+            if hasattr(self.bar, "unit"):
+                self.bar.unit = "rebalance"
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        """End the bar (if one was started)."""
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _prices(arg: str | None) -> tuple[Any, dict[str, tuple[str, ...]] | None, str, Any]:
@@ -198,11 +206,13 @@ def _regime(args: argparse.Namespace) -> int:
     )
     if events_path != ":memory:" and Path(events_path).exists():
         Path(events_path).unlink()
-    with EventLog(events_path, session_id=Path(args.output).stem if args.output else "cli") as log:
-        res = run_regime_strategy(
-            prices, buckets, params, index=index, log=log, progress=_Progress("regime backtest")
-        )
-    eq = res.backtest.equity
+    bar = _Progress("regime backtest", args.quiet)
+    try:
+        with EventLog(events_path, session_id=Path(args.output).stem if args.output else "cli") as log:
+            res = run_regime_strategy(prices, buckets, params, index=index, log=log, progress=bar)
+    finally:
+        bar.close()
+    eq = res.equity
     first = res.targets.dropna(how="all").index
     eq = eq.loc[first[0] :] if len(first) else eq
     perf = performance_summary(eq).to_dict()
@@ -210,6 +220,11 @@ def _regime(args: argparse.Namespace) -> int:
     _print_summary(f"Regime backtest on {label}: {eq.index[0].date()} .. {eq.index[-1].date()}", summary)
     by = performance_by_regime(eq, res.timeline)
     print("  by regime: " + "; ".join(f"{r.regime} {r.days}d Sharpe {r.sharpe:.2f}" for r in by.itertuples()))
+    if res.overlay is not None:
+        h = res.overlay.to_dict()
+        print(f"  hedge overlay: {h['hedge_program']}: premium {h['hedge_premium_paid']:,.2f}, proceeds "
+              f"{h['hedge_proceeds']:,.2f}, P&L {h['hedge_pnl']:,.2f} over {h['hedge_rolls']} rolls "
+              f"(unhedged final equity {summary['unhedged_final_equity']:,.2f})")  # fmt: skip
     print(f"  events: {len(res.events)} ({events_path})")
     if args.output:
         tl = res.timeline.frame.loc[eq.index]
@@ -221,7 +236,11 @@ def _regime(args: argparse.Namespace) -> int:
             "events_db": events_path,
             "series": {"date": [str(d.date()) for d in eq.index], "equity": eq.round(6).tolist(),
                        "regime": [r if isinstance(r, str) else None for r in tl["regime"]],
-                       "confidence": tl["confidence"].round(6).tolist()},
+                       "confidence": tl["confidence"].round(6).tolist(),
+                       **({} if res.overlay is None else {
+                           "unhedged_equity": res.backtest.equity.loc[eq.index].round(6).tolist(),
+                           "hedge_value": (res.overlay.option_value + res.overlay.overlay_cash)
+                           .loc[eq.index].round(6).tolist()})},
             "holdings": {"date": [str(d.date()) for d in tg.index],
                          "weights": {str(c): tg[c].round(6).tolist() for c in tg.columns}},
         })  # fmt: skip
@@ -342,6 +361,7 @@ def _regime_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--buckets-file", help="YAML 'bucket: [tickers]' (default: the demo universe's buckets)")
     p.add_argument("--output", help="results JSON (written atomically); the event log goes next to it")
     p.add_argument("--events", help="SQLite event log path (default: <output>.events.db, or in memory)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_field_options(p, RegimeStrategyParams)
 
 
