@@ -23,6 +23,11 @@ Examples of the documented queries (they work as written)::
     SELECT regime, COUNT(*) AS transitions,
            json_extract(metadata, '$.override_authorizations') AS overrides
       FROM portfolio_events WHERE event_type = 'regime_transition' ORDER BY timestamp DESC;
+    SELECT timestamp, action, reason, json_extract(metadata, '$.cash_flow') AS cash_flow
+      FROM portfolio_events WHERE event_category = 'hedge' ORDER BY bar, id;
+
+Timestamps are the bars' dates: the original's ``timestamp >= date('now', '-30 days')`` filter
+selects nothing on a historical run (filter on the dates of the run instead).
 """
 
 from __future__ import annotations

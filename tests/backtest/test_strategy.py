@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+import re
 import sqlite3
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -26,6 +28,8 @@ from tailkit.backtest import (
     save_config,
     tier_fields,
 )
+from tailkit.backtest import events as events_module
+from tailkit.data import load_sp500, load_stocks
 from tailkit.errors import DataError, ParameterError
 
 
@@ -80,24 +84,46 @@ def test_every_position_change_is_logged_and_traceable(run):
     assert list(tl["bar"]) == sorted(tl["bar"]) and (tl["asset"] == a).all()
 
 
-def test_documented_sql_works_as_written(run):
-    _, _, log = run
-    q1 = log.query(
-        "SELECT * FROM portfolio_events WHERE asset = 'RSK1' AND timestamp >= date('now', '-30 days') "
-        "ORDER BY timestamp"
+def _documented_sql() -> list[str]:
+    """Every SQL statement of the docs: README's ```sql blocks and the event log's docstring."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sql\n(.*?)```", readme, flags=re.DOTALL)
+    texts = [*blocks, events_module.__doc__ or ""]
+    return [" ".join(q.split()) for t in texts for q in re.findall(r"SELECT\b.*?;", t, flags=re.DOTALL)]
+
+
+@pytest.fixture(scope="module")
+def stocks_log():
+    # the bundled stocks (AAPL is one of them), regimes of the bundled S&P 500, with the hedge overlay
+    stocks = load_stocks()
+    index = load_sp500()["adj_close"].reindex(stocks.index).ffill().bfill()
+    p = RegimeStrategyParams(
+        train_bars=504,
+        horizons=("daily", "weekly"),
+        fundamental_weight=0.0,
+        max_assets=3,
+        hedge_program="put",
     )
-    assert list(q1.columns)[:3] == ["id", "timestamp", "bar"]
-    q2 = log.query(
-        "SELECT event_type, COUNT(*) as events, AVG(execution_time_ms) as avg_time_ms FROM portfolio_events "
-        "WHERE event_category = 'protection' GROUP BY event_type"
-    )
-    assert set(q2["event_type"]) <= {"action_blocked", "grace_start", "grace_decay", "grace_end"}
-    q3 = log.query(
-        "SELECT regime, COUNT(*) as transitions, json_extract(metadata, '$.override_authorizations') as overrides "
-        "FROM portfolio_events WHERE event_type = 'regime_transition' ORDER BY timestamp DESC"
-    )
-    assert len(q3) == 1
-    assert len(log.regime_transitions()) > 0 and len(log.protection_effectiveness()) > 0
+    with EventLog() as log:
+        run_regime_strategy(stocks, {"Stocks": tuple(stocks.columns)}, p, index=index, log=log)
+        yield log
+
+
+def test_documented_sql_works_as_written(stocks_log):
+    queries = _documented_sql()
+    assert len(queries) == 8  # README's four and the docstring's four
+    assert len(set(queries)) == 4  # the same four in both places
+    for q in queries:
+        out = stocks_log.query(q)
+        assert len(out) > 0, q
+    by_text = {q.split(" FROM ")[0]: stocks_log.query(q) for q in queries}
+    aapl = by_text["SELECT *"]
+    assert set(aapl["asset"]) == {"AAPL"} and list(aapl["timestamp"]) == sorted(aapl["timestamp"])
+    prot = by_text["SELECT event_type, COUNT(*) AS events, AVG(execution_time_ms) AS avg_time_ms"]
+    assert set(prot["event_type"]) <= {"action_blocked", "grace_start", "grace_decay", "grace_end"}
+    hedge = next(v for k, v in by_text.items() if "cash_flow" in k)
+    assert set(hedge["action"]) <= {"open", "close", "settle"} and hedge["cash_flow"].notna().all()
+    assert len(stocks_log.regime_transitions()) > 0 and len(stocks_log.protection_effectiveness()) > 0
 
 
 def test_protections_are_honoured(run, fast_params):
