@@ -3,7 +3,9 @@
 Options of ``regime`` are generated from the fields of
 :class:`tailkit.backtest.RegimeStrategyParams` (``--max-assets`` for ``max_assets``, help and
 allowed range from the field's declaration); ``static`` adds those of
-:class:`~tailkit.backtest.EngineParams`. Values are layered: defaults, then ``--preset``, then
+:class:`~tailkit.backtest.EngineParams` and, as ``--hedge-*``, those of
+:class:`~tailkit.backtest.HedgeOverlayParams` (the hedge overlay; the regime command has them
+as ``hedge_*`` fields of its configuration). Values are layered: defaults, then ``--preset``, then
 ``--config FILE``, then the options given on the command line. Without ``--prices`` the
 commands run on the SYNTHETIC demo universe (``--prices stocks``: the bundled stocks).
 """
@@ -33,8 +35,18 @@ def _allowed(spec: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def _add_field_options(p: argparse.ArgumentParser, cls: type, skip: tuple[str, ...] = ()) -> None:
-    """One option per dataclass field (default None = not given), help from the declaration."""
+def _hedge_name(name: str) -> str:
+    """Option name of a :class:`HedgeOverlayParams` field: ``hedge_<field>`` (as in the regime config)."""
+    return name if name.startswith("hedge_") else f"hedge_{name}"
+
+
+def _add_field_options(
+    p: argparse.ArgumentParser, cls: type, skip: tuple[str, ...] = (), rename: Any = None
+) -> None:
+    """One option per dataclass field (default None = not given), help from the declaration.
+
+    ``rename`` (a function of the field name) gives the option's ``dest`` and name.
+    """
     from tailkit.params import field_spec
 
     hints = get_type_hints(cls)
@@ -46,14 +58,15 @@ def _add_field_options(p: argparse.ArgumentParser, cls: type, skip: tuple[str, .
         default = f.default if f.default is not dataclasses.MISSING else None
         allowed = _allowed(spec)
         text = f"{spec.get('doc', '')} (default {default!r}{'; ' + allowed if allowed else ''})"
-        opt = "--" + f.name.replace("_", "-")
+        dest = rename(f.name) if rename else f.name
+        opt = "--" + dest.replace("_", "-")
         if hint is bool:
-            p.add_argument(opt, dest=f.name, action=argparse.BooleanOptionalAction, default=None, help=text)
+            p.add_argument(opt, dest=dest, action=argparse.BooleanOptionalAction, default=None, help=text)
         elif get_origin(hint) is tuple:
             inner = get_args(hint)[0]
-            p.add_argument(opt, dest=f.name, default=None, metavar="A,B,...", type=_list_of(inner), help=text)
+            p.add_argument(opt, dest=dest, default=None, metavar="A,B,...", type=_list_of(inner), help=text)
         else:
-            p.add_argument(opt, dest=f.name, default=None, type=hint, metavar=f.name.upper(), help=text)
+            p.add_argument(opt, dest=dest, default=None, type=hint, metavar=dest.upper(), help=text)
 
 
 def _list_of(kind: type) -> Any:
@@ -68,11 +81,12 @@ def _list_of(kind: type) -> Any:
     return parse
 
 
-def _given(args: argparse.Namespace, cls: type) -> dict[str, Any]:
+def _given(args: argparse.Namespace, cls: type, rename: Any = None) -> dict[str, Any]:
+    dest = rename or (lambda name: name)
     return {
-        f.name: getattr(args, f.name)
+        f.name: getattr(args, dest(f.name))
         for f in dataclasses.fields(cls)
-        if getattr(args, f.name, None) is not None
+        if getattr(args, dest(f.name), None) is not None
     }
 
 
@@ -251,7 +265,13 @@ def _regime(args: argparse.Namespace) -> int:
 
 
 def _static(args: argparse.Namespace) -> int:
-    from tailkit.backtest import EngineParams, StaticParams, run_static
+    from tailkit.backtest import (
+        EngineParams,
+        HedgeOverlayParams,
+        StaticParams,
+        apply_hedge_overlay,
+        run_static,
+    )
     from tailkit.backtest.analytics import performance_summary, trade_statistics
     from tailkit.errors import DataError
     from tailkit.params import parameters_from_dict, parameters_to_dict
@@ -270,15 +290,29 @@ def _static(args: argparse.Namespace) -> int:
         weights=args.weights or (),
     )
     engine = parameters_from_dict(EngineParams, _given(args, EngineParams), source="command line")
+    hedge = parameters_from_dict(
+        HedgeOverlayParams, _given(args, HedgeOverlayParams, _hedge_name), source="command line"
+    )
     res = run_static(prices, static, engine)
-    summary = {**res.to_dict(), **performance_summary(res.equity.iloc[static.lookback :]).to_dict()}
+    equity = res.equity
+    summary = res.to_dict()
+    overlay = None
+    if hedge.program != "none":  # from the first rebalance on (the lookback is the warm-up)
+        overlay = apply_hedge_overlay(res.equity, hedge, start=min(static.lookback, len(equity) - 2))
+        equity = overlay.equity.rename("equity")
+        summary.update(overlay.to_dict(), final_equity=float(equity.iloc[-1]),
+                       unhedged_final_equity=float(res.equity.iloc[-1]))  # fmt: skip
+    summary.update(performance_summary(equity.iloc[static.lookback :]).to_dict())
     _print_summary(f"Static {static.weighting} backtest of {','.join(tickers)} on {label}", summary)
+    if overlay is not None:
+        print(f"  hedge overlay: {summary['hedge_program']}: P&L {summary['hedge_pnl']:,.2f}")
     if args.output:
+        hedge_keys = {_hedge_name(k): v for k, v in parameters_to_dict(hedge).items()}
         _write_json(args.output, {
             "kind": "static", "data": label, "synthetic": label.startswith("SYNTHETIC"), "tickers": tickers,
-            "params": {**parameters_to_dict(static), **parameters_to_dict(engine)}, "summary": summary,
-            "trades": trade_statistics(res),
-            "series": {"date": [str(d.date()) for d in res.equity.index], "equity": res.equity.round(6).tolist()},
+            "params": {**parameters_to_dict(static), **parameters_to_dict(engine), **hedge_keys},
+            "summary": summary, "trades": trade_statistics(res),
+            "series": {"date": [str(d.date()) for d in equity.index], "equity": equity.round(6).tolist()},
         })  # fmt: skip
     return 0
 
@@ -366,7 +400,7 @@ def _regime_options(p: argparse.ArgumentParser) -> None:
 
 
 def _static_options(p: argparse.ArgumentParser) -> None:
-    from tailkit.backtest import EngineParams
+    from tailkit.backtest import EngineParams, HedgeOverlayParams
 
     p.add_argument("--tickers", required=True, help="comma-separated tickers")
     p.add_argument("--weights", type=_list_of(float), help="fixed weights, one per ticker (implies fixed)")
@@ -379,6 +413,7 @@ def _static_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--end-date", help="last date (ISO)")
     p.add_argument("--output", help="results JSON (written atomically)")
     _add_field_options(p, EngineParams)
+    _add_field_options(p, HedgeOverlayParams, rename=_hedge_name)
 
 
 def _compare_options(p: argparse.ArgumentParser) -> None:

@@ -129,3 +129,18 @@ def test_regime_preset_institutional_on_the_demo_universe_with_the_hedge_overlay
 def test_regime_quiet_has_no_progress_bar(tmp_path, capsys):
     assert main(["backtest", "regime", "--quiet", "--end-date", "2007-06-30", *FAST]) == 0
     assert "regime backtest" not in capsys.readouterr().err
+
+
+def test_static_with_the_hedge_overlay(tmp_path, capsys, csv_folder):
+    plain, hedged = tmp_path / "plain.json", tmp_path / "hedged.json"
+    common = ["backtest", "static", "--tickers", "RSK1,DEF1,FIX1", "--prices", str(csv_folder)]
+    assert main([*common, "--output", str(plain)]) == 0
+    assert main([*common, "--output", str(hedged), "--hedge-program", "collar", "--hedge-ratio", "0.5"]) == 0
+    assert "hedge overlay: collar 90%/zero-cost 3m x0.5" in capsys.readouterr().out
+    p, h = json.loads(plain.read_text()), json.loads(hedged.read_text())
+    assert p["params"]["hedge_program"] == "none" and h["params"]["hedge_ratio"] == 0.5
+    assert "hedge_program" not in p["summary"]
+    assert h["summary"]["unhedged_final_equity"] == pytest.approx(p["summary"]["final_equity"], rel=1e-12)
+    # before the overlay starts (the lookback) the curves are the same
+    assert h["series"]["equity"][:60] == p["series"]["equity"][:60]
+    assert h["summary"]["final_equity"] == pytest.approx(h["series"]["equity"][-1], abs=1e-6)
