@@ -132,20 +132,22 @@ class HedgeOverlayParams:
         ParameterError
             When the hedging package refuses the combination, naming it as an overlay setting.
         """
-        common = {
-            "tenor_months": self.tenor_months,
-            "roll_months": self.roll_months,
-            "hedge_ratio": self.hedge_ratio,
-        }
+        tenor, roll, ratio = self.tenor_months, self.roll_months, self.hedge_ratio
         try:
             if self.program == "put":
-                return ProtectivePut(moneyness=self.moneyness, **common)
+                return ProtectivePut(
+                    moneyness=self.moneyness, tenor_months=tenor, roll_months=roll, hedge_ratio=ratio
+                )
             if self.program == "put_spread":
                 return PutSpread(
-                    long_moneyness=self.moneyness, short_moneyness=self.short_moneyness, **common
-                )
+                    long_moneyness=self.moneyness, short_moneyness=self.short_moneyness, tenor_months=tenor,
+                    roll_months=roll, hedge_ratio=ratio,
+                )  # fmt: skip
             if self.program == "collar":
-                return Collar(put_moneyness=self.moneyness, call_moneyness=self.call_moneyness, **common)
+                return Collar(
+                    put_moneyness=self.moneyness, call_moneyness=self.call_moneyness, tenor_months=tenor,
+                    roll_months=roll, hedge_ratio=ratio,
+                )  # fmt: skip
         except ParameterError as exc:
             raise ParameterError(f"hedge overlay ({self.program}): {exc}") from None
         return None
