@@ -292,6 +292,7 @@ def run_regime_strategy(
     override_until = -1
     last_decision = first - 1
     trans = list(timeline.transitions)
+    trans_bar = prices.index.get_indexer([tr.date for tr in trans])  # bar of each transition
     ti = 0
     degraded_last: list[str] = []
     position = {a: j for j, a in enumerate(assets)}
@@ -307,9 +308,9 @@ def run_regime_strategy(
                 kw["score_before"] = books[position[asset]].last_score
             batch.append(Event(day, int(t), kind, asset, action, reason, system, regime, **kw))  # noqa: B023
 
-        while ti < len(trans) and prices.index.get_loc(trans[ti].date) <= t:
+        while ti < len(trans) and trans_bar[ti] <= t:
             tr = trans[ti]
-            tb = int(prices.index.get_loc(tr.date))
+            tb = int(trans_bar[ti])
             ti += 1
             if tb <= last_decision:
                 continue
@@ -355,7 +356,7 @@ def run_regime_strategy(
                     ev("core_revoke", assets[j], "revoke", why or "position closed", "core_asset_management",
                        score_after=score[j])  # fmt: skip
             n_core = sum(b.is_core for b in books)
-            for j in np.argsort(-np.nan_to_num(score, nan=-1.0), kind="stable"):
+            for j in np.argsort(-np.where(np.isnan(score), -1.0, score), kind="stable"):
                 b = books[j]
                 if n_core >= params.max_core_assets or not score[j] >= params.core_override_threshold:
                     break
