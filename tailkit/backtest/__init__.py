@@ -4,6 +4,8 @@
   :class:`EngineParams`, :class:`BacktestResult`;
 * :mod:`~tailkit.backtest.schedule`: :func:`decision_bars` (daily, weekly, monthly, every n, threshold);
 * :mod:`~tailkit.backtest.static`: :func:`run_static` (fixed, equal, inverse-volatility weights);
+* :mod:`~tailkit.backtest.hedge_overlay`: :func:`apply_hedge_overlay` (a :mod:`tailkit.hedging`
+  program riding on a NAV);
 * :mod:`~tailkit.backtest.detection`: causal regimes, confidence, stability, transitions;
 * :mod:`~tailkit.backtest.scoring`, :mod:`~tailkit.backtest.sizing`, :mod:`~tailkit.backtest.buckets`;
 * :mod:`~tailkit.backtest.protections`: the protection rules and their orchestrator;
@@ -36,6 +38,13 @@ from tailkit.backtest.detection import (
 )
 from tailkit.backtest.engine import BacktestResult, EngineParams, as_price_panel, run_backtest
 from tailkit.backtest.events import EVENT_TYPES, Event, EventLog
+from tailkit.backtest.hedge_overlay import (
+    HEDGE_PROGRAMS,
+    HedgeOverlayParams,
+    HedgeOverlayResult,
+    apply_hedge_overlay,
+    path_vol,
+)
 from tailkit.backtest.protections import (
     ActionRequest,
     AssetState,
@@ -53,6 +62,7 @@ from tailkit.backtest.strategy import RegimeBacktestResult, market_index, run_re
 __all__ = [
     "DEFAULT_BUCKET_NAMES",
     "EVENT_TYPES",
+    "HEDGE_PROGRAMS",
     "INDICATORS",
     "PRESETS",
     "REGIME_NAMES",
@@ -67,6 +77,8 @@ __all__ = [
     "EngineParams",
     "Event",
     "EventLog",
+    "HedgeOverlayParams",
+    "HedgeOverlayResult",
     "Orchestrator",
     "ProtectionSettings",
     "RegimeBacktestResult",
@@ -76,6 +88,7 @@ __all__ = [
     "StaticParams",
     "TechnicalScores",
     "Transition",
+    "apply_hedge_overlay",
     "as_price_panel",
     "audit_lookahead",
     "check_buckets",
@@ -88,6 +101,7 @@ __all__ = [
     "load_config",
     "market_index",
     "name_regimes",
+    "path_vol",
     "preset",
     "run_backtest",
     "run_regime_strategy",

@@ -171,8 +171,18 @@ def inverse_vol_weights_python(close, lookback, rows, out):
     # out[t] = (1/sd_j) / sum(1/sd) with sd_j the sample stdev (ddof=1) of the last
     # ``lookback`` daily log returns ending at bar t, for the bars where rows[t] is set;
     # NaN rows elsewhere and before bar ``lookback``
+    # (each bar's log return is computed once, on the bars some window needs)
     t_n, n = close.shape
-    buf = np.empty(lookback)
+    need = np.zeros(t_n, dtype=np.bool_)
+    for t in range(lookback, t_n):
+        if rows[t]:
+            for k in range(t - lookback + 1, t + 1):
+                need[k] = True
+    lr = np.empty((t_n, n))
+    for t in range(1, t_n):
+        if need[t]:
+            for j in range(n):
+                lr[t, j] = math.log(close[t, j] / close[t - 1, j])
     for t in range(t_n):
         if t < lookback or not rows[t]:
             for j in range(n):
@@ -181,14 +191,12 @@ def inverse_vol_weights_python(close, lookback, rows, out):
         total = 0.0
         for j in range(n):
             s = 0.0
-            for k in range(lookback):
-                r = math.log(close[t - lookback + 1 + k, j] / close[t - lookback + k, j])
-                buf[k] = r
-                s += r
+            for k in range(t - lookback + 1, t + 1):
+                s += lr[k, j]
             mean = s / lookback
             ss = 0.0
-            for k in range(lookback):
-                dev = buf[k] - mean
+            for k in range(t - lookback + 1, t + 1):
+                dev = lr[k, j] - mean
                 ss += dev * dev
             sd = math.sqrt(ss / (lookback - 1))
             inv = 1.0 / sd if sd > 0.0 else 0.0

@@ -2,9 +2,13 @@
 
 :class:`RegimeStrategyParams` is the single source of the strategy's parameters (range and
 help of each field). It is flat, so a YAML/JSON file's keys are exactly its fields; the
-field names group it (engine, selection, sizing, protections, detection). The tiers show
-growing subsets: ``basic`` (10 fields), ``intermediate`` (25), ``advanced`` (40) and
-``expert`` (all). Presets: ``conservative``, ``aggressive``, ``adaptive``, ``institutional``
+field names group it (engine, selection, sizing, protections, detection, ``hedge_*`` the hedge
+overlay), and :meth:`~RegimeStrategyParams.engine`, :meth:`~RegimeStrategyParams.detection`,
+:meth:`~RegimeStrategyParams.protections` and :meth:`~RegimeStrategyParams.hedge_overlay` hand
+each part its own parameter dataclass. The tiers show nested, growing subsets: ``basic`` (10
+fields), ``intermediate`` (25), ``advanced`` (40) and ``expert`` (all 55: the last 15 are
+rarely changed -- price impact, regime horizons, the override score, the residual rule and
+the hedge overlay). Presets: ``conservative``, ``aggressive``, ``adaptive``, ``institutional``
 (:data:`PRESETS`, changes from the defaults).
 """
 
@@ -21,10 +25,18 @@ import yaml
 
 from tailkit.backtest.detection import RegimeDetectionParams
 from tailkit.backtest.engine import EngineParams
+from tailkit.backtest.hedge_overlay import HedgeOverlayParams
 from tailkit.backtest.protections import ProtectionSettings
 from tailkit.backtest.schedule import SCHEDULES
 from tailkit.errors import ParameterError, describe_bad_value
-from tailkit.params import atomic_write_text, param, parameters_from_dict, parameters_to_dict, validate
+from tailkit.params import (
+    atomic_write_text,
+    param,
+    param_like,
+    parameters_from_dict,
+    parameters_to_dict,
+    validate,
+)
 
 __all__ = [
     "RegimeStrategyParams",
@@ -62,6 +74,9 @@ class RegimeStrategyParams:
         Starting cash and commission (fraction of traded notional).
     start_date, end_date : str
         ISO dates bounding the run ("" = the data's).
+    hedge_program : {"none", "put", "put_spread", "collar"}, default="none"
+        Hedge overlay riding on the NAV (:mod:`~tailkit.backtest.hedge_overlay`); the other
+        ``hedge_*`` fields are the fields of :class:`~tailkit.backtest.HedgeOverlayParams`.
     The other fields are documented by their ``doc`` (``tailkit backtest config --tier expert``).
     """
 
@@ -117,6 +132,17 @@ class RegimeStrategyParams:
     )
     override_min_score: float = param(0.85, ge=0.0, le=1.0, doc="score for a smart-diversification override")
     residual_to_cash: bool = param(False, doc="leave the sizing residual in cash (no top slice)")
+    hedge_program: str = param_like(HedgeOverlayParams, "program")
+    hedge_moneyness: float = param_like(HedgeOverlayParams, "moneyness")
+    hedge_short_moneyness: float = param_like(HedgeOverlayParams, "short_moneyness")
+    hedge_call_moneyness: float = param_like(HedgeOverlayParams, "call_moneyness")
+    hedge_tenor_months: float = param_like(HedgeOverlayParams, "tenor_months")
+    hedge_roll_months: float = param_like(HedgeOverlayParams, "roll_months")
+    hedge_ratio: float = param_like(HedgeOverlayParams, "hedge_ratio")
+    hedge_vol_window: int = param_like(HedgeOverlayParams, "vol_window")
+    hedge_vrp_ratio: float = param_like(HedgeOverlayParams, "vrp_ratio")
+    hedge_vol_floor: float = param_like(HedgeOverlayParams, "vol_floor")
+    hedge_half_spread: float = param_like(HedgeOverlayParams, "half_spread")
 
     def __post_init__(self) -> None:
         validate(self)
@@ -138,6 +164,7 @@ class RegimeStrategyParams:
                         describe_bad_value(name, value, "an ISO date such as '2021-01-01'")
                     ) from None
         self.detection()  # cross-field checks of the regime settings
+        self.hedge_overlay()  # and of the hedge overlay
 
     def engine(self) -> EngineParams:
         """The execution settings (the strategy sizes to ``target_invested``; gross target 1)."""
@@ -162,16 +189,26 @@ class RegimeStrategyParams:
             enable_core_assets=self.enable_core_assets, min_score=self.min_score,
         )  # fmt: skip
 
+    def hedge_overlay(self) -> HedgeOverlayParams:
+        """The hedge overlay settings (the ``hedge_*`` fields; ``hedge_program="none"``: no overlay)."""
+        return HedgeOverlayParams(
+            program=self.hedge_program, moneyness=self.hedge_moneyness,
+            short_moneyness=self.hedge_short_moneyness, call_moneyness=self.hedge_call_moneyness,
+            tenor_months=self.hedge_tenor_months, roll_months=self.hedge_roll_months,
+            hedge_ratio=self.hedge_ratio, vol_window=self.hedge_vol_window, vrp_ratio=self.hedge_vrp_ratio,
+            vol_floor=self.hedge_vol_floor, half_spread=self.hedge_half_spread,
+        )  # fmt: skip
+
     def exposure(self, regime: str) -> float:
         """Invested multiplier in ``regime``."""
         return float(getattr(self, f"exposure_{regime}"))
 
 
 _ALL = tuple(f.name for f in dataclasses.fields(RegimeStrategyParams))
+#: the last field of each tier (fields are declared in tier order; each tier holds the one below)
+_TIER_ENDS = {"basic": "start_date", "intermediate": "trend_threshold", "advanced": "band"}
 TIERS: dict[str, tuple[str, ...]] = {
-    "basic": _ALL[:10],
-    "intermediate": _ALL[:25],
-    "advanced": _ALL[:40],
+    **{tier: _ALL[: _ALL.index(last) + 1] for tier, last in _TIER_ENDS.items()},
     "expert": _ALL,
 }
 

@@ -10,8 +10,9 @@ documented SQL works as written)::
 
 Event types: ``position_open``, ``position_close``, ``position_adjust``, ``action_blocked``,
 ``grace_start``, ``grace_decay``, ``grace_end``, ``core_grant``, ``core_revoke``,
-``regime_transition``, ``regime_override``, ``score_degraded``; categories ``position``,
-``protection``, ``core``, ``regime``, ``scoring``. A rebalance's events share a ``trace_id``
+``regime_transition``, ``regime_override``, ``score_degraded``, ``hedge_open``,
+``hedge_close`` (the hedge overlay's option trades); categories ``position``, ``protection``,
+``core``, ``regime``, ``scoring``, ``hedge``. A rebalance's events share a ``trace_id``
 (``<session>-<bar>``) and are written in one transaction (``executemany``).
 
 Examples of the documented queries (they work as written)::
@@ -22,6 +23,11 @@ Examples of the documented queries (they work as written)::
     SELECT regime, COUNT(*) AS transitions,
            json_extract(metadata, '$.override_authorizations') AS overrides
       FROM portfolio_events WHERE event_type = 'regime_transition' ORDER BY timestamp DESC;
+    SELECT timestamp, action, reason, json_extract(metadata, '$.cash_flow') AS cash_flow
+      FROM portfolio_events WHERE event_category = 'hedge' ORDER BY bar, id;
+
+Timestamps are the bars' dates: the original's ``timestamp >= date('now', '-30 days')`` filter
+selects nothing on a historical run (filter on the dates of the run instead).
 """
 
 from __future__ import annotations
@@ -55,6 +61,8 @@ EVENT_TYPES: dict[str, str] = {
     "regime_transition": "regime",
     "regime_override": "regime",
     "score_degraded": "scoring",
+    "hedge_open": "hedge",
+    "hedge_close": "hedge",
 }
 
 _COLUMNS = (

@@ -30,6 +30,15 @@ On each decision bar ``t`` (the schedule of ``rebalance_freq`` from the detector
 
 The decisions are target weights that the engine (:func:`run_backtest`) trades; every
 decision is an :class:`Event`, written to the :class:`EventLog` one transaction per rebalance.
+
+8. **Hedge overlay** (``hedge_program`` not ``"none"``): after the run, a hedge program of
+   :mod:`tailkit.hedging` rides on the NAV from the first execution on
+   (:func:`~tailkit.backtest.hedge_overlay.apply_hedge_overlay`); every option bought, sold or
+   settled is a ``hedge_open`` / ``hedge_close`` event (system ``hedge_overlay``, one
+   transaction per roll bar), and :attr:`RegimeBacktestResult.equity` is the hedged equity.
+   The trades are those of the run without the overlay. On the data's last bar the overlay
+   settles or sells what is due but buys nothing (the horizon), so a run on data truncated at
+   a roll date differs there from the full run by that purchase.
 """
 
 from __future__ import annotations
@@ -47,6 +56,7 @@ from tailkit.backtest.config import RegimeStrategyParams
 from tailkit.backtest.detection import RegimeTimeline, detect_regimes
 from tailkit.backtest.engine import BacktestResult, as_price_panel, run_backtest
 from tailkit.backtest.events import Event, EventLog
+from tailkit.backtest.hedge_overlay import HedgeOverlayResult, apply_hedge_overlay
 from tailkit.backtest.protections import ActionRequest, AssetState, Orchestrator, default_orchestrator
 from tailkit.backtest.schedule import decision_bars
 from tailkit.backtest.scoring import combine_scores, technical_scores
@@ -88,6 +98,8 @@ class RegimeBacktestResult:
         The buckets traded.
     params : RegimeStrategyParams
         The configuration.
+    overlay : HedgeOverlayResult or None
+        The hedge overlay on the backtest's NAV (None when ``hedge_program`` is ``"none"``).
     """
 
     backtest: BacktestResult
@@ -97,6 +109,12 @@ class RegimeBacktestResult:
     events: tuple[Event, ...]
     buckets: dict[str, tuple[str, ...]]
     params: RegimeStrategyParams
+    overlay: HedgeOverlayResult | None = None
+
+    @property
+    def equity(self) -> pd.Series:
+        """The strategy's equity: hedged when there is an overlay, else the engine's."""
+        return self.backtest.equity if self.overlay is None else self.overlay.equity.rename("equity")
 
     def events_frame(self) -> pd.DataFrame:
         """The events as a table (the log's columns, without ids)."""
@@ -113,9 +131,9 @@ class RegimeBacktestResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Headline numbers (JSON-friendly)."""
-        eq = self.backtest.equity
+        eq = self.equity
         counts = pd.Series([e.event_type for e in self.events]).value_counts()
-        return {
+        out = {
             **self.backtest.to_dict(),
             "start": str(eq.index[0].date()),
             "end": str(eq.index[-1].date()),
@@ -124,6 +142,11 @@ class RegimeBacktestResult:
             "event_counts": {str(k): int(v) for k, v in counts.items()},
             "transitions": len(self.timeline.transitions),
         }
+        if self.overlay is not None:
+            out.update(self.overlay.to_dict())
+            out["final_equity"] = float(eq.iloc[-1])
+            out["unhedged_final_equity"] = float(self.backtest.equity.iloc[-1])
+        return out
 
 
 def market_index(prices: pd.DataFrame) -> pd.Series:
@@ -269,6 +292,7 @@ def run_regime_strategy(
     override_until = -1
     last_decision = first - 1
     trans = list(timeline.transitions)
+    trans_bar = prices.index.get_indexer([tr.date for tr in trans])  # bar of each transition
     ti = 0
     degraded_last: list[str] = []
     position = {a: j for j, a in enumerate(assets)}
@@ -284,9 +308,9 @@ def run_regime_strategy(
                 kw["score_before"] = books[position[asset]].last_score
             batch.append(Event(day, int(t), kind, asset, action, reason, system, regime, **kw))  # noqa: B023
 
-        while ti < len(trans) and prices.index.get_loc(trans[ti].date) <= t:
+        while ti < len(trans) and trans_bar[ti] <= t:
             tr = trans[ti]
-            tb = int(prices.index.get_loc(tr.date))
+            tb = int(trans_bar[ti])
             ti += 1
             if tb <= last_decision:
                 continue
@@ -332,7 +356,7 @@ def run_regime_strategy(
                     ev("core_revoke", assets[j], "revoke", why or "position closed", "core_asset_management",
                        score_after=score[j])  # fmt: skip
             n_core = sum(b.is_core for b in books)
-            for j in np.argsort(-np.nan_to_num(score, nan=-1.0), kind="stable"):
+            for j in np.argsort(-np.where(np.isnan(score), -1.0, score), kind="stable"):
                 b = books[j]
                 if n_core >= params.max_core_assets or not score[j] >= params.core_override_threshold:
                     break
@@ -434,6 +458,17 @@ def run_regime_strategy(
     engine = params.engine()
     decide = None if params.rebalance_freq == "threshold" else mask
     bt = run_backtest(prices, tframe, engine, decide=decide, start=first)
+    overlay = None
+    if params.hedge_program != "none" and len(bars) and bars[0] + params.execution_delay <= n_bars - 2:
+        overlay = apply_hedge_overlay(
+            bt.equity, params.hedge_overlay(), start=int(bars[0] + params.execution_delay)
+        )
+        hedge_events = _hedge_events(overlay, dates, regimes)
+        for bar, batch in hedge_events.items():
+            if log is not None:
+                log.write_batch(batch, bar)
+        merged = [*events, *(e for batch in hedge_events.values() for e in batch)]
+        events = sorted(merged, key=lambda e: e.bar)  # stable: a bar's rebalance first, then its hedge
     return RegimeBacktestResult(
         backtest=bt,
         timeline=timeline,
@@ -442,4 +477,35 @@ def run_regime_strategy(
         events=tuple(events),
         buckets=chosen,
         params=params,
+        overlay=overlay,
     )
+
+
+def _hedge_events(
+    overlay: HedgeOverlayResult, dates: list[str], regimes: np.ndarray
+) -> dict[int, list[Event]]:
+    """The overlay's trades as events (``hedge_open`` / ``hedge_close``), grouped by bar."""
+    out: dict[int, list[Event]] = {}
+    label = overlay.label
+    for r in overlay.rolls.itertuples(index=False):
+        bar = int(r.bar)
+        kind = "hedge_open" if r.action == "open" else "hedge_close"
+        held = float(r.quantity)
+        if r.action == "open":
+            reason = f"{label}: buy {r.leg} struck {r.strike:,.2f}, expiry bar {r.expiry_bar}"
+            before, after = 0.0, held
+        elif r.action == "settle":
+            reason = f"{label}: {r.leg} expired, settled at {r.mid:,.2f} per option"
+            before, after = held, 0.0
+        else:
+            reason = f"{label}: {r.leg} sold with {r.expiry_bar - bar} bars left (roll)"
+            before, after = held, 0.0
+        meta = {
+            "leg": r.leg, "strike": float(r.strike), "quantity": held, "expiry_bar": int(r.expiry_bar),
+            "implied_vol": None if np.isnan(r.vol) else float(r.vol), "mid": float(r.mid),
+            "cash_flow": float(r.cash_flow), "vol_index": float(overlay.vol.iloc[bar]),
+        }  # fmt: skip
+        ev = Event(dates[bar], bar, kind, "", str(r.action), reason, "hedge_overlay", str(regimes[bar]),
+                   size_before=before, size_after=after, metadata=meta)  # fmt: skip
+        out.setdefault(bar, []).append(ev)
+    return out

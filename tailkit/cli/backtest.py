@@ -3,7 +3,9 @@
 Options of ``regime`` are generated from the fields of
 :class:`tailkit.backtest.RegimeStrategyParams` (``--max-assets`` for ``max_assets``, help and
 allowed range from the field's declaration); ``static`` adds those of
-:class:`~tailkit.backtest.EngineParams`. Values are layered: defaults, then ``--preset``, then
+:class:`~tailkit.backtest.EngineParams` and, as ``--hedge-*``, those of
+:class:`~tailkit.backtest.HedgeOverlayParams` (the hedge overlay; the regime command has them
+as ``hedge_*`` fields of its configuration). Values are layered: defaults, then ``--preset``, then
 ``--config FILE``, then the options given on the command line. Without ``--prices`` the
 commands run on the SYNTHETIC demo universe (``--prices stocks``: the bundled stocks).
 """
@@ -33,8 +35,18 @@ def _allowed(spec: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def _add_field_options(p: argparse.ArgumentParser, cls: type, skip: tuple[str, ...] = ()) -> None:
-    """One option per dataclass field (default None = not given), help from the declaration."""
+def _hedge_name(name: str) -> str:
+    """Option name of a :class:`HedgeOverlayParams` field: ``hedge_<field>`` (as in the regime config)."""
+    return name if name.startswith("hedge_") else f"hedge_{name}"
+
+
+def _add_field_options(
+    p: argparse.ArgumentParser, cls: type, skip: tuple[str, ...] = (), rename: Any = None
+) -> None:
+    """One option per dataclass field (default None = not given), help from the declaration.
+
+    ``rename`` (a function of the field name) gives the option's ``dest`` and name.
+    """
     from tailkit.params import field_spec
 
     hints = get_type_hints(cls)
@@ -46,14 +58,15 @@ def _add_field_options(p: argparse.ArgumentParser, cls: type, skip: tuple[str, .
         default = f.default if f.default is not dataclasses.MISSING else None
         allowed = _allowed(spec)
         text = f"{spec.get('doc', '')} (default {default!r}{'; ' + allowed if allowed else ''})"
-        opt = "--" + f.name.replace("_", "-")
+        dest = rename(f.name) if rename else f.name
+        opt = "--" + dest.replace("_", "-")
         if hint is bool:
-            p.add_argument(opt, dest=f.name, action=argparse.BooleanOptionalAction, default=None, help=text)
+            p.add_argument(opt, dest=dest, action=argparse.BooleanOptionalAction, default=None, help=text)
         elif get_origin(hint) is tuple:
             inner = get_args(hint)[0]
-            p.add_argument(opt, dest=f.name, default=None, metavar="A,B,...", type=_list_of(inner), help=text)
+            p.add_argument(opt, dest=dest, default=None, metavar="A,B,...", type=_list_of(inner), help=text)
         else:
-            p.add_argument(opt, dest=f.name, default=None, type=hint, metavar=f.name.upper(), help=text)
+            p.add_argument(opt, dest=dest, default=None, type=hint, metavar=dest.upper(), help=text)
 
 
 def _list_of(kind: type) -> Any:
@@ -68,34 +81,43 @@ def _list_of(kind: type) -> Any:
     return parse
 
 
-def _given(args: argparse.Namespace, cls: type) -> dict[str, Any]:
+def _given(args: argparse.Namespace, cls: type, rename: Any = None) -> dict[str, Any]:
+    dest = rename or (lambda name: name)
     return {
-        f.name: getattr(args, f.name)
+        f.name: getattr(args, dest(f.name))
         for f in dataclasses.fields(cls)
-        if getattr(args, f.name, None) is not None
+        if getattr(args, dest(f.name), None) is not None
     }
 
 
 class _Progress:
-    """A one-line progress bar on stderr for long runs (only when stderr is a terminal)."""
+    """``progress(done, total)`` of the regime run drawn with ``tailkit hedge``'s progress bar.
 
-    def __init__(self, label: str) -> None:
+    The same bar as ``tailkit hedge evaluate`` (tqdm on stderr, off with ``--quiet``), created
+    on the first call, when the number of decision bars is known; :meth:`close` ends it.
+    """
+
+    def __init__(self, label: str, quiet: bool) -> None:
         self.label = label
-        self.on = sys.stderr.isatty()
-        self.shown = -1
+        self.quiet = quiet
+        self.bar: Any = None
+        self.done = 0
 
     def __call__(self, done: int, total: int) -> None:
-        if not self.on or total < 200:
-            return
-        pct = int(100 * done / total)
-        if pct != self.shown:
-            self.shown = pct
-            bar = "#" * (pct // 4)
-            print(
-                f"\r{self.label} [{bar:<25}] {pct:3d}% ({done}/{total})", end="", file=sys.stderr, flush=True
-            )
-            if done == total:
-                print(file=sys.stderr)
+        if self.bar is None:
+            from tailkit.cli.hedge import _progress
+
+            self.bar = _progress(total, self.quiet)
+            self.bar.set_description(self.label)
+            if hasattr(self.bar, "unit"):
+                self.bar.unit = "rebalance"
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        """End the bar (if one was started)."""
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _prices(arg: str | None) -> tuple[Any, dict[str, tuple[str, ...]] | None, str, Any]:
@@ -198,11 +220,13 @@ def _regime(args: argparse.Namespace) -> int:
     )
     if events_path != ":memory:" and Path(events_path).exists():
         Path(events_path).unlink()
-    with EventLog(events_path, session_id=Path(args.output).stem if args.output else "cli") as log:
-        res = run_regime_strategy(
-            prices, buckets, params, index=index, log=log, progress=_Progress("regime backtest")
-        )
-    eq = res.backtest.equity
+    bar = _Progress("regime backtest", args.quiet)
+    try:
+        with EventLog(events_path, session_id=Path(args.output).stem if args.output else "cli") as log:
+            res = run_regime_strategy(prices, buckets, params, index=index, log=log, progress=bar)
+    finally:
+        bar.close()
+    eq = res.equity
     first = res.targets.dropna(how="all").index
     eq = eq.loc[first[0] :] if len(first) else eq
     perf = performance_summary(eq).to_dict()
@@ -210,6 +234,11 @@ def _regime(args: argparse.Namespace) -> int:
     _print_summary(f"Regime backtest on {label}: {eq.index[0].date()} .. {eq.index[-1].date()}", summary)
     by = performance_by_regime(eq, res.timeline)
     print("  by regime: " + "; ".join(f"{r.regime} {r.days}d Sharpe {r.sharpe:.2f}" for r in by.itertuples()))
+    if res.overlay is not None:
+        h = res.overlay.to_dict()
+        print(f"  hedge overlay: {h['hedge_program']}: premium {h['hedge_premium_paid']:,.2f}, proceeds "
+              f"{h['hedge_proceeds']:,.2f}, P&L {h['hedge_pnl']:,.2f} over {h['hedge_rolls']} rolls "
+              f"(unhedged final equity {summary['unhedged_final_equity']:,.2f})")  # fmt: skip
     print(f"  events: {len(res.events)} ({events_path})")
     if args.output:
         tl = res.timeline.frame.loc[eq.index]
@@ -221,7 +250,11 @@ def _regime(args: argparse.Namespace) -> int:
             "events_db": events_path,
             "series": {"date": [str(d.date()) for d in eq.index], "equity": eq.round(6).tolist(),
                        "regime": [r if isinstance(r, str) else None for r in tl["regime"]],
-                       "confidence": tl["confidence"].round(6).tolist()},
+                       "confidence": tl["confidence"].round(6).tolist(),
+                       **({} if res.overlay is None else {
+                           "unhedged_equity": res.backtest.equity.loc[eq.index].round(6).tolist(),
+                           "hedge_value": (res.overlay.option_value + res.overlay.overlay_cash)
+                           .loc[eq.index].round(6).tolist()})},
             "holdings": {"date": [str(d.date()) for d in tg.index],
                          "weights": {str(c): tg[c].round(6).tolist() for c in tg.columns}},
         })  # fmt: skip
@@ -232,7 +265,13 @@ def _regime(args: argparse.Namespace) -> int:
 
 
 def _static(args: argparse.Namespace) -> int:
-    from tailkit.backtest import EngineParams, StaticParams, run_static
+    from tailkit.backtest import (
+        EngineParams,
+        HedgeOverlayParams,
+        StaticParams,
+        apply_hedge_overlay,
+        run_static,
+    )
     from tailkit.backtest.analytics import performance_summary, trade_statistics
     from tailkit.errors import DataError
     from tailkit.params import parameters_from_dict, parameters_to_dict
@@ -251,15 +290,29 @@ def _static(args: argparse.Namespace) -> int:
         weights=args.weights or (),
     )
     engine = parameters_from_dict(EngineParams, _given(args, EngineParams), source="command line")
+    hedge = parameters_from_dict(
+        HedgeOverlayParams, _given(args, HedgeOverlayParams, _hedge_name), source="command line"
+    )
     res = run_static(prices, static, engine)
-    summary = {**res.to_dict(), **performance_summary(res.equity.iloc[static.lookback :]).to_dict()}
+    equity = res.equity
+    summary = res.to_dict()
+    overlay = None
+    if hedge.program != "none":  # from the first rebalance on (the lookback is the warm-up)
+        overlay = apply_hedge_overlay(res.equity, hedge, start=min(static.lookback, len(equity) - 2))
+        equity = overlay.equity.rename("equity")
+        summary.update(overlay.to_dict(), final_equity=float(equity.iloc[-1]),
+                       unhedged_final_equity=float(res.equity.iloc[-1]))  # fmt: skip
+    summary.update(performance_summary(equity.iloc[static.lookback :]).to_dict())
     _print_summary(f"Static {static.weighting} backtest of {','.join(tickers)} on {label}", summary)
+    if overlay is not None:
+        print(f"  hedge overlay: {summary['hedge_program']}: P&L {summary['hedge_pnl']:,.2f}")
     if args.output:
+        hedge_keys = {_hedge_name(k): v for k, v in parameters_to_dict(hedge).items()}
         _write_json(args.output, {
             "kind": "static", "data": label, "synthetic": label.startswith("SYNTHETIC"), "tickers": tickers,
-            "params": {**parameters_to_dict(static), **parameters_to_dict(engine)}, "summary": summary,
-            "trades": trade_statistics(res),
-            "series": {"date": [str(d.date()) for d in res.equity.index], "equity": res.equity.round(6).tolist()},
+            "params": {**parameters_to_dict(static), **parameters_to_dict(engine), **hedge_keys},
+            "summary": summary, "trades": trade_statistics(res),
+            "series": {"date": [str(d.date()) for d in equity.index], "equity": equity.round(6).tolist()},
         })  # fmt: skip
     return 0
 
@@ -342,11 +395,12 @@ def _regime_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--buckets-file", help="YAML 'bucket: [tickers]' (default: the demo universe's buckets)")
     p.add_argument("--output", help="results JSON (written atomically); the event log goes next to it")
     p.add_argument("--events", help="SQLite event log path (default: <output>.events.db, or in memory)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_field_options(p, RegimeStrategyParams)
 
 
 def _static_options(p: argparse.ArgumentParser) -> None:
-    from tailkit.backtest import EngineParams
+    from tailkit.backtest import EngineParams, HedgeOverlayParams
 
     p.add_argument("--tickers", required=True, help="comma-separated tickers")
     p.add_argument("--weights", type=_list_of(float), help="fixed weights, one per ticker (implies fixed)")
@@ -359,6 +413,7 @@ def _static_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--end-date", help="last date (ISO)")
     p.add_argument("--output", help="results JSON (written atomically)")
     _add_field_options(p, EngineParams)
+    _add_field_options(p, HedgeOverlayParams, rename=_hedge_name)
 
 
 def _compare_options(p: argparse.ArgumentParser) -> None:

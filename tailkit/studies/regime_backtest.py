@@ -1,8 +1,9 @@
 """Notebook 06 (strategy backtest and regime sensitivity) and the ``backtest_review`` app.
 
 :func:`run_regime_backtest_study` runs, on one universe, the regime-aware rebalancer
-(:func:`tailkit.backtest.run_regime_strategy`), the static inverse-volatility allocation and
-an equal-weight buy-and-hold benchmark, and measures them: performance, performance by
+(:func:`tailkit.backtest.run_regime_strategy`) with and without its hedge overlay
+(``hedge_program``), the static inverse-volatility allocation and an equal-weight buy-and-hold
+benchmark, and measures them: performance, performance by
 regime, rolling metrics, stability, protection analytics against counterfactual runs, the
 presets side by side, and (on the SYNTHETIC universe) how often the detected regime matches
 the simulated one. :func:`load_review` reads a ``tailkit backtest regime --output`` results
@@ -11,6 +12,7 @@ file and its event log for the app.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from dataclasses import dataclass
@@ -39,9 +41,10 @@ from tailkit.backtest.analytics import (
     stability_analysis,
     trade_statistics,
 )
+from tailkit.backtest.hedge_overlay import HedgeOverlayParams
 from tailkit.backtest.protection_analytics import ProtectionAnalytics, protection_analytics
 from tailkit.errors import DataError, ParameterError
-from tailkit.params import param, parameters_from_dict, validate
+from tailkit.params import param, param_like, parameters_from_dict, validate
 
 __all__ = [
     "BacktestReviewParams",
@@ -56,6 +59,8 @@ __all__ = [
     "demo_results",
 ]
 
+#: name of the regime strategy's hedged curve (with ``hedge_program`` set)
+HEDGED = "regime + hedge overlay"
 _PRESETS = ("none", "conservative", "aggressive", "adaptive", "institutional")
 _RULES = ("core_asset_immunity", "regime_override", "grace_period", "holding_period", "whipsaw")
 
@@ -90,6 +95,9 @@ class RegimeBacktestStudyParams:
         Presets run side by side.
     protection_rules : tuple of str
         Protections switched off one at a time for the counterfactuals (empty: skip).
+    hedge_program : {"none", "put", "put_spread", "collar"}
+        Hedge overlay on the regime strategy's NAV (:mod:`tailkit.backtest.hedge_overlay`),
+        shown as a fourth curve "regime + hedge overlay" ("none": no overlay).
     """
 
     data: str = param(
@@ -112,6 +120,12 @@ class RegimeBacktestStudyParams:
     protection_rules: tuple[str, ...] = param(
         _RULES, choices=_RULES, doc="protections in the counterfactuals"
     )
+    hedge_program: str = param_like(
+        HedgeOverlayParams,
+        "program",
+        "put",
+        doc="hedge overlay on the regime strategy's NAV (none: no overlay)",
+    )
 
     def __post_init__(self) -> None:
         validate(self)
@@ -126,7 +140,10 @@ class RegimeBacktestStudyParams:
         over: dict[str, Any] = {"commission": self.commission, "train_bars": self.train_bars}
         if name is None:
             over.update(
-                rebalance_freq=self.rebalance_freq, max_assets=self.max_assets, min_score=self.min_score
+                rebalance_freq=self.rebalance_freq,
+                max_assets=self.max_assets,
+                min_score=self.min_score,
+                hedge_program=self.hedge_program,
             )
         if self.train_bars < 21 * 32:
             over["horizons"] = ("daily", "weekly")
@@ -184,12 +201,15 @@ class RegimeBacktestStudy:
     params: RegimeBacktestStudyParams
 
     def equity(self) -> pd.DataFrame:
-        """Equity of the three strategies rebased to 1 at the first decision."""
+        """Equity of the strategies rebased to 1 at the first decision (the hedged one with an overlay)."""
         start = self.regime.targets.dropna(how="all").index[0]
-        frame = pd.DataFrame(
-            {"regime strategy": self.regime.backtest.equity, "static inverse-vol": self.static_equity,
-             "equal-weight buy & hold": self.benchmark_equity}
-        ).loc[start:]  # fmt: skip
+        curves = {"regime strategy": self.regime.backtest.equity}
+        if self.regime.overlay is not None:
+            curves[HEDGED] = self.regime.overlay.equity
+        curves.update(
+            {"static inverse-vol": self.static_equity, "equal-weight buy & hold": self.benchmark_equity}
+        )
+        frame = pd.DataFrame(curves).loc[start:]
         return frame / frame.iloc[0]
 
     def summary(self) -> dict[str, Any]:
@@ -208,6 +228,10 @@ class RegimeBacktestStudy:
             "events": len(self.regime.events),
             "transitions": len(self.regime.timeline.transitions),
         }
+        if self.regime.overlay is not None:
+            out["hedged_sharpe"] = num(perf.loc[HEDGED, "sharpe"])
+            out["hedged_max_drawdown"] = num(perf.loc[HEDGED, "max_drawdown"])
+            out["hedge_premium_paid"] = num(self.regime.overlay.to_dict()["hedge_premium_paid"])
         if self.regime_accuracy is not None:
             out["crisis_precision"] = num(self.regime_accuracy.attrs["crisis_precision"])
         return out
@@ -276,22 +300,24 @@ def run_regime_backtest_study(params: RegimeBacktestStudyParams | None = None) -
     bench = run_backtest(
         prices, hold, EngineParams(commission=params.commission, cash=sp.cash), decide=decide
     )
-    curves = {
-        "regime strategy": regime.backtest.equity.loc[start:],
-        "static inverse-vol": static.equity.loc[start:],
-        "equal-weight buy & hold": bench.equity.loc[start:],
-    }
+    curves = {"regime strategy": regime.backtest.equity.loc[start:]}
+    if regime.overlay is not None:
+        curves[HEDGED] = regime.overlay.equity.loc[start:]
+    curves.update(
+        {"static inverse-vol": static.equity.loc[start:], "equal-weight buy & hold": bench.equity.loc[start:]}
+    )
     performance = pd.DataFrame([_perf_row(k, v) for k, v in curves.items()])
     by = [performance_by_regime(v, regime.timeline).assign(strategy=k) for k, v in curves.items()]
     by_regime = pd.concat(by, ignore_index=True)
     rolling = pd.DataFrame(
         {k: rolling_metrics(v, params.rolling_window)["sharpe"] for k, v in curves.items()}
     )
-    prot = (
-        protection_analytics(prices, buckets, sp, base=regime, rules=params.protection_rules, index=index)
-        if params.protection_rules
-        else None
-    )
+    prot = None
+    if params.protection_rules:  # the counterfactuals compare unhedged runs: no overlay to compute
+        unhedged = dataclasses.replace(sp, hedge_program="none")
+        prot = protection_analytics(
+            prices, buckets, unhedged, base=regime, rules=params.protection_rules, index=index
+        )
     rows = []
     for name in params.compare_presets:
         res = run_regime_strategy(prices, buckets, params.strategy_params(name), index=index)

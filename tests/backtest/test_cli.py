@@ -96,3 +96,51 @@ def test_regime_on_the_synthetic_universe_with_config_file(tmp_path, capsys):
     assert d["synthetic"] is True and d["series"]["date"][-1] <= "2008-06-30"
     w = np.array(list(d["holdings"]["weights"].values()))
     assert ((w > 0).sum(axis=0) <= 5 + 5).all()  # at most max_assets plus assets decaying in grace
+
+
+def test_regime_preset_institutional_on_the_demo_universe_with_the_hedge_overlay(tmp_path, capsys):
+    # "Done when": `tailkit backtest regime --preset institutional` on the demo universe
+    out = tmp_path / "inst.json"
+    rc = main(["backtest", "regime", "--preset", "institutional", "--end-date", "2008-12-31", "--hedge-program",
+               "put", "--hedge-tenor-months", "2", "--output", str(out), *FAST])  # fmt: skip
+    assert rc == 0
+    captured = capsys.readouterr()
+    # the progress bar of `tailkit hedge evaluate` (tqdm on stderr), labelled and counted in rebalances
+    assert "regime backtest" in captured.err and "rebalance" in captured.err
+    assert "hedge overlay: put 90% 2m x1" in captured.out
+    d = json.loads(out.read_text())
+    s = d["summary"]
+    assert d["params"]["hedge_program"] == "put" and d["params"]["whole_shares"] is True
+    assert s["hedge_program"] == "put 90% 2m x1" and s["hedge_rolls"] > 0
+    eq, base, hv = (np.array(d["series"][k]) for k in ("equity", "unhedged_equity", "hedge_value"))
+    np.testing.assert_allclose(eq, base + hv, atol=2e-6)
+    assert s["final_equity"] == pytest.approx(eq[-1], abs=1e-6)
+    assert s["unhedged_final_equity"] == pytest.approx(base[-1], abs=1e-6)
+    con = sqlite3.connect(d["events_db"])
+    rows = con.execute(
+        "SELECT COUNT(*), SUM(json_extract(metadata, '$.cash_flow')) FROM portfolio_events "
+        "WHERE event_category = 'hedge'"
+    ).fetchone()
+    con.close()
+    assert rows[0] == s["event_counts"]["hedge_open"] + s["event_counts"]["hedge_close"]
+    assert rows[1] == pytest.approx(s["hedge_proceeds"] - s["hedge_premium_paid"], rel=1e-9)
+
+
+def test_regime_quiet_has_no_progress_bar(tmp_path, capsys):
+    assert main(["backtest", "regime", "--quiet", "--end-date", "2007-06-30", *FAST]) == 0
+    assert "regime backtest" not in capsys.readouterr().err
+
+
+def test_static_with_the_hedge_overlay(tmp_path, capsys, csv_folder):
+    plain, hedged = tmp_path / "plain.json", tmp_path / "hedged.json"
+    common = ["backtest", "static", "--tickers", "RSK1,DEF1,FIX1", "--prices", str(csv_folder)]
+    assert main([*common, "--output", str(plain)]) == 0
+    assert main([*common, "--output", str(hedged), "--hedge-program", "collar", "--hedge-ratio", "0.5"]) == 0
+    assert "hedge overlay: collar 90%/zero-cost 3m x0.5" in capsys.readouterr().out
+    p, h = json.loads(plain.read_text()), json.loads(hedged.read_text())
+    assert p["params"]["hedge_program"] == "none" and h["params"]["hedge_ratio"] == 0.5
+    assert "hedge_program" not in p["summary"]
+    assert h["summary"]["unhedged_final_equity"] == pytest.approx(p["summary"]["final_equity"], rel=1e-12)
+    # before the overlay starts (the lookback) the curves are the same
+    assert h["series"]["equity"][:60] == p["series"]["equity"][:60]
+    assert h["summary"]["final_equity"] == pytest.approx(h["series"]["equity"][-1], abs=1e-6)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import json
+import re
 import sqlite3
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from tailkit.backtest import (
     PRESETS,
+    TIER_NAMES,
     Decision,
     EventLog,
     RegimeStrategyParams,
@@ -22,6 +28,8 @@ from tailkit.backtest import (
     save_config,
     tier_fields,
 )
+from tailkit.backtest import events as events_module
+from tailkit.data import load_sp500, load_stocks
 from tailkit.errors import DataError, ParameterError
 
 
@@ -76,24 +84,46 @@ def test_every_position_change_is_logged_and_traceable(run):
     assert list(tl["bar"]) == sorted(tl["bar"]) and (tl["asset"] == a).all()
 
 
-def test_documented_sql_works_as_written(run):
-    _, _, log = run
-    q1 = log.query(
-        "SELECT * FROM portfolio_events WHERE asset = 'RSK1' AND timestamp >= date('now', '-30 days') "
-        "ORDER BY timestamp"
+def _documented_sql() -> list[str]:
+    """Every SQL statement of the docs: README's ```sql blocks and the event log's docstring."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sql\n(.*?)```", readme, flags=re.DOTALL)
+    texts = [*blocks, events_module.__doc__ or ""]
+    return [" ".join(q.split()) for t in texts for q in re.findall(r"SELECT\b.*?;", t, flags=re.DOTALL)]
+
+
+@pytest.fixture(scope="module")
+def stocks_log():
+    # the bundled stocks (AAPL is one of them), regimes of the bundled S&P 500, with the hedge overlay
+    stocks = load_stocks()
+    index = load_sp500()["adj_close"].reindex(stocks.index).ffill().bfill()
+    p = RegimeStrategyParams(
+        train_bars=504,
+        horizons=("daily", "weekly"),
+        fundamental_weight=0.0,
+        max_assets=3,
+        hedge_program="put",
     )
-    assert list(q1.columns)[:3] == ["id", "timestamp", "bar"]
-    q2 = log.query(
-        "SELECT event_type, COUNT(*) as events, AVG(execution_time_ms) as avg_time_ms FROM portfolio_events "
-        "WHERE event_category = 'protection' GROUP BY event_type"
-    )
-    assert set(q2["event_type"]) <= {"action_blocked", "grace_start", "grace_decay", "grace_end"}
-    q3 = log.query(
-        "SELECT regime, COUNT(*) as transitions, json_extract(metadata, '$.override_authorizations') as overrides "
-        "FROM portfolio_events WHERE event_type = 'regime_transition' ORDER BY timestamp DESC"
-    )
-    assert len(q3) == 1
-    assert len(log.regime_transitions()) > 0 and len(log.protection_effectiveness()) > 0
+    with EventLog() as log:
+        run_regime_strategy(stocks, {"Stocks": tuple(stocks.columns)}, p, index=index, log=log)
+        yield log
+
+
+def test_documented_sql_works_as_written(stocks_log):
+    queries = _documented_sql()
+    assert len(queries) == 8  # README's four and the docstring's four
+    assert len(set(queries)) == 4  # the same four in both places
+    for q in queries:
+        out = stocks_log.query(q)
+        assert len(out) > 0, q
+    by_text = {q.split(" FROM ")[0]: stocks_log.query(q) for q in queries}
+    aapl = by_text["SELECT *"]
+    assert set(aapl["asset"]) == {"AAPL"} and list(aapl["timestamp"]) == sorted(aapl["timestamp"])
+    prot = by_text["SELECT event_type, COUNT(*) AS events, AVG(execution_time_ms) AS avg_time_ms"]
+    assert set(prot["event_type"]) <= {"action_blocked", "grace_start", "grace_decay", "grace_end"}
+    hedge = next(v for k, v in by_text.items() if "cash_flow" in k)
+    assert set(hedge["action"]) <= {"open", "close", "settle"} and hedge["cash_flow"].notna().all()
+    assert len(stocks_log.regime_transitions()) > 0 and len(stocks_log.protection_effectiveness()) > 0
 
 
 def test_protections_are_honoured(run, fast_params):
@@ -142,9 +172,30 @@ def test_fundamentals_degrade_gracefully(short_prices, universe):
     assert deg and "DEF1" not in deg[0].metadata["assets"] and len(deg[0].metadata["assets"]) == 19
 
 
+def test_config_tiers_are_nested_and_sized_as_the_issue_states():
+    # issue 13: basic ~ 10 parameters, intermediate ~ 25, advanced ~ 40, expert: all
+    every = tuple(f.name for f in dataclasses.fields(RegimeStrategyParams))
+    tiers = [tier_fields(t) for t in TIER_NAMES]
+    assert TIER_NAMES == ("basic", "intermediate", "advanced", "expert")
+    assert [len(t) for t in tiers[:3]] == [10, 25, 40]
+    assert tiers[3] == every and len(every) == 55
+    for small, big in itertools.pairwise(tiers):
+        assert big[: len(small)] == small and len(big) > len(small)  # nested, in the same order
+    # the original's command-line options are all shown from the intermediate tier on
+    original = {
+        "buckets", "max_assets", "rebalance_freq", "min_score", "technical_weight", "fundamental_weight",
+        "enable_core_assets", "max_core_assets", "core_override_threshold", "core_expiry_days",
+        "smart_diversification_overrides", "start_date", "end_date", "cash", "commission",
+    }  # fmt: skip
+    assert original <= set(tier_fields("intermediate"))
+    # the hedge overlay is an expert setting; every hedge_* field maps to the overlay's parameters
+    hedge = [n for n in every if n.startswith("hedge_")]
+    assert len(hedge) == 11 and not set(hedge) & set(tier_fields("advanced"))
+    with pytest.raises(ParameterError, match="tier='pro'"):
+        tier_fields("pro")
+
+
 def test_config_tiers_presets_and_files(tmp_path):
-    assert [len(tier_fields(t)) for t in ("basic", "intermediate", "advanced")] == [10, 25, 40]
-    assert len(tier_fields("expert")) == len(RegimeStrategyParams.__dataclass_fields__)
     for name in PRESETS:
         assert isinstance(preset(name), RegimeStrategyParams)
     p = preset("institutional", max_assets=9)
@@ -153,7 +204,9 @@ def test_config_tiers_presets_and_files(tmp_path):
         save_config(p, path)
         assert load_config(path) == p
     save_config(p, tmp_path / "basic.yaml", tier="basic")
-    assert len(load_config(tmp_path / "basic.yaml").__dataclass_fields__) == 44
+    assert list(yaml.safe_load((tmp_path / "basic.yaml").read_text())) == list(tier_fields("basic"))
+    loaded = load_config(tmp_path / "basic.yaml")  # the other fields take their defaults
+    assert loaded.max_assets == 9 and loaded.whole_shares is False and loaded.slippage == 0.0
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"min_score": 1.5}))
     with pytest.raises(ParameterError, match=r"bad\.json: min_score=1\.5 .*<= 1\.0"):

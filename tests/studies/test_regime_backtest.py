@@ -48,13 +48,21 @@ def test_study_equals_direct_calls(study):
     pd.testing.assert_series_equal(study.regime.backtest.equity, ref.backtest.equity)
     assert [e.key() for e in study.regime.events] == [e.key() for e in ref.events]
     eq = study.equity()
-    assert list(eq.columns) == ["regime strategy", "static inverse-vol", "equal-weight buy & hold"]
+    assert list(eq.columns) == [
+        "regime strategy", "regime + hedge overlay", "static inverse-vol", "equal-weight buy & hold"
+    ]  # fmt: skip
+    # the hedged curve is the overlay on the same run (default hedge_program "put")
+    ov = study.regime.overlay
+    hedged = ov.equity.loc[eq.index] / ov.equity.loc[eq.index[0]]
+    pd.testing.assert_series_equal(eq["regime + hedge overlay"], hedged, check_names=False)
+    pd.testing.assert_frame_equal(ov.to_frame(), ref.overlay.to_frame())
     np.testing.assert_allclose(eq.iloc[0].to_numpy(), 1.0)
     assert set(study.performance["strategy"]) == set(eq.columns)
     assert list(study.presets["preset"]) == ["institutional"]
     assert study.regime_accuracy.to_numpy().sum() == len(eq)
     s = study.summary()
     assert s["synthetic"] is True and s["events"] == len(study.regime.events)
+    assert s["hedge_premium_paid"] == pytest.approx(ov.to_dict()["hedge_premium_paid"], abs=1e-4)
     json.dumps(s)
 
 
