@@ -105,12 +105,10 @@ class _Progress:
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
-            from tailkit.cli.hedge import _progress
+            from tailkit.cli._progress import progress_bar
 
-            self.bar = _progress(total, self.quiet)
+            self.bar = progress_bar(total, self.quiet, unit="rebalance")
             self.bar.set_description(self.label)
-            if hasattr(self.bar, "unit"):
-                self.bar.unit = "rebalance"
         self.bar.update(done - self.done)
         self.done = done
 

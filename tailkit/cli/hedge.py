@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 from typing import Any
 
 __all__ = ["register"]
@@ -51,7 +50,9 @@ def _evaluate(args: argparse.Namespace) -> int:
         values = {k: (given[k] if given[k] != default[k] else base[k]) for k in given}
         params = params_from_args(HedgingStudyParams, argparse.Namespace(**values, **_names(args)))
     stages = 3 + int(params.history)
-    bar = _progress(stages, args.quiet)
+    from tailkit.cli._progress import progress_bar
+
+    bar = progress_bar(stages, args.quiet)
 
     def step(name: str) -> None:
         bar.set_description(name)
@@ -87,26 +88,6 @@ def _evaluate(args: argparse.Namespace) -> int:
         print(f"{key:<32} {value}")
     print(f"results written to {args.output}")
     return 0
-
-
-def _progress(total: int, quiet: bool) -> Any:
-    class _Null:
-        def set_description(self, text: str) -> None:
-            pass
-
-        def update(self, n: int = 1) -> None:
-            pass
-
-        def close(self) -> None:
-            pass
-
-    if quiet:
-        return _Null()
-    try:
-        from tqdm import tqdm
-    except ImportError:  # pragma: no cover - tqdm ships with the notebooks extra
-        return _Null()
-    return tqdm(total=total, file=sys.stderr, leave=False, unit="stage")
 
 
 def _names(args: argparse.Namespace) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from tailkit.book.alerts import Alert, exit_signal_alerts, loss_budget_alert, open_alerts
 from tailkit.book.marks import BookMarks, mark_book, marks_history
-from tailkit.book.params import AlertsParams
+from tailkit.book.params import AlertRuleParams
 from tailkit.book.positions import SpreadOrder, contract_key, positions_frame
 from tailkit.book.settings import BookSettings, get_settings
 from tailkit.book.store import Book
@@ -47,7 +47,7 @@ CREDIT_WARN_ABS = 0.10
 #: ... and this fraction of that mid credit (1.00 against a 0.045 mid is far; 1.10 against 1.00 is not)
 CREDIT_WARN_REL = 0.5
 #: the loss-budget alert fires at this fraction of the budget used (the default of ``tailkit book alerts``)
-LOSS_BUDGET_ALERT_THRESHOLD = AlertsParams().loss_budget_threshold
+LOSS_BUDGET_ALERT_THRESHOLD = AlertRuleParams().loss_budget_threshold
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
