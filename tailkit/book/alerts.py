@@ -34,6 +34,7 @@ from tailkit.inputs import nyse_holiday
 __all__ = [
     "Alert",
     "SEVERITIES",
+    "shown_time",
     "exit_signal_alerts",
     "loss_budget_alert",
     "stale_quote_alert",
@@ -113,7 +114,7 @@ def exit_signal_alerts(marks: BookMarks) -> list[Alert]:
                 rule="exit_signal",
                 key=f"exit:position:{pid}:{signal}",
                 severity=_EXIT_SEVERITY.get(str(signal), "warning"),
-                message=f"position {pid}: exit signal {signal} (P&L at mid {pnl_text}, DTE {row.dte}) as of {marks.as_of}",
+                message=f"position {pid}: exit signal {signal} (P&L at mid {pnl_text}, DTE {row.dte}) as of {shown_time(marks.as_of)}",
                 payload={"position_id": pid, "signal": str(signal), "pnl_mid": pnl, "dte": _int(row.dte)},
             )
         )
@@ -137,7 +138,7 @@ def loss_budget_alert(marks: BookMarks, *, threshold: float = 0.8) -> list[Alert
             rule="loss_budget",
             key="loss_budget",
             severity=severity,
-            message=f"loss budget used {float(used):.1%} (threshold {float(threshold):.0%}) as of {marks.as_of}",
+            message=f"loss budget used {float(used):.1%} (threshold {float(threshold):.0%}) as of {shown_time(marks.as_of)}",
             payload={"loss_budget_used": float(used), "threshold": float(threshold)},
         )
     ]
@@ -197,6 +198,18 @@ def _utc(value: Any) -> datetime:
     return ts.to_pydatetime()
 
 
+def shown_time(value: Any) -> str:
+    """A stored time as people read it: ``YYYY-MM-DD HH:MM:SS UTC`` (no microseconds, no ``T``/``Z``).
+
+    Times are stored to the microsecond (:func:`~tailkit.book.store.utc_now`); messages show
+    whole seconds, and a date alone (midnight) as the date.
+    """
+    t = _utc(value)
+    if (t.hour, t.minute, t.second, t.microsecond) == (0, 0, 0, 0):
+        return t.strftime("%Y-%m-%d")
+    return t.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
 def newest_quote_time(book: Book, underlying: str = "TLT") -> str | None:
     """The time of the newest quote of ``underlying`` in the book (``None`` when there is none)."""
     row = book.conn.execute(
@@ -224,7 +237,7 @@ def stale_quote_alert(
         if age <= float(max_age_minutes):
             return []
         text = (
-            f"newest {underlying} quote {newest} is {age:,.0f} trading minutes old "
+            f"newest {underlying} quote {shown_time(newest)} is {age:,.0f} trading minutes old "
             f"(limit {float(max_age_minutes):g})"
         )
     else:

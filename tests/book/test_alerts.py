@@ -279,3 +279,18 @@ def _stamp(minutes: float = 0.0, age=None) -> str:
 
     delta = age if age is not None else timedelta(minutes=minutes)
     return (datetime.now(UTC) - delta).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("2026-12-03T12:34:56.789012Z", "2026-12-03 12:34:56 UTC"),
+        ("2025-01-31T15:00:00", "2025-01-31 15:00:00 UTC"),
+        ("2025-01-31", "2025-01-31"),
+        ("2025-01-31T10:00:00-05:00", "2025-01-31 15:00:00 UTC"),
+    ],
+)
+def test_alert_messages_show_times_without_microseconds(stored, shown):
+    from tailkit.book.alerts import shown_time
+
+    assert shown_time(stored) == shown
