@@ -32,6 +32,7 @@ import numpy as np
 
 from tailkit._numba import jit, prange
 from tailkit.pricing._kernels import black_core, bs_block
+from tailkit.pricing._kernels.normal import vexp
 
 #: positions in the surface parameter vector
 SURF_ATM_RATIO, SURF_LONG_RUN, SURF_TERM_SPEED, SURF_SKEW, SURF_CURVATURE, SURF_FLOOR, SURF_CAP = range(7)
@@ -45,7 +46,7 @@ ST_FINAL, ST_RET_1Y, ST_MAX_DD, ST_UNDER_WATER, ST_WORST_MONTH, ST_PREMIUM, ST_P
 ST_BASE_FINAL, ST_BASE_RET_1Y, ST_BASE_MAX_DD = 7, 8, 9
 N_STATS = 10
 #: paths valued together by the vectorised Black pass (the unit of parallel work)
-PATH_BLOCK = 256
+PATH_BLOCK = 128
 #: steps in a "month" (worst-month statistic) and in a year (1-year return)
 MONTH_STEPS = 21
 YEAR_STEPS = 252
@@ -179,13 +180,15 @@ def step_tables_python(
 step_tables = jit(step_tables_python)
 
 
-def leg_values_python(
-    underlying: int,
+def unique_leg_values_python(
+    und: int,
     sign: float,
-    strikes: np.ndarray,
     d: int,
+    strike: np.ndarray,
+    log_strike: np.ndarray,
     spot: np.ndarray,
-    index_level: np.ndarray,
+    log_spot: np.ndarray,
+    level: np.ndarray,
     log_index: np.ndarray,
     target: np.ndarray,
     m: int,
@@ -195,23 +198,27 @@ def leg_values_python(
     vix: np.ndarray,
     tab: np.ndarray,
     P: np.ndarray,
-    out: np.ndarray,
+    R: np.ndarray,
 ) -> None:
-    """Mid values of one leg on ``m`` paths with ``d`` steps left, into ``out[0, :m]``.
+    """Mid values of one option on ``m`` paths with ``d`` steps left, into ``R[0, :m]``.
 
-    A scalar pass fills the Black inputs (surface vol, VIX future, ``ln(F/K)``) into ``P``
-    and the pricing package's vectorised Black pass (:func:`tailkit.pricing._kernels.bs_block`)
-    values them all; ``d <= 0`` pays the intrinsic value (cash settlement). Same formulas as
-    :func:`leg_value`, with what depends only on ``d`` read from :func:`step_tables`.
+    Same formulas as :func:`leg_value`, arranged so the loop over paths has no libm call: the
+    log-moneyness is ``ln S - ln K`` from logs taken once (spot once per day, strike once per
+    roll), what depends only on ``d`` comes from :func:`step_tables`, the VIX future's
+    exponential is :func:`tailkit.pricing._kernels.normal.vexp` (within 1 ulp of libm's); the
+    Black inputs go into ``P`` and the pricing package's vectorised Black pass
+    (:func:`tailkit.pricing._kernels.bs_block`) values them. ``d <= 0`` pays the intrinsic value
+    (cash settlement).
     """
     if d <= 0:
         for i in range(m):
-            und = spot[i] if underlying == 0 else index_level[i]
-            out[0, i] = max(sign * (und - strikes[i]), 0.0)
+            u_ = spot[i] if und == 0 else level[i]
+            v = sign * (u_ - strike[i])
+            R[0, i] = v if v > 0.0 else 0.0
         return
     tau = tab[TAB_TAU, d]
     sqt = tab[TAB_SQT, d]
-    if underlying == 0:
+    if und == 0:
         a_ratio = surf[SURF_ATM_RATIO]
         lr2 = surf[SURF_LONG_RUN] * surf[SURF_LONG_RUN]
         term = tab[TAB_TERM, d]
@@ -221,14 +228,16 @@ def leg_values_python(
         hi_m = surf[SURF_CAP]
         carry = (r - q) * tau
         for i in range(m):
-            x = math.log(spot[i] / strikes[i]) + carry
-            a = a_ratio * index_level[i]
-            var = max(lr2 + (a * a - lr2) * term, 0.04 * a * a)
+            x = (log_spot[i] - log_strike[i]) + carry
+            a = a_ratio * level[i]
+            var = lr2 + (a * a - lr2) * term
+            var = var if var > 0.04 * a * a else 0.04 * a * a
             z = -x / sqt
-            mult = min(max(1.0 - skew * z + curv * z * z, lo_m), hi_m)
+            mult = 1.0 - skew * z + curv * z * z
+            mult = lo_m if mult < lo_m else (hi_m if mult > hi_m else mult)
             P[0, i] = sign
             P[1, i] = spot[i]
-            P[2, i] = strikes[i]
+            P[2, i] = strike[i]
             P[3, i] = tau
             P[4, i] = r
             P[5, i] = q
@@ -239,21 +248,37 @@ def leg_values_python(
         sd = tab[TAB_VSD, d]
         dkm = tab[TAB_DKM, d]
         dk = tab[TAB_DK, d]
+        half_var = 0.5 * sd * sd
         for i in range(m):
             tg = target[i]
-            fut = math.exp(m_inf + (tg - m_inf) * dkm + (log_index[i] - tg) * dk + 0.5 * sd * sd)
+            lf = m_inf + (tg - m_inf) * dkm + (log_index[i] - tg) * dk + half_var
             P[0, i] = sign
-            P[1, i] = fut
-            P[2, i] = strikes[i]
+            P[1, i] = vexp(lf)
+            P[2, i] = strike[i]
             P[3, i] = tau
             P[4, i] = r
             P[5, i] = r  # Black-76: Black-Scholes-Merton with the carry of a future
             P[6, i] = sd / sqt
-            P[7, i] = math.log(fut / strikes[i])
-    bs_block(P, m, out, False)
+            P[7, i] = lf - log_strike[i]
+    bs_block(P, m, R, False)
 
 
-leg_values = jit(leg_values_python)
+unique_leg_values = jit(unique_leg_values_python)
+
+
+def _collar_credit_python(
+    lk: float, call_ratio: float, h: float, carry: float, sqt: float, atm: float, dfq: float, dfr: float, surf
+) -> float:
+    """Bid of ``call_ratio`` calls struck at ``e^lk`` x spot, per unit of spot (see below)."""
+    x = carry - lk
+    z = -x / sqt
+    mult = 1.0 - surf[SURF_SKEW] * z + surf[SURF_CURVATURE] * z * z
+    mult = min(max(mult, surf[SURF_FLOOR]), surf[SURF_CAP])
+    v = black_core(1.0, dfq, math.exp(lk) * dfr, x, atm * mult * sqt)[0]
+    return call_ratio * (1.0 - h) * max(v, 0.0)
+
+
+_collar_credit = jit(_collar_credit_python)
 
 
 def collar_call_moneyness_python(
@@ -268,72 +293,65 @@ def collar_call_moneyness_python(
     surf: np.ndarray,
     h: float,
 ) -> float:
-    """Call moneyness (strike / spot) whose sale at the bid pays ``put_cost`` (bisection).
+    """Call moneyness (strike / spot) whose sale at the bid pays ``put_cost``.
 
-    ``call_ratio`` (> 0) calls are sold per unit. Searched between the forward and 10x spot in
-    log strike; when even a call struck at the forward cannot pay for the puts, the forward's
-    moneyness is returned (the collar then costs the difference).
+    ``call_ratio`` (> 0) calls are sold per unit. The root in log strike is bracketed between
+    the forward and 10x spot (the bid falls as the strike rises) and found by regula falsi
+    with the Illinois modification, to ~1e-15 in log strike (the credit is the call of
+    :func:`leg_value`: the surface vol at that strike, the one Black formula). When even a call
+    struck at the forward cannot pay for the puts, the forward's moneyness is returned (the
+    collar then costs the difference); when a call struck at 10x spot still pays more, 10.
     """
     fwd = math.exp((r - q) * tau)
-    lo = math.log(fwd)
+    carry = (r - q) * tau
+    t = max(tau, 1e-6)
+    sqt = math.sqrt(tau)
+    c = surf[SURF_TERM_SPEED]
+    term = (-math.expm1(-c * t) / (c * t)) / (-math.expm1(-c * INDEX_TENOR) / (c * INDEX_TENOR))
+    a = surf[SURF_ATM_RATIO] * math.exp(log_index)
+    lr2 = surf[SURF_LONG_RUN] * surf[SURF_LONG_RUN]
+    atm = math.sqrt(max(lr2 + (a * a - lr2) * term, 0.04 * a * a))
+    dfq = math.exp(-q * tau)
+    dfr = math.exp(-r * tau)
+    cost = put_cost / spot
+    lo = carry
     hi = math.log(10.0)
-    credit_lo = (
-        call_ratio * (1.0 - h) * leg_value(0, 1.0, spot * fwd, tau, spot, log_index, target, r, q, surf, surf)
-    )
-    if credit_lo <= put_cost:
+    f_lo = _collar_credit(lo, call_ratio, h, carry, sqt, atm, dfq, dfr, surf) - cost
+    if f_lo <= 0.0:
         return fwd
-    for _ in range(80):
-        mid = 0.5 * (lo + hi)
-        credit = (
-            call_ratio
-            * (1.0 - h)
-            * leg_value(0, 1.0, spot * math.exp(mid), tau, spot, log_index, target, r, q, surf, surf)
-        )
-        if credit > put_cost:
-            lo = mid
+    f_hi = _collar_credit(hi, call_ratio, h, carry, sqt, atm, dfq, dfr, surf) - cost
+    if f_hi > 0.0:
+        return 10.0
+    x = lo
+    side = 0
+    for _ in range(200):
+        x = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
+        if not (lo < x < hi):
+            x = 0.5 * (lo + hi)
+        fx = _collar_credit(x, call_ratio, h, carry, sqt, atm, dfq, dfr, surf) - cost
+        if fx > 0.0:
+            lo, f_lo = x, fx
+            if side == -1:
+                f_hi *= 0.5
+            side = -1
         else:
-            hi = mid
-    return math.exp(0.5 * (lo + hi))
+            hi, f_hi = x, fx
+            if side == 1:
+                f_lo *= 0.5
+            side = 1
+        if fx == 0.0 or hi - lo <= 1e-15 * (1.0 + abs(x)):
+            break
+    return math.exp(x)
 
 
 collar_call_moneyness = jit(collar_call_moneyness_python)
-
-
-def _path_stats_python(navs: np.ndarray, n_t: int, out: np.ndarray) -> None:
-    """Max drawdown, share of steps under water and worst 21-step return of ``navs[:n_t]``."""
-    peak = navs[0]
-    worst = 0.0
-    below = 0
-    wm = 0.0
-    for t in range(1, n_t):
-        v = navs[t]
-        if v >= peak:
-            peak = v
-        else:
-            below += 1
-            dd = 1.0 - v / peak
-            if dd > worst:
-                worst = dd
-        if t >= MONTH_STEPS:
-            mo = v / navs[t - MONTH_STEPS] - 1.0
-            if mo < wm:
-                wm = mo
-        elif t == n_t - 1:
-            mo = v / navs[0] - 1.0
-            if mo < wm:
-                wm = mo
-    out[ST_MAX_DD] = worst
-    out[ST_UNDER_WATER] = below / (n_t - 1) if n_t > 1 else 0.0
-    out[ST_WORST_MONTH] = wm
-
-
-_path_stats = jit(_path_stats_python)
 
 
 def _mark_block_python(
     lo,
     hi,
     spot,
+    log_spot,
     level,
     log_index,
     target,
@@ -350,10 +368,18 @@ def _mark_block_python(
     sizing,
     size,
     underlying,
-    sign,
-    moneyness,
     ratio,
     half_spread,
+    leg_u,
+    u_und,
+    u_sign,
+    u_mny,
+    u_tenor,
+    u_hold,
+    u_put_start,
+    u_put,
+    u_put_ratio,
+    u_call_ratio,
     stats,
     nav_out,
     leg_qty,
@@ -363,212 +389,227 @@ def _mark_block_python(
 ):
     """Mark every program on paths ``lo:hi`` (one block); write statistics and records.
 
-    Roll dates are the same on every path (a program's schedule depends on time only), so the
-    block walks the days once per program and values each leg on all its paths at once.
+    Day by day: first every *distinct* option (``u_*``: one per underlying, type, moneyness and
+    schedule, shared by every program that holds it) is rolled and valued once on the block's
+    paths, then every program's cash, premium, hedge and NAV statistics are updated from those
+    values. Roll dates are the same on every path (a schedule depends on time only).
     """
     n_t = spot.shape[1]
     m = hi - lo
     n_prog = weight.shape[0]
-    n_legs = underlying.shape[0]
+    n_u = u_und.shape[0]
     n_sl = tenor.shape[0]
     n_rec = nav_out.shape[1]
     record_legs = leg_qty.shape[0] > 0 and lo == 0
-    navs = np.empty((m, n_t))
-    strikes = np.ones((n_legs, m))
-    qty = np.zeros((n_legs, m))
-    expiry = np.zeros(n_sl, dtype=np.int64)
-    next_roll = np.zeros(n_sl, dtype=np.int64)
-    is_open = np.zeros(n_sl, dtype=np.bool_)
+    ring_n = MONTH_STEPS + 1
     P = np.empty((8, m))
     R = np.empty((1, m))
     st = np.empty(m)
+    ls = np.empty(m)
     vt = np.empty(m)
     li = np.empty(m)
     tg = np.empty(m)
-    shares = np.empty(m)
-    cash = np.empty(m)
-    base_cash = np.empty(m)
-    premium = np.empty(m)
-    proceeds = np.empty(m)
-    base_peak = np.empty(m)
-    base_dd = np.empty(m)
-    hedge = np.empty(m)
-    unit_cost = np.empty(m)
+    u_strike = np.ones((n_u, m))
+    u_logk = np.zeros((n_u, m))
+    u_val = np.zeros((n_u, m))
+    u_close = np.zeros((n_u, m))
+    u_fut = np.ones((n_u, m))
+    u_exp = np.zeros(n_u, dtype=np.int64)
+    u_next = np.zeros(n_u, dtype=np.int64)
+    u_open = np.zeros(n_u, dtype=np.bool_)
     put_cost = np.empty(m)
-    units = np.empty(m)
-    fut = np.ones(m)
+    shares = np.empty((n_prog, m))
+    cash = np.empty((n_prog, m))
+    base_cash = np.empty((n_prog, m))
+    premium = np.zeros((n_prog, m))
+    proceeds = np.zeros((n_prog, m))
+    peak = np.empty((n_prog, m))
+    max_dd = np.zeros((n_prog, m))
+    below = np.zeros((n_prog, m))
+    worst_mo = np.zeros((n_prog, m))
+    base_peak = np.ones((n_prog, m))
+    base_dd = np.zeros((n_prog, m))
+    ring = np.empty((n_prog, ring_n, m))
+    units = np.zeros((n_sl, m))
+    unit_cost = np.empty(m)
+    hedge = np.empty(m)
+    nav = np.empty(m)
+    s_exp = np.zeros(n_sl, dtype=np.int64)
+    s_next = np.zeros(n_sl, dtype=np.int64)
+    s_open = np.zeros(n_sl, dtype=np.bool_)
     growth = math.exp(r * dt)
     year = min(YEAR_STEPS, n_t - 1)
     for g in range(n_prog):
-        w = weight[g]
         for i in range(m):
-            shares[i] = w / spot[lo + i, 0]
-            cash[i] = 1.0 - w
-            base_cash[i] = 1.0 - w
-            premium[i] = 0.0
-            proceeds[i] = 0.0
-            base_peak[i] = 1.0
-            base_dd[i] = 0.0
-        for s in range(sleeve_start[g], sleeve_start[g + 1]):
-            next_roll[s] = 0
-            is_open[s] = False
-            for j in range(leg_start[s], leg_start[s + 1]):
-                for i in range(m):
-                    qty[j, i] = 0.0
-                    strikes[j, i] = 1.0
-        for t in range(n_t):
-            for i in range(m):
-                st[i] = spot[lo + i, t]
-                li[i] = log_index[lo + i, t]
-                vt[i] = level[lo + i, t]
-                tg[i] = target[lo + i, t]
-                if t > 0:
-                    cash[i] *= growth
-                    base_cash[i] *= growth
-            for s in range(sleeve_start[g], sleeve_start[g + 1]):
-                if t != next_roll[s]:
-                    continue
-                if is_open[s]:
-                    d = expiry[s] - t
-                    for j in range(leg_start[s], leg_start[s + 1]):
-                        leg_values(
-                            underlying[j],
-                            sign[j],
-                            strikes[j],
-                            d,
-                            st,
-                            vt,
-                            li,
-                            tg,
-                            m,
-                            r,
-                            q,
-                            surf,
-                            vix,
-                            tab,
-                            P,
-                            R,
-                        )
-                        h = half_spread[underlying[j]] if d > 0 else 0.0
-                        fill = 1.0 - h if ratio[j] > 0.0 else 1.0 + h
-                        for i in range(m):
-                            v = qty[j, i] * R[0, i] * fill
-                            cash[i] += v
-                            proceeds[i] += v
-                            qty[j, i] = 0.0
-                    is_open[s] = False
+            shares[g, i] = weight[g] / spot[lo + i, 0]
+            cash[g, i] = 1.0 - weight[g]
+            base_cash[g, i] = 1.0 - weight[g]
+    for t in range(n_t):
+        for i in range(m):
+            st[i] = spot[lo + i, t]
+            ls[i] = log_spot[lo + i, t]
+            li[i] = log_index[lo + i, t]
+            vt[i] = level[lo + i, t]
+            tg[i] = target[lo + i, t]
+        # ---- every distinct option: close, reopen, value (after the day's roll)
+        for u in range(n_u):
+            und = u_und[u]
+            if t == u_next[u]:
+                if u_open[u]:
+                    unique_leg_values(
+                        und, u_sign[u], u_exp[u] - t, u_strike[u], u_logk[u], st, ls, vt, li, tg, m,
+                        r, q, surf, vix, tab, P, R,
+                    )  # fmt: skip
+                    for i in range(m):
+                        u_close[u, i] = R[0, i]
+                    u_open[u] = False
                 if t >= n_t - 1:
                     continue
-                # open a new position: strikes, zero-cost call strikes, unit cost at the fill
-                tau = tenor[s] * dt
-                call_ratio = 0.0
-                for i in range(m):
-                    unit_cost[i] = 0.0
-                for j in range(leg_start[s], leg_start[s + 1]):
-                    if moneyness[j] <= 0.0:
-                        call_ratio += -ratio[j]
-                        continue
-                    if underlying[j] == 1:
-                        for i in range(m):
-                            fut[i] = vix_future(vix, li[i], tg[i], tau)
-                            strikes[j, i] = moneyness[j] * fut[i]
-                    else:
-                        for i in range(m):
-                            strikes[j, i] = moneyness[j] * st[i]
-                    leg_values(
-                        underlying[j],
-                        sign[j],
-                        strikes[j],
-                        tenor[s],
-                        st,
-                        vt,
-                        li,
-                        tg,
-                        m,
-                        r,
-                        q,
-                        surf,
-                        vix,
-                        tab,
-                        P,
-                        R,
-                    )
-                    h = half_spread[underlying[j]]
-                    fill = 1.0 + h if ratio[j] > 0.0 else 1.0 - h
+                d = u_tenor[u]
+                tau = tab[TAB_TAU, d]
+                if u_put_start[u + 1] > u_put_start[u]:
+                    # a zero-cost collar's call: the strike whose bid pays the puts' ask
                     for i in range(m):
-                        unit_cost[i] += ratio[j] * R[0, i] * fill
-                if call_ratio > 0.0:
-                    h0 = half_spread[0]
-                    for i in range(m):
-                        put_cost[i] = unit_cost[i]
-                    for j in range(leg_start[s], leg_start[s + 1]):
-                        if moneyness[j] > 0.0:
-                            continue
+                        put_cost[i] = 0.0
+                    for k in range(u_put_start[u], u_put_start[u + 1]):
+                        pu = u_put[k]
+                        h = half_spread[u_und[pu]]
+                        fill = 1.0 + h if u_put_ratio[k] > 0.0 else 1.0 - h
                         for i in range(m):
-                            mc = collar_call_moneyness(
-                                put_cost[i], call_ratio, tau, st[i], li[i], tg[i], r, q, surf, h0
-                            )
-                            strikes[j, i] = mc * st[i]
-                        leg_values(
-                            0, 1.0, strikes[j], tenor[s], st, vt, li, tg, m, r, q, surf, vix, tab, P, R
+                            put_cost[i] += u_put_ratio[k] * u_val[pu, i] * fill
+                    for i in range(m):
+                        mc = collar_call_moneyness(
+                            put_cost[i], u_call_ratio[u], tau, st[i], li[i], tg[i], r, q, surf, half_spread[0]
                         )
-                        for i in range(m):
-                            unit_cost[i] += ratio[j] * R[0, i] * (1.0 - h0)
-                vix_sleeve = underlying[leg_start[s]] == 1
-                for i in range(m):
-                    if sizing[s] == 0:
-                        if vix_sleeve:
-                            units[i] = size[s] * (shares[i] * st[i] + cash[i]) / fut[i]
-                        else:
-                            units[i] = size[s] * shares[i]
-                    else:
-                        spend = size[s] * (shares[i] * st[i] + cash[i]) * hold[s] * dt
-                        units[i] = spend / unit_cost[i] if unit_cost[i] > 1e-12 * st[i] else 0.0
-                    cash[i] -= units[i] * unit_cost[i]
-                    premium[i] += units[i] * unit_cost[i]
-                for j in range(leg_start[s], leg_start[s + 1]):
+                        u_strike[u, i] = mc * st[i]
+                        u_logk[u, i] = math.log(mc) + ls[i]
+                elif und == 1:
                     for i in range(m):
-                        qty[j, i] = units[i] * ratio[j]
-                expiry[s] = t + tenor[s]
-                next_roll[s] = t + hold[s]
-                is_open[s] = True
+                        f = vix_future(vix, li[i], tg[i], tau)
+                        u_fut[u, i] = f
+                        u_strike[u, i] = u_mny[u] * f
+                        u_logk[u, i] = math.log(u_strike[u, i])
+                else:
+                    lm = math.log(u_mny[u])
+                    for i in range(m):
+                        u_strike[u, i] = u_mny[u] * st[i]
+                        u_logk[u, i] = ls[i] + lm
+                u_exp[u] = t + d
+                u_next[u] = t + u_hold[u]
+                u_open[u] = True
+            elif not u_open[u]:
+                continue
+            unique_leg_values(
+                und, u_sign[u], u_exp[u] - t, u_strike[u], u_logk[u], st, ls, vt, li, tg, m,
+                r, q, surf, vix, tab, P, R,
+            )  # fmt: skip
+            for i in range(m):
+                u_val[u, i] = R[0, i]
+        # ---- every program: rolls (cash flows at the fills), hedge at mid, NAV and its statistics
+        for g in range(n_prog):
             for i in range(m):
                 hedge[i] = 0.0
+                if t > 0:
+                    cash[g, i] *= growth
+                    base_cash[g, i] *= growth
             for s in range(sleeve_start[g], sleeve_start[g + 1]):
-                if not is_open[s]:
+                if t == s_next[s]:
+                    if s_open[s]:
+                        d = s_exp[s] - t
+                        for j in range(leg_start[s], leg_start[s + 1]):
+                            h = half_spread[underlying[j]] if d > 0 else 0.0
+                            fill = 1.0 - h if ratio[j] > 0.0 else 1.0 + h
+                            c = ratio[j] * fill
+                            u = leg_u[j]
+                            for i in range(m):
+                                v = units[s, i] * c * u_close[u, i]
+                                cash[g, i] += v
+                                proceeds[g, i] += v
+                        s_open[s] = False
+                        for i in range(m):
+                            units[s, i] = 0.0
+                    if t < n_t - 1:
+                        for i in range(m):
+                            unit_cost[i] = 0.0
+                        for j in range(leg_start[s], leg_start[s + 1]):
+                            h = half_spread[underlying[j]]
+                            c = ratio[j] * (1.0 + h if ratio[j] > 0.0 else 1.0 - h)
+                            u = leg_u[j]
+                            for i in range(m):
+                                unit_cost[i] += c * u_val[u, i]
+                        u0 = leg_u[leg_start[s]]
+                        vix_sleeve = underlying[leg_start[s]] == 1
+                        sz = size[s]
+                        spend_f = sz * hold[s] * dt
+                        for i in range(m):
+                            ex = shares[g, i] * st[i] + cash[g, i]
+                            if sizing[s] == 0:
+                                n_units = sz * ex / u_fut[u0, i] if vix_sleeve else sz * shares[g, i]
+                            else:
+                                uc = unit_cost[i]
+                                n_units = spend_f * ex / uc if uc > 1e-12 * st[i] else 0.0
+                            units[s, i] = n_units
+                            cash[g, i] -= n_units * unit_cost[i]
+                            premium[g, i] += n_units * unit_cost[i]
+                        s_exp[s] = t + tenor[s]
+                        s_next[s] = t + hold[s]
+                        s_open[s] = True
+                if not s_open[s]:
                     continue
-                d = expiry[s] - t
                 for j in range(leg_start[s], leg_start[s + 1]):
-                    leg_values(
-                        underlying[j], sign[j], strikes[j], d, st, vt, li, tg, m, r, q, surf, vix, tab, P, R
-                    )
+                    u = leg_u[j]
+                    rj = ratio[j]
                     for i in range(m):
-                        hedge[i] += qty[j, i] * R[0, i]
+                        hedge[i] += units[s, i] * rj * u_val[u, i]
                     if record_legs:
-                        leg_qty[j, t] = qty[j, 0]
-                        leg_strike[j, t] = strikes[j, 0]
-                        leg_expiry[j, t] = expiry[s]
+                        leg_qty[j, t] = units[s, 0] * rj
+                        leg_strike[j, t] = u_strike[u, 0]
+                        leg_expiry[j, t] = s_exp[s]
+            slot = t % ring_n
             for i in range(m):
-                nav = shares[i] * st[i] + cash[i] + hedge[i]
-                navs[i, t] = nav
-                if lo + i < n_rec:
-                    nav_out[g, lo + i, t] = nav
-                base = shares[i] * st[i] + base_cash[i]
-                if base >= base_peak[i]:
-                    base_peak[i] = base
-                elif 1.0 - base / base_peak[i] > base_dd[i]:
-                    base_dd[i] = 1.0 - base / base_peak[i]
+                v = shares[g, i] * st[i] + cash[g, i] + hedge[i]
+                nav[i] = v
+                if t == 0:
+                    peak[g, i] = v
+                else:
+                    if v >= peak[g, i]:
+                        peak[g, i] = v
+                    else:
+                        below[g, i] += 1.0
+                        dd = 1.0 - v / peak[g, i]
+                        if dd > max_dd[g, i]:
+                            max_dd[g, i] = dd
+                    if t >= MONTH_STEPS:
+                        mo = v / ring[g, (t - MONTH_STEPS) % ring_n, i] - 1.0
+                        if mo < worst_mo[g, i]:
+                            worst_mo[g, i] = mo
+                    elif t == n_t - 1:
+                        mo = v / ring[g, 0, i] - 1.0
+                        if mo < worst_mo[g, i]:
+                            worst_mo[g, i] = mo
+                ring[g, slot, i] = v
+                base = shares[g, i] * st[i] + base_cash[g, i]
+                if base >= base_peak[g, i]:
+                    base_peak[g, i] = base
+                elif 1.0 - base / base_peak[g, i] > base_dd[g, i]:
+                    base_dd[g, i] = 1.0 - base / base_peak[g, i]
                 if t == year:
-                    stats[g, lo + i, ST_RET_1Y] = nav - 1.0
+                    stats[g, lo + i, ST_RET_1Y] = v - 1.0
                     stats[g, lo + i, ST_BASE_RET_1Y] = base - 1.0
+                if t == n_t - 1:
+                    stats[g, lo + i, ST_FINAL] = v
+                    stats[g, lo + i, ST_BASE_FINAL] = base
+            for i in range(min(m, n_rec - lo)):
+                nav_out[g, lo + i, t] = nav[i]
+    for g in range(n_prog):
         for i in range(m):
             p = lo + i
-            stats[g, p, ST_FINAL] = navs[i, n_t - 1]
-            stats[g, p, ST_BASE_FINAL] = shares[i] * spot[p, n_t - 1] + base_cash[i]
-            stats[g, p, ST_BASE_MAX_DD] = base_dd[i]
-            stats[g, p, ST_PREMIUM] = premium[i]
-            stats[g, p, ST_PROCEEDS] = proceeds[i]
-            _path_stats(navs[i], n_t, stats[g, p])
+            stats[g, p, ST_BASE_MAX_DD] = base_dd[g, i]
+            stats[g, p, ST_PREMIUM] = premium[g, i]
+            stats[g, p, ST_PROCEEDS] = proceeds[g, i]
+            stats[g, p, ST_MAX_DD] = max_dd[g, i]
+            stats[g, p, ST_UNDER_WATER] = below[g, i] / (n_t - 1)
+            stats[g, p, ST_WORST_MONTH] = worst_mo[g, i]
 
 
 _mark_block = jit(_mark_block_python)
@@ -576,6 +617,7 @@ _mark_block = jit(_mark_block_python)
 
 def mark_programs_python(
     spot,
+    log_spot,
     level,
     log_index,
     target,
@@ -592,10 +634,18 @@ def mark_programs_python(
     sizing,
     size,
     underlying,
-    sign,
-    moneyness,
     ratio,
     half_spread,
+    leg_u,
+    u_und,
+    u_sign,
+    u_mny,
+    u_tenor,
+    u_hold,
+    u_put_start,
+    u_put,
+    u_put_ratio,
+    u_call_ratio,
     stats,
     nav_out,
     leg_qty,
@@ -606,18 +656,27 @@ def mark_programs_python(
 
     Parameters
     ----------
-    spot, level, log_index, target : ndarray of shape (n_paths, n_t)
-        Equity index level, vol index (decimal), its log and the index's log target ``m``.
+    spot, log_spot, level, log_index, target : ndarray of shape (n_paths, n_t)
+        Equity index level and its log, vol index (decimal) and its log, the index's log target ``m``.
     dt, r, q : float
         Step (years), cash rate and dividend yield (continuously compounded decimals).
     surf : ndarray of shape (7,)
         Surface parameters (``SURF_*``).
-    vix : ndarray of shape (4,)
+    vix : ndarray of shape (5,)
         VIX model (``VIX_*``).
-    sleeve_start .. ratio : ndarray
+    sleeve_start, weight, leg_start, tenor, hold, sizing, size, underlying, ratio : ndarray
         The compiled program table (module docstring).
     half_spread : ndarray of shape (2,)
         Half-spread as a fraction of the mid: equity options, VIX options.
+    leg_u : ndarray of int64, shape (n_legs,)
+        The distinct option each leg holds.
+    u_und, u_sign, u_mny, u_tenor, u_hold : ndarray of shape (n_distinct,)
+        Each distinct option: underlying, sign, moneyness, tenor and holding steps.
+    u_put_start : ndarray of int64, shape (n_distinct + 1,)
+        For a zero-cost collar's call, its puts ``u_put[u_put_start[u]:u_put_start[u + 1]]``
+        (distinct options, listed before it) with their ratios ``u_put_ratio``; empty otherwise.
+    u_call_ratio : ndarray of shape (n_distinct,)
+        Calls sold per unit of a zero-cost collar (0 otherwise).
     stats : ndarray of shape (n_programs, n_paths, N_STATS)
         Output statistics (``ST_*``); NAV starts at 1.
     nav_out : ndarray of shape (n_programs, n_record, n_t)
@@ -637,36 +696,11 @@ def mark_programs_python(
         lo = b * PATH_BLOCK
         hi = min(lo + PATH_BLOCK, n_paths)
         _mark_block(
-            lo,
-            hi,
-            spot,
-            level,
-            log_index,
-            target,
-            dt,
-            r,
-            q,
-            surf,
-            vix,
-            sleeve_start,
-            weight,
-            leg_start,
-            tenor,
-            hold,
-            sizing,
-            size,
-            underlying,
-            sign,
-            moneyness,
-            ratio,
-            half_spread,
-            stats,
-            nav_out,
-            leg_qty,
-            leg_strike,
-            leg_expiry,
-            tab,
-        )
+            lo, hi, spot, log_spot, level, log_index, target, dt, r, q, surf, vix,
+            sleeve_start, weight, leg_start, tenor, hold, sizing, size, underlying, ratio, half_spread,
+            leg_u, u_und, u_sign, u_mny, u_tenor, u_hold, u_put_start, u_put, u_put_ratio, u_call_ratio,
+            stats, nav_out, leg_qty, leg_strike, leg_expiry, tab,
+        )  # fmt: skip
 
 
 mark_programs = jit(mark_programs_python, parallel=True)
