@@ -266,19 +266,120 @@ def unique_leg_values_python(
 unique_leg_values = jit(unique_leg_values_python)
 
 
-def _collar_credit_python(
-    lk: float, call_ratio: float, h: float, carry: float, sqt: float, atm: float, dfq: float, dfr: float, surf
-) -> float:
-    """Bid of ``call_ratio`` calls struck at ``e^lk`` x spot, per unit of spot (see below)."""
-    x = carry - lk
-    z = -x / sqt
-    mult = 1.0 - surf[SURF_SKEW] * z + surf[SURF_CURVATURE] * z * z
-    mult = min(max(mult, surf[SURF_FLOOR]), surf[SURF_CAP])
-    v = black_core(1.0, dfq, math.exp(lk) * dfr, x, atm * mult * sqt)[0]
-    return call_ratio * (1.0 - h) * max(v, 0.0)
+def collar_log_strikes_python(
+    put_cost: np.ndarray,
+    call_ratio: float,
+    h: float,
+    d: int,
+    spot: np.ndarray,
+    level: np.ndarray,
+    m: int,
+    r: float,
+    q: float,
+    surf: np.ndarray,
+    tab: np.ndarray,
+    P: np.ndarray,
+    R: np.ndarray,
+    out: np.ndarray,
+) -> None:
+    """Log call moneyness ``ln(K / S)`` whose sale at the bid pays ``put_cost``, on ``m`` paths.
+
+    ``call_ratio`` (> 0) calls are sold per unit at ``(1 - h)`` x mid, the mid being the call of
+    :func:`leg_value` (surface vol at that strike, ``d`` steps to expiry, the pricing package's
+    vectorised Black pass with Greeks). The credit falls as the strike rises; the root is
+    bracketed between the forward and 10x spot and found by Newton's method in log strike,
+    with ``d credit / d ln K = call_ratio (1 - h) (C - S delta + vega sigma_atm mult'(z) / sqrt(tau))``
+    and a bisection step whenever Newton leaves the bracket, to ~1e-15 in log strike. When even
+    a call struck at the forward cannot pay for the puts, the forward's log moneyness is
+    returned (the collar then costs the difference); when a call at 10x spot still pays more,
+    ``ln 10``. Writes ``out[:m]``; uses ``P`` (8, m) and ``R`` (7, m) as scratch.
+    """
+    tau = tab[TAB_TAU, d]
+    sqt = tab[TAB_SQT, d]
+    term = tab[TAB_TERM, d]
+    carry = (r - q) * tau
+    lr2 = surf[SURF_LONG_RUN] * surf[SURF_LONG_RUN]
+    skew = surf[SURF_SKEW]
+    curv = surf[SURF_CURVATURE]
+    lo_m = surf[SURF_FLOOR]
+    hi_m = surf[SURF_CAP]
+    k = call_ratio * (1.0 - h)
+    atm = np.empty(m)
+    lo = np.empty(m)
+    hi = np.empty(m)
+    f = np.empty(m)
+    slope = np.empty(m)
+    active = np.zeros(m, dtype=np.bool_)
+    for i in range(m):
+        a = surf[SURF_ATM_RATIO] * level[i]
+        atm[i] = math.sqrt(max(lr2 + (a * a - lr2) * term, 0.04 * a * a))
+        out[i] = carry
+    for it in range(102):
+        # credit - cost and its slope at out[:m]
+        for i in range(m):
+            lk = out[i]
+            z = (lk - carry) / sqt
+            raw = 1.0 - skew * z + curv * z * z
+            mult = lo_m if raw < lo_m else (hi_m if raw > hi_m else raw)
+            P[0, i] = 1.0
+            P[1, i] = spot[i]
+            P[2, i] = spot[i] * vexp(lk)
+            P[3, i] = tau
+            P[4, i] = r
+            P[5, i] = q
+            P[6, i] = atm[i] * mult
+            P[7, i] = carry - lk
+            slope[i] = 0.0 if (raw < lo_m or raw > hi_m) else (2.0 * curv * z - skew) / sqt * atm[i]
+        bs_block(P, m, R, True)
+        for i in range(m):
+            c = R[0, i]
+            f[i] = k * c - put_cost[i]
+            slope[i] = k * ((c - spot[i] * R[1, i]) + R[3, i] * slope[i])
+        if it == 0:  # at the forward
+            for i in range(m):
+                active[i] = f[i] > 0.0
+                lo[i] = carry
+            for i in range(m):
+                out[i] = math.log(10.0) if active[i] else carry
+            continue
+        if it == 1:  # at 10x spot
+            n_active = 0
+            for i in range(m):
+                if active[i] and f[i] > 0.0:
+                    active[i] = False
+                hi[i] = math.log(10.0)
+                if active[i]:
+                    n_active += 1
+                    out[i] = lo[i]
+            if n_active == 0:
+                return
+            continue
+        n_active = 0
+        for i in range(m):
+            if not active[i]:
+                continue
+            x = out[i]
+            if f[i] > 0.0:
+                lo[i] = x
+            else:
+                hi[i] = x
+            nxt = x - f[i] / slope[i] if slope[i] < 0.0 else 0.5 * (lo[i] + hi[i])
+            if not (lo[i] < nxt < hi[i]):
+                nxt = 0.5 * (lo[i] + hi[i])
+            if (
+                f[i] == 0.0
+                or abs(nxt - x) <= 1e-15 * (1.0 + abs(x))
+                or hi[i] - lo[i] <= 1e-15 * (1.0 + abs(x))
+            ):
+                active[i] = False
+            else:
+                out[i] = nxt
+                n_active += 1
+        if n_active == 0:
+            return
 
 
-_collar_credit = jit(_collar_credit_python)
+collar_log_strikes = jit(collar_log_strikes_python)
 
 
 def collar_call_moneyness_python(
@@ -293,55 +394,25 @@ def collar_call_moneyness_python(
     surf: np.ndarray,
     h: float,
 ) -> float:
-    """Call moneyness (strike / spot) whose sale at the bid pays ``put_cost``.
+    """Call moneyness (strike / spot) whose sale at the bid pays ``put_cost`` (one path).
 
-    ``call_ratio`` (> 0) calls are sold per unit. The root in log strike is bracketed between
-    the forward and 10x spot (the bid falls as the strike rises) and found by regula falsi
-    with the Illinois modification, to ~1e-15 in log strike (the credit is the call of
-    :func:`leg_value`: the surface vol at that strike, the one Black formula). When even a call
-    struck at the forward cannot pay for the puts, the forward's moneyness is returned (the
-    collar then costs the difference); when a call struck at 10x spot still pays more, 10.
+    :func:`collar_log_strikes` on one path with ``tau`` years to expiry (``target`` is unused:
+    the call is on the equity index).
     """
-    fwd = math.exp((r - q) * tau)
-    carry = (r - q) * tau
-    t = max(tau, 1e-6)
-    sqt = math.sqrt(tau)
+    P = np.empty((8, 1))
+    R = np.empty((7, 1))
+    tab = np.empty((8, 2))
     c = surf[SURF_TERM_SPEED]
-    term = (-math.expm1(-c * t) / (c * t)) / (-math.expm1(-c * INDEX_TENOR) / (c * INDEX_TENOR))
-    a = surf[SURF_ATM_RATIO] * math.exp(log_index)
-    lr2 = surf[SURF_LONG_RUN] * surf[SURF_LONG_RUN]
-    atm = math.sqrt(max(lr2 + (a * a - lr2) * term, 0.04 * a * a))
-    dfq = math.exp(-q * tau)
-    dfr = math.exp(-r * tau)
-    cost = put_cost / spot
-    lo = carry
-    hi = math.log(10.0)
-    f_lo = _collar_credit(lo, call_ratio, h, carry, sqt, atm, dfq, dfr, surf) - cost
-    if f_lo <= 0.0:
-        return fwd
-    f_hi = _collar_credit(hi, call_ratio, h, carry, sqt, atm, dfq, dfr, surf) - cost
-    if f_hi > 0.0:
-        return 10.0
-    x = lo
-    side = 0
-    for _ in range(200):
-        x = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
-        if not (lo < x < hi):
-            x = 0.5 * (lo + hi)
-        fx = _collar_credit(x, call_ratio, h, carry, sqt, atm, dfq, dfr, surf) - cost
-        if fx > 0.0:
-            lo, f_lo = x, fx
-            if side == -1:
-                f_hi *= 0.5
-            side = -1
-        else:
-            hi, f_hi = x, fx
-            if side == 1:
-                f_lo *= 0.5
-            side = 1
-        if fx == 0.0 or hi - lo <= 1e-15 * (1.0 + abs(x)):
-            break
-    return math.exp(x)
+    t = max(tau, 1e-6)
+    tab[TAB_TAU, 1] = tau
+    tab[TAB_SQT, 1] = math.sqrt(tau)
+    tab[TAB_TERM, 1] = (-math.expm1(-c * t) / (c * t)) / (-math.expm1(-c * INDEX_TENOR) / (c * INDEX_TENOR))
+    out = np.empty(1)
+    collar_log_strikes(
+        np.array([put_cost]), call_ratio, h, 1, np.array([spot]), np.array([math.exp(log_index)]), 1,
+        r, q, surf, tab, P, R, out,
+    )  # fmt: skip
+    return math.exp(out[0])
 
 
 collar_call_moneyness = jit(collar_call_moneyness_python)
@@ -404,6 +475,8 @@ def _mark_block_python(
     ring_n = MONTH_STEPS + 1
     P = np.empty((8, m))
     R = np.empty((1, m))
+    R7 = np.empty((7, m))
+    lk_c = np.empty(m)
     st = np.empty(m)
     ls = np.empty(m)
     vt = np.empty(m)
@@ -434,6 +507,7 @@ def _mark_block_python(
     unit_cost = np.empty(m)
     hedge = np.empty(m)
     nav = np.empty(m)
+    base_nav = np.empty(m)
     s_exp = np.zeros(n_sl, dtype=np.int64)
     s_next = np.zeros(n_sl, dtype=np.int64)
     s_open = np.zeros(n_sl, dtype=np.bool_)
@@ -477,12 +551,12 @@ def _mark_block_python(
                         fill = 1.0 + h if u_put_ratio[k] > 0.0 else 1.0 - h
                         for i in range(m):
                             put_cost[i] += u_put_ratio[k] * u_val[pu, i] * fill
+                    collar_log_strikes(
+                        put_cost, u_call_ratio[u], half_spread[0], d, st, vt, m, r, q, surf, tab, P, R7, lk_c
+                    )
                     for i in range(m):
-                        mc = collar_call_moneyness(
-                            put_cost[i], u_call_ratio[u], tau, st[i], li[i], tg[i], r, q, surf, half_spread[0]
-                        )
-                        u_strike[u, i] = mc * st[i]
-                        u_logk[u, i] = math.log(mc) + ls[i]
+                        u_logk[u, i] = lk_c[i] + ls[i]
+                        u_strike[u, i] = st[i] * vexp(lk_c[i])
                 elif und == 1:
                     for i in range(m):
                         f = vix_future(vix, li[i], tg[i], tau)
@@ -565,40 +639,42 @@ def _mark_block_python(
                         leg_qty[j, t] = units[s, 0] * rj
                         leg_strike[j, t] = u_strike[u, 0]
                         leg_expiry[j, t] = s_exp[s]
+            # NAV, running peak, drawdown and time under water, branch-free so the loop vectorises
             slot = t % ring_n
             for i in range(m):
                 v = shares[g, i] * st[i] + cash[g, i] + hedge[i]
                 nav[i] = v
-                if t == 0:
-                    peak[g, i] = v
-                else:
-                    if v >= peak[g, i]:
-                        peak[g, i] = v
-                    else:
-                        below[g, i] += 1.0
-                        dd = 1.0 - v / peak[g, i]
-                        if dd > max_dd[g, i]:
-                            max_dd[g, i] = dd
-                    if t >= MONTH_STEPS:
-                        mo = v / ring[g, (t - MONTH_STEPS) % ring_n, i] - 1.0
-                        if mo < worst_mo[g, i]:
-                            worst_mo[g, i] = mo
-                    elif t == n_t - 1:
-                        mo = v / ring[g, 0, i] - 1.0
-                        if mo < worst_mo[g, i]:
-                            worst_mo[g, i] = mo
                 ring[g, slot, i] = v
+                pk = peak[g, i] if t > 0 else v
+                below[g, i] += 1.0 if v < pk else 0.0
+                pk = v if v > pk else pk
+                peak[g, i] = pk
+                dd = 1.0 - v / pk
+                max_dd[g, i] = dd if dd > max_dd[g, i] else max_dd[g, i]
                 base = shares[g, i] * st[i] + base_cash[g, i]
-                if base >= base_peak[g, i]:
-                    base_peak[g, i] = base
-                elif 1.0 - base / base_peak[g, i] > base_dd[g, i]:
-                    base_dd[g, i] = 1.0 - base / base_peak[g, i]
-                if t == year:
-                    stats[g, lo + i, ST_RET_1Y] = v - 1.0
-                    stats[g, lo + i, ST_BASE_RET_1Y] = base - 1.0
-                if t == n_t - 1:
-                    stats[g, lo + i, ST_FINAL] = v
-                    stats[g, lo + i, ST_BASE_FINAL] = base
+                bp = base if base > base_peak[g, i] else base_peak[g, i]
+                base_peak[g, i] = bp
+                bdd = 1.0 - base / bp
+                base_dd[g, i] = bdd if bdd > base_dd[g, i] else base_dd[g, i]
+                base_nav[i] = base
+            # worst 21-step return (the whole path when it is shorter than that)
+            back = -1
+            if t >= MONTH_STEPS:
+                back = (t - MONTH_STEPS) % ring_n
+            elif t == n_t - 1 and t > 0:
+                back = 0
+            if back >= 0:
+                for i in range(m):
+                    mo = nav[i] / ring[g, back, i] - 1.0
+                    worst_mo[g, i] = mo if mo < worst_mo[g, i] else worst_mo[g, i]
+            if t == year:
+                for i in range(m):
+                    stats[g, lo + i, ST_RET_1Y] = nav[i] - 1.0
+                    stats[g, lo + i, ST_BASE_RET_1Y] = base_nav[i] - 1.0
+            if t == n_t - 1:
+                for i in range(m):
+                    stats[g, lo + i, ST_FINAL] = nav[i]
+                    stats[g, lo + i, ST_BASE_FINAL] = base_nav[i]
             for i in range(min(m, n_rec - lo)):
                 nav_out[g, lo + i, t] = nav[i]
     for g in range(n_prog):
