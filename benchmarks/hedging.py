@@ -106,9 +106,9 @@ def _value_np(u, sign, strike, tau, S, li, tg, r, q, surf, vix):
     return np.maximum(sign * df * (f * ndtr(sign * d1) - strike * ndtr(sign * (d1 - sd))), 0.0)
 
 
-def reference(market, progs, costs=(0.03, 0.05)):
+def reference(market, progs, costs=(0.03, 0.05), weights=1.0):
     """Final NAV and premium of every program, shape (n_programs, n_paths) each."""
-    t_ = compile_programs(progs, 1.0)
+    t_ = compile_programs(progs, weights)
     S, li, tg = market.spot, np.log(market.index), market.target
     dt, r, q = market.dt, market.rate, market.dividend_yield
     surf, vix = market.surface.vector(), market.vix_model.vector()
