@@ -215,6 +215,15 @@ def reference(market, progs, costs=(0.03, 0.05), weights=1.0):
                     hedge = hedge + qty[j] * _value_np(
                         t_.underlying[j], t_.sign[j], strikes[j], tau, St, lt, gt, r, q, surf, vix
                     )
+            # insolvency: NAV <= 0 ends the portfolio (NAV 0, nothing held, nothing bought)
+            ruined = shares * St + cash + hedge <= 0
+            if ruined.any():
+                shares = np.where(ruined, 0.0, shares)
+                cash = np.where(ruined, 0.0, cash)
+                hedge = np.where(ruined, 0.0, hedge)
+                for s in sleeves:
+                    for j in legs[s]:
+                        qty[j] = np.where(ruined, 0.0, qty[j])
         finals.append(shares * S[:, -1] + cash + hedge)
         prems.append(prem)
     return np.array(finals), np.array(prems)

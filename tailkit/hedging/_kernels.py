@@ -492,6 +492,7 @@ def _mark_block_python(
     u_open = np.zeros(n_u, dtype=np.bool_)
     put_cost = np.empty(m)
     shares = np.empty((n_prog, m))
+    base_shares = np.empty((n_prog, m))
     cash = np.empty((n_prog, m))
     base_cash = np.empty((n_prog, m))
     premium = np.zeros((n_prog, m))
@@ -516,6 +517,7 @@ def _mark_block_python(
     for g in range(n_prog):
         for i in range(m):
             shares[g, i] = weight[g] / spot[lo + i, 0]
+            base_shares[g, i] = shares[g, i]
             cash[g, i] = 1.0 - weight[g]
             base_cash[g, i] = 1.0 - weight[g]
     for t in range(n_t):
@@ -641,8 +643,11 @@ def _mark_block_python(
                         leg_expiry[j, t] = s_exp[s]
             # NAV, running peak, drawdown and time under water, branch-free so the loop vectorises
             slot = t % ring_n
+            n_ruined = 0
             for i in range(m):
                 v = shares[g, i] * st[i] + cash[g, i] + hedge[i]
+                n_ruined += 1 if v <= 0.0 else 0
+                v = v if v > 0.0 else 0.0  # limited liability: an insolvent portfolio is worth 0
                 nav[i] = v
                 ring[g, slot, i] = v
                 pk = peak[g, i] if t > 0 else v
@@ -651,13 +656,22 @@ def _mark_block_python(
                 peak[g, i] = pk
                 dd = 1.0 - v / pk
                 max_dd[g, i] = dd if dd > max_dd[g, i] else max_dd[g, i]
-                base = shares[g, i] * st[i] + base_cash[g, i]
+                base = base_shares[g, i] * st[i] + base_cash[g, i]
                 bp = base if base > base_peak[g, i] else base_peak[g, i]
                 base_peak[g, i] = bp
                 bdd = 1.0 - base / bp
                 base_dd[g, i] = bdd if bdd > base_dd[g, i] else base_dd[g, i]
                 base_nav[i] = base
-            # worst 21-step return (the whole path when it is shorter than that)
+            if n_ruined > 0:
+                # insolvent (NAV <= 0, e.g. premiums borrowed beyond what the portfolio is worth):
+                # everything it holds is gone and it buys nothing more; its NAV stays 0
+                for i in range(m):
+                    if nav[i] <= 0.0:
+                        shares[g, i] = 0.0
+                        cash[g, i] = 0.0
+                        for s in range(sleeve_start[g], sleeve_start[g + 1]):
+                            units[s, i] = 0.0
+            # worst 21-step return (the whole path when it is shorter than that; none after ruin)
             back = -1
             if t >= MONTH_STEPS:
                 back = (t - MONTH_STEPS) % ring_n
@@ -665,7 +679,8 @@ def _mark_block_python(
                 back = 0
             if back >= 0:
                 for i in range(m):
-                    mo = nav[i] / ring[g, back, i] - 1.0
+                    start = ring[g, back, i]
+                    mo = nav[i] / start - 1.0 if start > 0.0 else 0.0
                     worst_mo[g, i] = mo if mo < worst_mo[g, i] else worst_mo[g, i]
             if t == year:
                 for i in range(m):

@@ -9,6 +9,13 @@ Portfolio convention: NAV starts at 1; ``weight`` of it buys the equity index (b
 no rebalancing), the rest is cash at ``rate`` (negative cash — leverage or premium paid beyond
 the cash held — is borrowed at ``rate``). Premiums are paid from cash and option proceeds go
 to cash; the hedge is marked at mid every day; at the horizon open options are marked at mid.
+
+Insolvency: a portfolio whose NAV reaches 0 or less on a day (a notional hedge on a fixed share
+count keeps buying puts whatever the NAV, and the premium is borrowed) is insolvent from that
+day: limited liability sets its NAV to 0, it holds nothing and buys nothing afterwards, so a
+return is never measured from a NAV at or below zero (before this rule a 1-month put program on
+the bundled S&P 500 history crossed zero in 2010 and showed monthly returns of -400%). The
+unhedged comparison portfolio (``base_*``) is unaffected.
 """
 
 from __future__ import annotations
