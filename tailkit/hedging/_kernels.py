@@ -31,7 +31,7 @@ import math
 import numpy as np
 
 from tailkit._numba import jit, prange
-from tailkit.pricing._kernels import black_core, bs_block
+from tailkit.pricing._kernels import black_block, black_core, bs_block
 from tailkit.pricing._kernels.normal import vexp
 
 #: positions in the surface parameter vector
@@ -206,8 +206,9 @@ def unique_leg_values_python(
     log-moneyness is ``ln S - ln K`` from logs taken once (spot once per day, strike once per
     roll), what depends only on ``d`` comes from :func:`step_tables`, the VIX future's
     exponential is :func:`tailkit.pricing._kernels.normal.vexp` (within 1 ulp of libm's); the
-    Black inputs go into ``P`` and the pricing package's vectorised Black pass
-    (:func:`tailkit.pricing._kernels.bs_block`) values them. ``d <= 0`` pays the intrinsic value
+    discounted forward and strike, ``ln(F/K)`` and the total vol go into ``P[:4]`` and the
+    pricing package's vectorised pass of its one Black formula
+    (:func:`tailkit.pricing._kernels.black_block`) values them. ``d <= 0`` pays the intrinsic value
     (cash settlement).
     """
     if d <= 0:
@@ -216,8 +217,8 @@ def unique_leg_values_python(
             v = sign * (u_ - strike[i])
             R[0, i] = v if v > 0.0 else 0.0
         return
-    tau = tab[TAB_TAU, d]
     sqt = tab[TAB_SQT, d]
+    dfr = tab[TAB_DFR, d]
     if und == 0:
         a_ratio = surf[SURF_ATM_RATIO]
         lr2 = surf[SURF_LONG_RUN] * surf[SURF_LONG_RUN]
@@ -226,7 +227,8 @@ def unique_leg_values_python(
         curv = surf[SURF_CURVATURE]
         lo_m = surf[SURF_FLOOR]
         hi_m = surf[SURF_CAP]
-        carry = (r - q) * tau
+        carry = (r - q) * tab[TAB_TAU, d]
+        dfq = tab[TAB_DFQ, d]
         for i in range(m):
             x = (log_spot[i] - log_strike[i]) + carry
             a = a_ratio * level[i]
@@ -235,14 +237,10 @@ def unique_leg_values_python(
             z = -x / sqt
             mult = 1.0 - skew * z + curv * z * z
             mult = lo_m if mult < lo_m else (hi_m if mult > hi_m else mult)
-            P[0, i] = sign
-            P[1, i] = spot[i]
-            P[2, i] = strike[i]
-            P[3, i] = tau
-            P[4, i] = r
-            P[5, i] = q
-            P[6, i] = math.sqrt(var) * mult
-            P[7, i] = x
+            P[0, i] = spot[i] * dfq
+            P[1, i] = strike[i] * dfr
+            P[2, i] = x
+            P[3, i] = math.sqrt(var) * mult * sqt
     else:
         m_inf = vix[VIX_M_INF]
         sd = tab[TAB_VSD, d]
@@ -252,15 +250,11 @@ def unique_leg_values_python(
         for i in range(m):
             tg = target[i]
             lf = m_inf + (tg - m_inf) * dkm + (log_index[i] - tg) * dk + half_var
-            P[0, i] = sign
-            P[1, i] = vexp(lf)
-            P[2, i] = strike[i]
-            P[3, i] = tau
-            P[4, i] = r
-            P[5, i] = r  # Black-76: Black-Scholes-Merton with the carry of a future
-            P[6, i] = sd / sqt
-            P[7, i] = lf - log_strike[i]
-    bs_block(P, m, R, False)
+            P[0, i] = vexp(lf) * dfr  # Black-76: the discounted future
+            P[1, i] = strike[i] * dfr
+            P[2, i] = lf - log_strike[i]
+            P[3, i] = sd
+    black_block(sign, P[0], P[1], P[2], P[3], m, R[0])
 
 
 unique_leg_values = jit(unique_leg_values_python)
@@ -508,12 +502,18 @@ def _mark_block_python(
     unit_cost = np.empty(m)
     hedge = np.empty(m)
     nav = np.empty(m)
-    base_nav = np.empty(m)
+    base_nav = np.empty((n_prog, m))
     s_exp = np.zeros(n_sl, dtype=np.int64)
     s_next = np.zeros(n_sl, dtype=np.int64)
     s_open = np.zeros(n_sl, dtype=np.bool_)
     growth = math.exp(r * dt)
     year = min(YEAR_STEPS, n_t - 1)
+    base_rep = np.arange(n_prog)
+    for g in range(n_prog):
+        for g2 in range(g):
+            if weight[g2] == weight[g]:
+                base_rep[g] = g2
+                break
     for g in range(n_prog):
         for i in range(m):
             shares[g, i] = weight[g] / spot[lo + i, 0]
@@ -656,12 +656,15 @@ def _mark_block_python(
                 peak[g, i] = pk
                 dd = 1.0 - v / pk
                 max_dd[g, i] = dd if dd > max_dd[g, i] else max_dd[g, i]
-                base = base_shares[g, i] * st[i] + base_cash[g, i]
-                bp = base if base > base_peak[g, i] else base_peak[g, i]
-                base_peak[g, i] = bp
-                bdd = 1.0 - base / bp
-                base_dd[g, i] = bdd if bdd > base_dd[g, i] else base_dd[g, i]
-                base_nav[i] = base
+            if base_rep[g] == g:
+                # the unhedged portfolio depends on the equity weight only: once per distinct weight
+                for i in range(m):
+                    base = base_shares[g, i] * st[i] + base_cash[g, i]
+                    bp = base if base > base_peak[g, i] else base_peak[g, i]
+                    base_peak[g, i] = bp
+                    bdd = 1.0 - base / bp
+                    base_dd[g, i] = bdd if bdd > base_dd[g, i] else base_dd[g, i]
+                    base_nav[g, i] = base
             if n_ruined > 0:
                 # insolvent (NAV <= 0, e.g. premiums borrowed beyond what the portfolio is worth):
                 # everything it holds is gone and it buys nothing more; its NAV stays 0
@@ -685,17 +688,17 @@ def _mark_block_python(
             if t == year:
                 for i in range(m):
                     stats[g, lo + i, ST_RET_1Y] = nav[i] - 1.0
-                    stats[g, lo + i, ST_BASE_RET_1Y] = base_nav[i] - 1.0
+                    stats[g, lo + i, ST_BASE_RET_1Y] = base_nav[base_rep[g], i] - 1.0
             if t == n_t - 1:
                 for i in range(m):
                     stats[g, lo + i, ST_FINAL] = nav[i]
-                    stats[g, lo + i, ST_BASE_FINAL] = base_nav[i]
+                    stats[g, lo + i, ST_BASE_FINAL] = base_nav[base_rep[g], i]
             for i in range(min(m, n_rec - lo)):
                 nav_out[g, lo + i, t] = nav[i]
     for g in range(n_prog):
         for i in range(m):
             p = lo + i
-            stats[g, p, ST_BASE_MAX_DD] = base_dd[g, i]
+            stats[g, p, ST_BASE_MAX_DD] = base_dd[base_rep[g], i]
             stats[g, p, ST_PREMIUM] = premium[g, i]
             stats[g, p, ST_PROCEEDS] = proceeds[g, i]
             stats[g, p, ST_MAX_DD] = max_dd[g, i]
