@@ -471,11 +471,19 @@ def _mark_block_python(
     R = np.empty((1, m))
     R7 = np.empty((7, m))
     lk_c = np.empty(m)
-    st = np.empty(m)
-    ls = np.empty(m)
-    vt = np.empty(m)
-    li = np.empty(m)
-    tg = np.empty(m)
+    # the block's paths, day-major (one contiguous row of m values per day)
+    S_b = np.empty((n_t, m))
+    LS_b = np.empty((n_t, m))
+    V_b = np.empty((n_t, m))
+    LI_b = np.empty((n_t, m))
+    TG_b = np.empty((n_t, m))
+    for i in range(m):
+        for t in range(n_t):
+            S_b[t, i] = spot[lo + i, t]
+            LS_b[t, i] = log_spot[lo + i, t]
+            V_b[t, i] = level[lo + i, t]
+            LI_b[t, i] = log_index[lo + i, t]
+            TG_b[t, i] = target[lo + i, t]
     u_strike = np.ones((n_u, m))
     u_logk = np.zeros((n_u, m))
     u_val = np.zeros((n_u, m))
@@ -521,12 +529,11 @@ def _mark_block_python(
             cash[g, i] = 1.0 - weight[g]
             base_cash[g, i] = 1.0 - weight[g]
     for t in range(n_t):
-        for i in range(m):
-            st[i] = spot[lo + i, t]
-            ls[i] = log_spot[lo + i, t]
-            li[i] = log_index[lo + i, t]
-            vt[i] = level[lo + i, t]
-            tg[i] = target[lo + i, t]
+        st = S_b[t]
+        ls = LS_b[t]
+        li = LI_b[t]
+        vt = V_b[t]
+        tg = TG_b[t]
         # ---- every distinct option: close, reopen, value (after the day's roll)
         for u in range(n_u):
             und = u_und[u]
