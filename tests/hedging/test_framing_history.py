@@ -58,3 +58,20 @@ def test_risk_matched_weight_history_is_one_when_the_target_is_above_full_equity
 def test_framing_history_rejects_bad_leverage(market):
     with pytest.raises(ParameterError, match="leverage"):
         compare_framings_history(market, ProtectivePut(), leverage=0.5)
+
+
+def test_study_04_runs_the_framings_on_history_too():
+    from tailkit.studies.hedging_strategies import HedgingStudyParams, run_hedging_study
+
+    params = HedgingStudyParams(
+        n_paths=40, horizon_days=63, frontier=False, history_start="2007-01-01", history_end="2010-12-31"
+    )
+    study = run_hedging_study(params)
+    assert study.history is not None and study.history_framing is not None
+    frame = study.history_framing.to_frame()
+    assert list(frame.index) == ["(a) all_equity", "(b) risk_matched", "(c) hedged", "(d) levered_tail"]
+    c = study.history_framing.rows[2].metrics
+    own = next(m for m in study.history.metrics if m.program == study.program)
+    assert params.equity_weight == 1.0  # so (c) is the study's own hedged portfolio
+    assert c.max_drawdown == pytest.approx(own.max_drawdown, rel=1e-12)
+    assert study.history_framing.rows[3].metrics.equity_weight == params.framing_leverage
