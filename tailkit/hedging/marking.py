@@ -194,7 +194,9 @@ def mark_programs(
     leg_strike = np.zeros((n_legs, market.n_t))
     leg_expiry = np.zeros((n_legs, market.n_t), dtype=np.int64)
     kernel = K.mark_programs if jit else K.mark_programs_python
-    distinct = distinct_options(table)
+    leg_u, u_und, u_sign, u_mny, u_tenor, u_hold, u_put_start, u_put, u_put_ratio, u_call_ratio = (
+        distinct_options(table)
+    )
     c = np.ascontiguousarray
     log_spot = np.log(market.spot)
     kernel(
@@ -218,7 +220,16 @@ def mark_programs(
         table.underlying,
         table.ratio,
         costs.vector(),
-        *distinct,
+        leg_u,
+        u_und,
+        u_sign,
+        u_mny,
+        u_tenor,
+        u_hold,
+        u_put_start,
+        u_put,
+        u_put_ratio,
+        u_call_ratio,
         stats,
         nav,
         leg_qty,
@@ -237,7 +248,20 @@ def mark_programs(
     )
 
 
-def distinct_options(table: ProgramTable) -> tuple[np.ndarray, ...]:
+def distinct_options(
+    table: ProgramTable,
+) -> tuple[
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+]:
     """The distinct options of a program table, each valued once per path and day by the kernel.
 
     Two legs hold the same option when they agree on underlying, type, moneyness and schedule
@@ -251,7 +275,7 @@ def distinct_options(table: ProgramTable) -> tuple[np.ndarray, ...]:
 
     Returns
     -------
-    tuple of ndarray
+    tuple of 10 ndarray
         ``leg_u`` (n_legs,), ``u_und``, ``u_sign``, ``u_mny``, ``u_tenor``, ``u_hold``
         (n_distinct,), ``u_put_start`` (n_distinct + 1,), ``u_put``, ``u_put_ratio``
         (puts of the collars' calls), ``u_call_ratio`` (n_distinct,): the kernel's arguments
