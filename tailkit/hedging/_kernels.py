@@ -1,7 +1,17 @@
 """Hedging kernels: the implied-vol surface, the VIX future, leg values and the daily marking loop.
 
 Every option is valued with the pricing package's one Black formula
-(:func:`tailkit.pricing._kernels.black_core`); nothing here re-derives Black-Scholes.
+(:func:`tailkit.pricing._kernels.black_core`, and in the daily loop its vector pass
+:func:`tailkit.pricing._kernels.black_block`); nothing here re-derives Black-Scholes.
+
+Where the marking time goes, and how it is kept down: each *distinct* option (underlying, type,
+moneyness, schedule; see :func:`tailkit.hedging.marking.distinct_options`) is valued once per
+path and day and shared by every program that holds it; what depends only on the steps left
+comes from :func:`step_tables`; logs of spot and strike are taken once per day and per roll, so
+the loop over a block's paths has no libm call and vectorises; a block's paths are copied
+day-major once; zero-cost collar calls are solved by Newton's method on all of a block's paths
+at once; the unhedged statistics are computed once per distinct equity weight; blocks of paths
+run in parallel (``prange``).
 Plain-Python functions ``foo_python`` with jitted twins ``foo`` (``tailkit._numba.jit``,
 ``cache=True``); tests check the twins agree. No randomness is drawn here: the paths (equity,
 vol index, the index's target) come in as arrays, drawn once for every program.
