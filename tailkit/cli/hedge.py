@@ -83,6 +83,8 @@ def _evaluate(args: argparse.Namespace) -> int:
             "crises": _records(h.crisis_frame()),
             "attribution": _records(h.attribution_frame()),
         }
+    if study.history_framing is not None:
+        out["history_framing"] = _records(study.history_framing.to_frame())
     write_json(args.output, out)
     for key, value in study.to_dict().items():
         print(f"{key:<32} {value}")

@@ -13,7 +13,16 @@
 Options are European and cash settled (SPX and VIX options are); early exercise is ignored.
 """
 
-from tailkit.hedging.framing import FramingComparison, FramingRow, compare_framings, risk_matched_weight
+from tailkit.hedging.framing import (
+    FramingComparison,
+    FramingRow,
+    HistoryFramingComparison,
+    HistoryFramingRow,
+    compare_framings,
+    compare_framings_history,
+    risk_matched_weight,
+    risk_matched_weight_history,
+)
 from tailkit.hedging.history import (
     CRISIS_WINDOWS,
     CrisisWindow,
@@ -96,6 +105,10 @@ __all__ = [
     "attribute_window",
     "bundled_history",
     "compare_framings",
+    "compare_framings_history",
+    "HistoryFramingComparison",
+    "HistoryFramingRow",
+    "risk_matched_weight_history",
     "compile_programs",
     "cvar",
     "cvar_difference",

@@ -1,7 +1,17 @@
 """Hedging kernels: the implied-vol surface, the VIX future, leg values and the daily marking loop.
 
 Every option is valued with the pricing package's one Black formula
-(:func:`tailkit.pricing._kernels.black_core`); nothing here re-derives Black-Scholes.
+(:func:`tailkit.pricing._kernels.black_core`, and in the daily loop its vector pass
+:func:`tailkit.pricing._kernels.black_block`); nothing here re-derives Black-Scholes.
+
+Where the marking time goes, and how it is kept down: each *distinct* option (underlying, type,
+moneyness, schedule; see :func:`tailkit.hedging.marking.distinct_options`) is valued once per
+path and day and shared by every program that holds it; what depends only on the steps left
+comes from :func:`step_tables`; logs of spot and strike are taken once per day and per roll, so
+the loop over a block's paths has no libm call and vectorises; a block's paths are copied
+day-major once; zero-cost collar calls are solved by Newton's method on all of a block's paths
+at once; the unhedged statistics are computed once per distinct equity weight; blocks of paths
+run in parallel (``prange``).
 Plain-Python functions ``foo_python`` with jitted twins ``foo`` (``tailkit._numba.jit``,
 ``cache=True``); tests check the twins agree. No randomness is drawn here: the paths (equity,
 vol index, the index's target) come in as arrays, drawn once for every program.
@@ -31,7 +41,8 @@ import math
 import numpy as np
 
 from tailkit._numba import jit, prange
-from tailkit.pricing._kernels import black_core, bs_block
+from tailkit.pricing._kernels import black_block, black_core, bs_block
+from tailkit.pricing._kernels.normal import vexp
 
 #: positions in the surface parameter vector
 SURF_ATM_RATIO, SURF_LONG_RUN, SURF_TERM_SPEED, SURF_SKEW, SURF_CURVATURE, SURF_FLOOR, SURF_CAP = range(7)
@@ -45,7 +56,7 @@ ST_FINAL, ST_RET_1Y, ST_MAX_DD, ST_UNDER_WATER, ST_WORST_MONTH, ST_PREMIUM, ST_P
 ST_BASE_FINAL, ST_BASE_RET_1Y, ST_BASE_MAX_DD = 7, 8, 9
 N_STATS = 10
 #: paths valued together by the vectorised Black pass (the unit of parallel work)
-PATH_BLOCK = 256
+PATH_BLOCK = 128
 #: steps in a "month" (worst-month statistic) and in a year (1-year return)
 MONTH_STEPS = 21
 YEAR_STEPS = 252
@@ -179,13 +190,15 @@ def step_tables_python(
 step_tables = jit(step_tables_python)
 
 
-def leg_values_python(
-    underlying: int,
+def unique_leg_values_python(
+    und: int,
     sign: float,
-    strikes: np.ndarray,
     d: int,
+    strike: np.ndarray,
+    log_strike: np.ndarray,
     spot: np.ndarray,
-    index_level: np.ndarray,
+    log_spot: np.ndarray,
+    level: np.ndarray,
     log_index: np.ndarray,
     target: np.ndarray,
     m: int,
@@ -195,23 +208,28 @@ def leg_values_python(
     vix: np.ndarray,
     tab: np.ndarray,
     P: np.ndarray,
-    out: np.ndarray,
+    R: np.ndarray,
 ) -> None:
-    """Mid values of one leg on ``m`` paths with ``d`` steps left, into ``out[0, :m]``.
+    """Mid values of one option on ``m`` paths with ``d`` steps left, into ``R[0, :m]``.
 
-    A scalar pass fills the Black inputs (surface vol, VIX future, ``ln(F/K)``) into ``P``
-    and the pricing package's vectorised Black pass (:func:`tailkit.pricing._kernels.bs_block`)
-    values them all; ``d <= 0`` pays the intrinsic value (cash settlement). Same formulas as
-    :func:`leg_value`, with what depends only on ``d`` read from :func:`step_tables`.
+    Same formulas as :func:`leg_value`, arranged so the loop over paths has no libm call: the
+    log-moneyness is ``ln S - ln K`` from logs taken once (spot once per day, strike once per
+    roll), what depends only on ``d`` comes from :func:`step_tables`, the VIX future's
+    exponential is :func:`tailkit.pricing._kernels.normal.vexp` (within 1 ulp of libm's); the
+    discounted forward and strike, ``ln(F/K)`` and the total vol go into ``P[:4]`` and the
+    pricing package's vectorised pass of its one Black formula
+    (:func:`tailkit.pricing._kernels.black_block`) values them. ``d <= 0`` pays the intrinsic value
+    (cash settlement).
     """
     if d <= 0:
         for i in range(m):
-            und = spot[i] if underlying == 0 else index_level[i]
-            out[0, i] = max(sign * (und - strikes[i]), 0.0)
+            u_ = spot[i] if und == 0 else level[i]
+            v = sign * (u_ - strike[i])
+            R[0, i] = v if v > 0.0 else 0.0
         return
-    tau = tab[TAB_TAU, d]
     sqt = tab[TAB_SQT, d]
-    if underlying == 0:
+    dfr = tab[TAB_DFR, d]
+    if und == 0:
         a_ratio = surf[SURF_ATM_RATIO]
         lr2 = surf[SURF_LONG_RUN] * surf[SURF_LONG_RUN]
         term = tab[TAB_TERM, d]
@@ -219,41 +237,153 @@ def leg_values_python(
         curv = surf[SURF_CURVATURE]
         lo_m = surf[SURF_FLOOR]
         hi_m = surf[SURF_CAP]
-        carry = (r - q) * tau
+        carry = (r - q) * tab[TAB_TAU, d]
+        dfq = tab[TAB_DFQ, d]
         for i in range(m):
-            x = math.log(spot[i] / strikes[i]) + carry
-            a = a_ratio * index_level[i]
-            var = max(lr2 + (a * a - lr2) * term, 0.04 * a * a)
+            x = (log_spot[i] - log_strike[i]) + carry
+            a = a_ratio * level[i]
+            var = lr2 + (a * a - lr2) * term
+            var = var if var > 0.04 * a * a else 0.04 * a * a
             z = -x / sqt
-            mult = min(max(1.0 - skew * z + curv * z * z, lo_m), hi_m)
-            P[0, i] = sign
-            P[1, i] = spot[i]
-            P[2, i] = strikes[i]
-            P[3, i] = tau
-            P[4, i] = r
-            P[5, i] = q
-            P[6, i] = math.sqrt(var) * mult
-            P[7, i] = x
+            mult = 1.0 - skew * z + curv * z * z
+            mult = lo_m if mult < lo_m else (hi_m if mult > hi_m else mult)
+            P[0, i] = spot[i] * dfq
+            P[1, i] = strike[i] * dfr
+            P[2, i] = x
+            P[3, i] = math.sqrt(var) * mult * sqt
     else:
         m_inf = vix[VIX_M_INF]
         sd = tab[TAB_VSD, d]
         dkm = tab[TAB_DKM, d]
         dk = tab[TAB_DK, d]
+        half_var = 0.5 * sd * sd
         for i in range(m):
             tg = target[i]
-            fut = math.exp(m_inf + (tg - m_inf) * dkm + (log_index[i] - tg) * dk + 0.5 * sd * sd)
-            P[0, i] = sign
-            P[1, i] = fut
-            P[2, i] = strikes[i]
+            lf = m_inf + (tg - m_inf) * dkm + (log_index[i] - tg) * dk + half_var
+            P[0, i] = vexp(lf) * dfr  # Black-76: the discounted future
+            P[1, i] = strike[i] * dfr
+            P[2, i] = lf - log_strike[i]
+            P[3, i] = sd
+    black_block(sign, P[0], P[1], P[2], P[3], m, R[0])
+
+
+unique_leg_values = jit(unique_leg_values_python)
+
+
+def collar_log_strikes_python(
+    put_cost: np.ndarray,
+    call_ratio: float,
+    h: float,
+    d: int,
+    spot: np.ndarray,
+    level: np.ndarray,
+    m: int,
+    r: float,
+    q: float,
+    surf: np.ndarray,
+    tab: np.ndarray,
+    P: np.ndarray,
+    R: np.ndarray,
+    out: np.ndarray,
+) -> None:
+    """Log call moneyness ``ln(K / S)`` whose sale at the bid pays ``put_cost``, on ``m`` paths.
+
+    ``call_ratio`` (> 0) calls are sold per unit at ``(1 - h)`` x mid, the mid being the call of
+    :func:`leg_value` (surface vol at that strike, ``d`` steps to expiry, the pricing package's
+    vectorised Black pass with Greeks). The credit falls as the strike rises; the root is
+    bracketed between the forward and 10x spot and found by Newton's method in log strike,
+    with ``d credit / d ln K = call_ratio (1 - h) (C - S delta + vega sigma_atm mult'(z) / sqrt(tau))``
+    and a bisection step whenever Newton leaves the bracket, to ~1e-15 in log strike. When even
+    a call struck at the forward cannot pay for the puts, the forward's log moneyness is
+    returned (the collar then costs the difference); when a call at 10x spot still pays more,
+    ``ln 10``. Writes ``out[:m]``; uses ``P`` (8, m) and ``R`` (7, m) as scratch.
+    """
+    tau = tab[TAB_TAU, d]
+    sqt = tab[TAB_SQT, d]
+    term = tab[TAB_TERM, d]
+    carry = (r - q) * tau
+    lr2 = surf[SURF_LONG_RUN] * surf[SURF_LONG_RUN]
+    skew = surf[SURF_SKEW]
+    curv = surf[SURF_CURVATURE]
+    lo_m = surf[SURF_FLOOR]
+    hi_m = surf[SURF_CAP]
+    k = call_ratio * (1.0 - h)
+    atm = np.empty(m)
+    lo = np.empty(m)
+    hi = np.empty(m)
+    f = np.empty(m)
+    slope = np.empty(m)
+    active = np.zeros(m, dtype=np.bool_)
+    for i in range(m):
+        a = surf[SURF_ATM_RATIO] * level[i]
+        atm[i] = math.sqrt(max(lr2 + (a * a - lr2) * term, 0.04 * a * a))
+        out[i] = carry
+    for it in range(102):
+        # credit - cost and its slope at out[:m]
+        for i in range(m):
+            lk = out[i]
+            z = (lk - carry) / sqt
+            raw = 1.0 - skew * z + curv * z * z
+            mult = lo_m if raw < lo_m else (hi_m if raw > hi_m else raw)
+            P[0, i] = 1.0
+            P[1, i] = spot[i]
+            P[2, i] = spot[i] * vexp(lk)
             P[3, i] = tau
             P[4, i] = r
-            P[5, i] = r  # Black-76: Black-Scholes-Merton with the carry of a future
-            P[6, i] = sd / sqt
-            P[7, i] = math.log(fut / strikes[i])
-    bs_block(P, m, out, False)
+            P[5, i] = q
+            P[6, i] = atm[i] * mult
+            P[7, i] = carry - lk
+            slope[i] = 0.0 if (raw < lo_m or raw > hi_m) else (2.0 * curv * z - skew) / sqt * atm[i]
+        bs_block(P, m, R, True)
+        for i in range(m):
+            c = R[0, i]
+            f[i] = k * c - put_cost[i]
+            slope[i] = k * ((c - spot[i] * R[1, i]) + R[3, i] * slope[i])
+        if it == 0:  # at the forward
+            for i in range(m):
+                active[i] = f[i] > 0.0
+                lo[i] = carry
+            for i in range(m):
+                out[i] = math.log(10.0) if active[i] else carry
+            continue
+        if it == 1:  # at 10x spot
+            n_active = 0
+            for i in range(m):
+                if active[i] and f[i] > 0.0:
+                    active[i] = False
+                hi[i] = math.log(10.0)
+                if active[i]:
+                    n_active += 1
+                    out[i] = lo[i]
+            if n_active == 0:
+                return
+            continue
+        n_active = 0
+        for i in range(m):
+            if not active[i]:
+                continue
+            x = out[i]
+            if f[i] > 0.0:
+                lo[i] = x
+            else:
+                hi[i] = x
+            nxt = x - f[i] / slope[i] if slope[i] < 0.0 else 0.5 * (lo[i] + hi[i])
+            if not (lo[i] < nxt < hi[i]):
+                nxt = 0.5 * (lo[i] + hi[i])
+            if (
+                f[i] == 0.0
+                or abs(nxt - x) <= 1e-15 * (1.0 + abs(x))
+                or hi[i] - lo[i] <= 1e-15 * (1.0 + abs(x))
+            ):
+                active[i] = False
+            else:
+                out[i] = nxt
+                n_active += 1
+        if n_active == 0:
+            return
 
 
-leg_values = jit(leg_values_python)
+collar_log_strikes = jit(collar_log_strikes_python)
 
 
 def collar_call_moneyness_python(
@@ -268,72 +398,35 @@ def collar_call_moneyness_python(
     surf: np.ndarray,
     h: float,
 ) -> float:
-    """Call moneyness (strike / spot) whose sale at the bid pays ``put_cost`` (bisection).
+    """Call moneyness (strike / spot) whose sale at the bid pays ``put_cost`` (one path).
 
-    ``call_ratio`` (> 0) calls are sold per unit. Searched between the forward and 10x spot in
-    log strike; when even a call struck at the forward cannot pay for the puts, the forward's
-    moneyness is returned (the collar then costs the difference).
+    :func:`collar_log_strikes` on one path with ``tau`` years to expiry (``target`` is unused:
+    the call is on the equity index).
     """
-    fwd = math.exp((r - q) * tau)
-    lo = math.log(fwd)
-    hi = math.log(10.0)
-    credit_lo = (
-        call_ratio * (1.0 - h) * leg_value(0, 1.0, spot * fwd, tau, spot, log_index, target, r, q, surf, surf)
-    )
-    if credit_lo <= put_cost:
-        return fwd
-    for _ in range(80):
-        mid = 0.5 * (lo + hi)
-        credit = (
-            call_ratio
-            * (1.0 - h)
-            * leg_value(0, 1.0, spot * math.exp(mid), tau, spot, log_index, target, r, q, surf, surf)
-        )
-        if credit > put_cost:
-            lo = mid
-        else:
-            hi = mid
-    return math.exp(0.5 * (lo + hi))
+    P = np.empty((8, 1))
+    R = np.empty((7, 1))
+    tab = np.empty((8, 2))
+    c = surf[SURF_TERM_SPEED]
+    t = max(tau, 1e-6)
+    tab[TAB_TAU, 1] = tau
+    tab[TAB_SQT, 1] = math.sqrt(tau)
+    tab[TAB_TERM, 1] = (-math.expm1(-c * t) / (c * t)) / (-math.expm1(-c * INDEX_TENOR) / (c * INDEX_TENOR))
+    out = np.empty(1)
+    collar_log_strikes(
+        np.array([put_cost]), call_ratio, h, 1, np.array([spot]), np.array([math.exp(log_index)]), 1,
+        r, q, surf, tab, P, R, out,
+    )  # fmt: skip
+    return math.exp(out[0])
 
 
 collar_call_moneyness = jit(collar_call_moneyness_python)
-
-
-def _path_stats_python(navs: np.ndarray, n_t: int, out: np.ndarray) -> None:
-    """Max drawdown, share of steps under water and worst 21-step return of ``navs[:n_t]``."""
-    peak = navs[0]
-    worst = 0.0
-    below = 0
-    wm = 0.0
-    for t in range(1, n_t):
-        v = navs[t]
-        if v >= peak:
-            peak = v
-        else:
-            below += 1
-            dd = 1.0 - v / peak
-            if dd > worst:
-                worst = dd
-        if t >= MONTH_STEPS:
-            mo = v / navs[t - MONTH_STEPS] - 1.0
-            if mo < wm:
-                wm = mo
-        elif t == n_t - 1:
-            mo = v / navs[0] - 1.0
-            if mo < wm:
-                wm = mo
-    out[ST_MAX_DD] = worst
-    out[ST_UNDER_WATER] = below / (n_t - 1) if n_t > 1 else 0.0
-    out[ST_WORST_MONTH] = wm
-
-
-_path_stats = jit(_path_stats_python)
 
 
 def _mark_block_python(
     lo,
     hi,
     spot,
+    log_spot,
     level,
     log_index,
     target,
@@ -350,10 +443,18 @@ def _mark_block_python(
     sizing,
     size,
     underlying,
-    sign,
-    moneyness,
     ratio,
     half_spread,
+    leg_u,
+    u_und,
+    u_sign,
+    u_mny,
+    u_tenor,
+    u_hold,
+    u_put_start,
+    u_put,
+    u_put_ratio,
+    u_call_ratio,
     stats,
     nav_out,
     leg_qty,
@@ -363,212 +464,263 @@ def _mark_block_python(
 ):
     """Mark every program on paths ``lo:hi`` (one block); write statistics and records.
 
-    Roll dates are the same on every path (a program's schedule depends on time only), so the
-    block walks the days once per program and values each leg on all its paths at once.
+    Day by day: first every *distinct* option (``u_*``: one per underlying, type, moneyness and
+    schedule, shared by every program that holds it) is rolled and valued once on the block's
+    paths, then every program's cash, premium, hedge and NAV statistics are updated from those
+    values. Roll dates are the same on every path (a schedule depends on time only).
     """
     n_t = spot.shape[1]
     m = hi - lo
     n_prog = weight.shape[0]
-    n_legs = underlying.shape[0]
+    n_u = u_und.shape[0]
     n_sl = tenor.shape[0]
     n_rec = nav_out.shape[1]
     record_legs = leg_qty.shape[0] > 0 and lo == 0
-    navs = np.empty((m, n_t))
-    strikes = np.ones((n_legs, m))
-    qty = np.zeros((n_legs, m))
-    expiry = np.zeros(n_sl, dtype=np.int64)
-    next_roll = np.zeros(n_sl, dtype=np.int64)
-    is_open = np.zeros(n_sl, dtype=np.bool_)
+    ring_n = MONTH_STEPS + 1
     P = np.empty((8, m))
     R = np.empty((1, m))
-    st = np.empty(m)
-    vt = np.empty(m)
-    li = np.empty(m)
-    tg = np.empty(m)
-    shares = np.empty(m)
-    cash = np.empty(m)
-    base_cash = np.empty(m)
-    premium = np.empty(m)
-    proceeds = np.empty(m)
-    base_peak = np.empty(m)
-    base_dd = np.empty(m)
-    hedge = np.empty(m)
-    unit_cost = np.empty(m)
+    R7 = np.empty((7, m))
+    lk_c = np.empty(m)
+    # the block's paths, day-major (one contiguous row of m values per day)
+    S_b = np.empty((n_t, m))
+    LS_b = np.empty((n_t, m))
+    V_b = np.empty((n_t, m))
+    LI_b = np.empty((n_t, m))
+    TG_b = np.empty((n_t, m))
+    for i in range(m):
+        for t in range(n_t):
+            S_b[t, i] = spot[lo + i, t]
+            LS_b[t, i] = log_spot[lo + i, t]
+            V_b[t, i] = level[lo + i, t]
+            LI_b[t, i] = log_index[lo + i, t]
+            TG_b[t, i] = target[lo + i, t]
+    u_strike = np.ones((n_u, m))
+    u_logk = np.zeros((n_u, m))
+    u_val = np.zeros((n_u, m))
+    u_close = np.zeros((n_u, m))
+    u_fut = np.ones((n_u, m))
+    u_exp = np.zeros(n_u, dtype=np.int64)
+    u_next = np.zeros(n_u, dtype=np.int64)
+    u_open = np.zeros(n_u, dtype=np.bool_)
     put_cost = np.empty(m)
-    units = np.empty(m)
-    fut = np.ones(m)
+    shares = np.empty((n_prog, m))
+    base_shares = np.empty((n_prog, m))
+    cash = np.empty((n_prog, m))
+    base_cash = np.empty((n_prog, m))
+    premium = np.zeros((n_prog, m))
+    proceeds = np.zeros((n_prog, m))
+    peak = np.empty((n_prog, m))
+    max_dd = np.zeros((n_prog, m))
+    below = np.zeros((n_prog, m))
+    worst_mo = np.zeros((n_prog, m))
+    base_peak = np.ones((n_prog, m))
+    base_dd = np.zeros((n_prog, m))
+    ring = np.empty((n_prog, ring_n, m))
+    units = np.zeros((n_sl, m))
+    unit_cost = np.empty(m)
+    hedge = np.empty(m)
+    nav = np.empty(m)
+    base_nav = np.empty((n_prog, m))
+    s_exp = np.zeros(n_sl, dtype=np.int64)
+    s_next = np.zeros(n_sl, dtype=np.int64)
+    s_open = np.zeros(n_sl, dtype=np.bool_)
     growth = math.exp(r * dt)
     year = min(YEAR_STEPS, n_t - 1)
+    base_rep = np.arange(n_prog)
     for g in range(n_prog):
-        w = weight[g]
+        for g2 in range(g):
+            if weight[g2] == weight[g]:
+                base_rep[g] = g2
+                break
+    for g in range(n_prog):
         for i in range(m):
-            shares[i] = w / spot[lo + i, 0]
-            cash[i] = 1.0 - w
-            base_cash[i] = 1.0 - w
-            premium[i] = 0.0
-            proceeds[i] = 0.0
-            base_peak[i] = 1.0
-            base_dd[i] = 0.0
-        for s in range(sleeve_start[g], sleeve_start[g + 1]):
-            next_roll[s] = 0
-            is_open[s] = False
-            for j in range(leg_start[s], leg_start[s + 1]):
-                for i in range(m):
-                    qty[j, i] = 0.0
-                    strikes[j, i] = 1.0
-        for t in range(n_t):
-            for i in range(m):
-                st[i] = spot[lo + i, t]
-                li[i] = log_index[lo + i, t]
-                vt[i] = level[lo + i, t]
-                tg[i] = target[lo + i, t]
-                if t > 0:
-                    cash[i] *= growth
-                    base_cash[i] *= growth
-            for s in range(sleeve_start[g], sleeve_start[g + 1]):
-                if t != next_roll[s]:
-                    continue
-                if is_open[s]:
-                    d = expiry[s] - t
-                    for j in range(leg_start[s], leg_start[s + 1]):
-                        leg_values(
-                            underlying[j],
-                            sign[j],
-                            strikes[j],
-                            d,
-                            st,
-                            vt,
-                            li,
-                            tg,
-                            m,
-                            r,
-                            q,
-                            surf,
-                            vix,
-                            tab,
-                            P,
-                            R,
-                        )
-                        h = half_spread[underlying[j]] if d > 0 else 0.0
-                        fill = 1.0 - h if ratio[j] > 0.0 else 1.0 + h
-                        for i in range(m):
-                            v = qty[j, i] * R[0, i] * fill
-                            cash[i] += v
-                            proceeds[i] += v
-                            qty[j, i] = 0.0
-                    is_open[s] = False
+            shares[g, i] = weight[g] / spot[lo + i, 0]
+            base_shares[g, i] = shares[g, i]
+            cash[g, i] = 1.0 - weight[g]
+            base_cash[g, i] = 1.0 - weight[g]
+    for t in range(n_t):
+        st = S_b[t]
+        ls = LS_b[t]
+        li = LI_b[t]
+        vt = V_b[t]
+        tg = TG_b[t]
+        # ---- every distinct option: close, reopen, value (after the day's roll)
+        for u in range(n_u):
+            und = u_und[u]
+            if t == u_next[u]:
+                if u_open[u]:
+                    unique_leg_values(
+                        und, u_sign[u], u_exp[u] - t, u_strike[u], u_logk[u], st, ls, vt, li, tg, m,
+                        r, q, surf, vix, tab, P, R,
+                    )  # fmt: skip
+                    for i in range(m):
+                        u_close[u, i] = R[0, i]
+                    u_open[u] = False
                 if t >= n_t - 1:
                     continue
-                # open a new position: strikes, zero-cost call strikes, unit cost at the fill
-                tau = tenor[s] * dt
-                call_ratio = 0.0
-                for i in range(m):
-                    unit_cost[i] = 0.0
-                for j in range(leg_start[s], leg_start[s + 1]):
-                    if moneyness[j] <= 0.0:
-                        call_ratio += -ratio[j]
-                        continue
-                    if underlying[j] == 1:
+                d = u_tenor[u]
+                tau = tab[TAB_TAU, d]
+                if u_put_start[u + 1] > u_put_start[u]:
+                    # a zero-cost collar's call: the strike whose bid pays the puts' ask
+                    for i in range(m):
+                        put_cost[i] = 0.0
+                    for k in range(u_put_start[u], u_put_start[u + 1]):
+                        pu = u_put[k]
+                        h = half_spread[u_und[pu]]
+                        fill = 1.0 + h if u_put_ratio[k] > 0.0 else 1.0 - h
                         for i in range(m):
-                            fut[i] = vix_future(vix, li[i], tg[i], tau)
-                            strikes[j, i] = moneyness[j] * fut[i]
-                    else:
-                        for i in range(m):
-                            strikes[j, i] = moneyness[j] * st[i]
-                    leg_values(
-                        underlying[j],
-                        sign[j],
-                        strikes[j],
-                        tenor[s],
-                        st,
-                        vt,
-                        li,
-                        tg,
-                        m,
-                        r,
-                        q,
-                        surf,
-                        vix,
-                        tab,
-                        P,
-                        R,
+                            put_cost[i] += u_put_ratio[k] * u_val[pu, i] * fill
+                    collar_log_strikes(
+                        put_cost, u_call_ratio[u], half_spread[0], d, st, vt, m, r, q, surf, tab, P, R7, lk_c
                     )
-                    h = half_spread[underlying[j]]
-                    fill = 1.0 + h if ratio[j] > 0.0 else 1.0 - h
                     for i in range(m):
-                        unit_cost[i] += ratio[j] * R[0, i] * fill
-                if call_ratio > 0.0:
-                    h0 = half_spread[0]
+                        u_logk[u, i] = lk_c[i] + ls[i]
+                        u_strike[u, i] = st[i] * vexp(lk_c[i])
+                elif und == 1:
                     for i in range(m):
-                        put_cost[i] = unit_cost[i]
-                    for j in range(leg_start[s], leg_start[s + 1]):
-                        if moneyness[j] > 0.0:
-                            continue
-                        for i in range(m):
-                            mc = collar_call_moneyness(
-                                put_cost[i], call_ratio, tau, st[i], li[i], tg[i], r, q, surf, h0
-                            )
-                            strikes[j, i] = mc * st[i]
-                        leg_values(
-                            0, 1.0, strikes[j], tenor[s], st, vt, li, tg, m, r, q, surf, vix, tab, P, R
-                        )
-                        for i in range(m):
-                            unit_cost[i] += ratio[j] * R[0, i] * (1.0 - h0)
-                vix_sleeve = underlying[leg_start[s]] == 1
-                for i in range(m):
-                    if sizing[s] == 0:
-                        if vix_sleeve:
-                            units[i] = size[s] * (shares[i] * st[i] + cash[i]) / fut[i]
-                        else:
-                            units[i] = size[s] * shares[i]
-                    else:
-                        spend = size[s] * (shares[i] * st[i] + cash[i]) * hold[s] * dt
-                        units[i] = spend / unit_cost[i] if unit_cost[i] > 1e-12 * st[i] else 0.0
-                    cash[i] -= units[i] * unit_cost[i]
-                    premium[i] += units[i] * unit_cost[i]
-                for j in range(leg_start[s], leg_start[s + 1]):
+                        f = vix_future(vix, li[i], tg[i], tau)
+                        u_fut[u, i] = f
+                        u_strike[u, i] = u_mny[u] * f
+                        u_logk[u, i] = math.log(u_strike[u, i])
+                else:
+                    lm = math.log(u_mny[u])
                     for i in range(m):
-                        qty[j, i] = units[i] * ratio[j]
-                expiry[s] = t + tenor[s]
-                next_roll[s] = t + hold[s]
-                is_open[s] = True
+                        u_strike[u, i] = u_mny[u] * st[i]
+                        u_logk[u, i] = ls[i] + lm
+                u_exp[u] = t + d
+                u_next[u] = t + u_hold[u]
+                u_open[u] = True
+            elif not u_open[u]:
+                continue
+            unique_leg_values(
+                und, u_sign[u], u_exp[u] - t, u_strike[u], u_logk[u], st, ls, vt, li, tg, m,
+                r, q, surf, vix, tab, P, R,
+            )  # fmt: skip
+            for i in range(m):
+                u_val[u, i] = R[0, i]
+        # ---- every program: rolls (cash flows at the fills), hedge at mid, NAV and its statistics
+        for g in range(n_prog):
             for i in range(m):
                 hedge[i] = 0.0
+                if t > 0:
+                    cash[g, i] *= growth
+                    base_cash[g, i] *= growth
             for s in range(sleeve_start[g], sleeve_start[g + 1]):
-                if not is_open[s]:
+                if t == s_next[s]:
+                    if s_open[s]:
+                        d = s_exp[s] - t
+                        for j in range(leg_start[s], leg_start[s + 1]):
+                            h = half_spread[underlying[j]] if d > 0 else 0.0
+                            fill = 1.0 - h if ratio[j] > 0.0 else 1.0 + h
+                            c = ratio[j] * fill
+                            u = leg_u[j]
+                            for i in range(m):
+                                v = units[s, i] * c * u_close[u, i]
+                                cash[g, i] += v
+                                proceeds[g, i] += v
+                        s_open[s] = False
+                        for i in range(m):
+                            units[s, i] = 0.0
+                    if t < n_t - 1:
+                        for i in range(m):
+                            unit_cost[i] = 0.0
+                        for j in range(leg_start[s], leg_start[s + 1]):
+                            h = half_spread[underlying[j]]
+                            c = ratio[j] * (1.0 + h if ratio[j] > 0.0 else 1.0 - h)
+                            u = leg_u[j]
+                            for i in range(m):
+                                unit_cost[i] += c * u_val[u, i]
+                        u0 = leg_u[leg_start[s]]
+                        vix_sleeve = underlying[leg_start[s]] == 1
+                        sz = size[s]
+                        spend_f = sz * hold[s] * dt
+                        for i in range(m):
+                            ex = shares[g, i] * st[i] + cash[g, i]
+                            if sizing[s] == 0:
+                                n_units = sz * ex / u_fut[u0, i] if vix_sleeve else sz * shares[g, i]
+                            else:
+                                uc = unit_cost[i]
+                                n_units = spend_f * ex / uc if uc > 1e-12 * st[i] else 0.0
+                            units[s, i] = n_units
+                            cash[g, i] -= n_units * unit_cost[i]
+                            premium[g, i] += n_units * unit_cost[i]
+                        s_exp[s] = t + tenor[s]
+                        s_next[s] = t + hold[s]
+                        s_open[s] = True
+                if not s_open[s]:
                     continue
-                d = expiry[s] - t
                 for j in range(leg_start[s], leg_start[s + 1]):
-                    leg_values(
-                        underlying[j], sign[j], strikes[j], d, st, vt, li, tg, m, r, q, surf, vix, tab, P, R
-                    )
+                    u = leg_u[j]
+                    rj = ratio[j]
                     for i in range(m):
-                        hedge[i] += qty[j, i] * R[0, i]
+                        hedge[i] += units[s, i] * rj * u_val[u, i]
                     if record_legs:
-                        leg_qty[j, t] = qty[j, 0]
-                        leg_strike[j, t] = strikes[j, 0]
-                        leg_expiry[j, t] = expiry[s]
+                        leg_qty[j, t] = units[s, 0] * rj
+                        leg_strike[j, t] = u_strike[u, 0]
+                        leg_expiry[j, t] = s_exp[s]
+            # NAV, running peak, drawdown and time under water, branch-free so the loop vectorises
+            slot = t % ring_n
+            n_ruined = 0
             for i in range(m):
-                nav = shares[i] * st[i] + cash[i] + hedge[i]
-                navs[i, t] = nav
-                if lo + i < n_rec:
-                    nav_out[g, lo + i, t] = nav
-                base = shares[i] * st[i] + base_cash[i]
-                if base >= base_peak[i]:
-                    base_peak[i] = base
-                elif 1.0 - base / base_peak[i] > base_dd[i]:
-                    base_dd[i] = 1.0 - base / base_peak[i]
-                if t == year:
-                    stats[g, lo + i, ST_RET_1Y] = nav - 1.0
-                    stats[g, lo + i, ST_BASE_RET_1Y] = base - 1.0
+                v = shares[g, i] * st[i] + cash[g, i] + hedge[i]
+                n_ruined += 1 if v <= 0.0 else 0
+                v = v if v > 0.0 else 0.0  # limited liability: an insolvent portfolio is worth 0
+                nav[i] = v
+                ring[g, slot, i] = v
+                pk = peak[g, i] if t > 0 else v
+                below[g, i] += 1.0 if v < pk else 0.0
+                pk = v if v > pk else pk
+                peak[g, i] = pk
+                dd = 1.0 - v / pk
+                max_dd[g, i] = dd if dd > max_dd[g, i] else max_dd[g, i]
+            if base_rep[g] == g:
+                # the unhedged portfolio depends on the equity weight only: once per distinct weight
+                for i in range(m):
+                    base = base_shares[g, i] * st[i] + base_cash[g, i]
+                    bp = base if base > base_peak[g, i] else base_peak[g, i]
+                    base_peak[g, i] = bp
+                    bdd = 1.0 - base / bp
+                    base_dd[g, i] = bdd if bdd > base_dd[g, i] else base_dd[g, i]
+                    base_nav[g, i] = base
+            if n_ruined > 0:
+                # insolvent (NAV <= 0, e.g. premiums borrowed beyond what the portfolio is worth):
+                # everything it holds is gone and it buys nothing more; its NAV stays 0
+                for i in range(m):
+                    if nav[i] <= 0.0:
+                        shares[g, i] = 0.0
+                        cash[g, i] = 0.0
+                        for s in range(sleeve_start[g], sleeve_start[g + 1]):
+                            units[s, i] = 0.0
+            # worst 21-step return (the whole path when it is shorter than that; none after ruin)
+            back = -1
+            if t >= MONTH_STEPS:
+                back = (t - MONTH_STEPS) % ring_n
+            elif t == n_t - 1 and t > 0:
+                back = 0
+            if back >= 0:
+                for i in range(m):
+                    start = ring[g, back, i]
+                    mo = nav[i] / start - 1.0 if start > 0.0 else 0.0
+                    worst_mo[g, i] = mo if mo < worst_mo[g, i] else worst_mo[g, i]
+            if t == year:
+                for i in range(m):
+                    stats[g, lo + i, ST_RET_1Y] = nav[i] - 1.0
+                    stats[g, lo + i, ST_BASE_RET_1Y] = base_nav[base_rep[g], i] - 1.0
+            if t == n_t - 1:
+                for i in range(m):
+                    stats[g, lo + i, ST_FINAL] = nav[i]
+                    stats[g, lo + i, ST_BASE_FINAL] = base_nav[base_rep[g], i]
+            for i in range(min(m, n_rec - lo)):
+                nav_out[g, lo + i, t] = nav[i]
+    for g in range(n_prog):
         for i in range(m):
             p = lo + i
-            stats[g, p, ST_FINAL] = navs[i, n_t - 1]
-            stats[g, p, ST_BASE_FINAL] = shares[i] * spot[p, n_t - 1] + base_cash[i]
-            stats[g, p, ST_BASE_MAX_DD] = base_dd[i]
-            stats[g, p, ST_PREMIUM] = premium[i]
-            stats[g, p, ST_PROCEEDS] = proceeds[i]
-            _path_stats(navs[i], n_t, stats[g, p])
+            stats[g, p, ST_BASE_MAX_DD] = base_dd[base_rep[g], i]
+            stats[g, p, ST_PREMIUM] = premium[g, i]
+            stats[g, p, ST_PROCEEDS] = proceeds[g, i]
+            stats[g, p, ST_MAX_DD] = max_dd[g, i]
+            stats[g, p, ST_UNDER_WATER] = below[g, i] / (n_t - 1)
+            stats[g, p, ST_WORST_MONTH] = worst_mo[g, i]
 
 
 _mark_block = jit(_mark_block_python)
@@ -576,6 +728,7 @@ _mark_block = jit(_mark_block_python)
 
 def mark_programs_python(
     spot,
+    log_spot,
     level,
     log_index,
     target,
@@ -592,10 +745,18 @@ def mark_programs_python(
     sizing,
     size,
     underlying,
-    sign,
-    moneyness,
     ratio,
     half_spread,
+    leg_u,
+    u_und,
+    u_sign,
+    u_mny,
+    u_tenor,
+    u_hold,
+    u_put_start,
+    u_put,
+    u_put_ratio,
+    u_call_ratio,
     stats,
     nav_out,
     leg_qty,
@@ -606,18 +767,27 @@ def mark_programs_python(
 
     Parameters
     ----------
-    spot, level, log_index, target : ndarray of shape (n_paths, n_t)
-        Equity index level, vol index (decimal), its log and the index's log target ``m``.
+    spot, log_spot, level, log_index, target : ndarray of shape (n_paths, n_t)
+        Equity index level and its log, vol index (decimal) and its log, the index's log target ``m``.
     dt, r, q : float
         Step (years), cash rate and dividend yield (continuously compounded decimals).
     surf : ndarray of shape (7,)
         Surface parameters (``SURF_*``).
-    vix : ndarray of shape (4,)
+    vix : ndarray of shape (5,)
         VIX model (``VIX_*``).
-    sleeve_start .. ratio : ndarray
+    sleeve_start, weight, leg_start, tenor, hold, sizing, size, underlying, ratio : ndarray
         The compiled program table (module docstring).
     half_spread : ndarray of shape (2,)
         Half-spread as a fraction of the mid: equity options, VIX options.
+    leg_u : ndarray of int64, shape (n_legs,)
+        The distinct option each leg holds.
+    u_und, u_sign, u_mny, u_tenor, u_hold : ndarray of shape (n_distinct,)
+        Each distinct option: underlying, sign, moneyness, tenor and holding steps.
+    u_put_start : ndarray of int64, shape (n_distinct + 1,)
+        For a zero-cost collar's call, its puts ``u_put[u_put_start[u]:u_put_start[u + 1]]``
+        (distinct options, listed before it) with their ratios ``u_put_ratio``; empty otherwise.
+    u_call_ratio : ndarray of shape (n_distinct,)
+        Calls sold per unit of a zero-cost collar (0 otherwise).
     stats : ndarray of shape (n_programs, n_paths, N_STATS)
         Output statistics (``ST_*``); NAV starts at 1.
     nav_out : ndarray of shape (n_programs, n_record, n_t)
@@ -637,36 +807,11 @@ def mark_programs_python(
         lo = b * PATH_BLOCK
         hi = min(lo + PATH_BLOCK, n_paths)
         _mark_block(
-            lo,
-            hi,
-            spot,
-            level,
-            log_index,
-            target,
-            dt,
-            r,
-            q,
-            surf,
-            vix,
-            sleeve_start,
-            weight,
-            leg_start,
-            tenor,
-            hold,
-            sizing,
-            size,
-            underlying,
-            sign,
-            moneyness,
-            ratio,
-            half_spread,
-            stats,
-            nav_out,
-            leg_qty,
-            leg_strike,
-            leg_expiry,
-            tab,
-        )
+            lo, hi, spot, log_spot, level, log_index, target, dt, r, q, surf, vix,
+            sleeve_start, weight, leg_start, tenor, hold, sizing, size, underlying, ratio, half_spread,
+            leg_u, u_und, u_sign, u_mny, u_tenor, u_hold, u_put_start, u_put, u_put_ratio, u_call_ratio,
+            stats, nav_out, leg_qty, leg_strike, leg_expiry, tab,
+        )  # fmt: skip
 
 
 mark_programs = jit(mark_programs_python, parallel=True)

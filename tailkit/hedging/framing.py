@@ -9,6 +9,13 @@
 Published verdicts flip with the framing (99% SPY + 1% puts vs 100% SPY + 1% puts on top); the
 table states which framing each row is. (b)'s weight is solved on the unhedged 1-year returns,
 which are linear in the weight: ``R(w) = w (S_1 / S_0 - e^r) + e^r - 1``.
+
+The same four framings run on simulated paths (:func:`compare_framings`, metrics with standard
+errors) and on one historical path (:func:`compare_framings_history`, the metrics of
+:class:`~tailkit.hedging.history_eval.HistoryMetrics`: whole-period return, cost, max drawdown,
+CVaR95 of overlapping 1-year returns, time under water, worst month). On history (b)'s weight
+matches the CVaR95 of the overlapping 1-year returns of the unhedged NAV path
+``w S_t / S_0 + (1 - w) e^{r t}`` to that of (c), by bisection.
 """
 
 from __future__ import annotations
@@ -20,12 +27,22 @@ import numpy as np
 import pandas as pd
 
 from tailkit.errors import ParameterError, describe_bad_value
+from tailkit.hedging.history_eval import HistoryMetrics, evaluate_history
 from tailkit.hedging.marking import HedgeMarket, mark_programs
 from tailkit.hedging.measures import ProgramMetrics, cvar, evaluate_marked
 from tailkit.hedging.programs import HedgeProgram, NoHedge
 from tailkit.hedging.surface import FillCosts
 
-__all__ = ["FramingRow", "FramingComparison", "compare_framings", "risk_matched_weight"]
+__all__ = [
+    "FramingRow",
+    "FramingComparison",
+    "compare_framings",
+    "risk_matched_weight",
+    "HistoryFramingRow",
+    "HistoryFramingComparison",
+    "compare_framings_history",
+    "risk_matched_weight_history",
+]
 
 FRAMINGS = (
     ("a", "all_equity", "100% equity, no hedge"),
@@ -131,3 +148,130 @@ def compare_framings(
         for (f, n, d), i in zip(FRAMINGS, picks)
     )
     return FramingComparison(rows=rows, n_paths=market.n_paths)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryFramingRow:
+    """One framing on history: its label, description and the whole-period metrics."""
+
+    framing: str
+    name: str
+    description: str
+    metrics: HistoryMetrics
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryFramingComparison:
+    """The four framings on one historical path.
+
+    Parameters
+    ----------
+    rows : tuple of HistoryFramingRow
+    source : str
+        What the path is (the market's source).
+    proxy_share : float
+        Share of dates whose implied vol is the GARCH x VRP proxy, not the observed VIX.
+    """
+
+    rows: tuple[HistoryFramingRow, ...]
+    source: str
+    proxy_share: float
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per framing: equity weight, return, cost, drawdown, CVaR, time under water, worst month."""
+        recs = []
+        for r in self.rows:
+            m = dataclasses.asdict(r.metrics)
+            m.pop("program")
+            recs.append(
+                {
+                    "framing": f"({r.framing}) {r.name}",
+                    "description": r.description,
+                    "program": r.metrics.program,
+                    **m,
+                }
+            )
+        frame = pd.DataFrame(recs).set_index("framing")
+        frame["implied_vol"] = (
+            f"proxy on {self.proxy_share:.0%} of dates" if self.proxy_share > 0 else "observed"
+        )
+        return frame
+
+
+def _history_cvar95(nav: np.ndarray) -> float:
+    n = 252
+    return cvar(nav[n:] / nav[:-n] - 1.0, 0.95).value
+
+
+def risk_matched_weight_history(market: HedgeMarket, target_cvar95: float) -> float:
+    """Equity weight in (0, 1] whose unhedged NAV path has CVaR95 of 1-year returns ``target_cvar95``.
+
+    The unhedged path is ``w S_t / S_0 + (1 - w) e^{r t}``; 1-year returns overlap (every
+    252-day window); the weight is found by bisection (1 when even full equity is below the target).
+    """
+    if market.n_t <= 252 + 2:
+        raise ParameterError(
+            describe_bad_value("market", f"{market.n_t} dates", "a history longer than one year")
+        )
+    rel = market.spot[0] / market.spot[0, 0]
+    cash = np.exp(market.rate * market.dt * np.arange(market.n_t))
+
+    def risk(w: float) -> float:
+        return _history_cvar95(w * rel + (1.0 - w) * cash)
+
+    if risk(1.0) <= target_cvar95:
+        return 1.0
+    lo, hi = 1e-4, 1.0
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        if risk(mid) > target_cvar95:
+            hi = mid
+        else:
+            lo = mid
+    return 0.5 * (lo + hi)
+
+
+def compare_framings_history(
+    market: HedgeMarket,
+    program: HedgeProgram,
+    *,
+    tail_program: HedgeProgram | None = None,
+    leverage: float = 1.2,
+    costs: FillCosts | None = None,
+) -> HistoryFramingComparison:
+    """The four framings (module docstring) on one historical path, with the history metrics.
+
+    Parameters
+    ----------
+    market : HedgeMarket
+        One-path history with dates (:func:`tailkit.hedging.history.history_market`), longer than a year.
+    program : HedgeProgram
+        The program of framing (c).
+    tail_program : HedgeProgram, optional
+        The tail budget of framing (d); default ``program``.
+    leverage : float, default=1.2
+        Equity weight of (d)'s core, in [1, 3].
+    costs : FillCosts, optional
+
+    Returns
+    -------
+    HistoryFramingComparison
+    """
+    if not 1.0 <= leverage <= 3.0:
+        raise ParameterError(describe_bad_value("leverage", leverage, "an equity weight in [1, 3]"))
+    tail = program if tail_program is None else tail_program
+    first = evaluate_history(market, [program], weights=1.0, costs=costs, windows=(), attribute=False)
+    wb = risk_matched_weight_history(market, first.metrics[0].cvar95_1y)
+    ev = evaluate_history(
+        market,
+        [NoHedge(), NoHedge(), program, tail],
+        weights=[1.0, wb, 1.0, leverage],
+        costs=costs,
+        windows=(),
+        attribute=False,
+    )
+    rows = tuple(
+        HistoryFramingRow(framing=f, name=n, description=d, metrics=m)
+        for (f, n, d), m in zip(FRAMINGS, ev.metrics)
+    )
+    return HistoryFramingComparison(rows=rows, source=ev.source, proxy_share=ev.proxy_share)

@@ -1,7 +1,7 @@
 """Programs on one historical path: whole-period metrics, crisis windows, payoff attribution.
 
 Every row says whether it rests on the implied-vol **proxy** (GARCH x VRP) rather than the
-observed VIX. Returns over a window are NAV ratios ``NAV_end / NAV_start - 1``. Both
+observed VIX. Returns over a window are NAV ratios ``NAV_end / NAV_start - 1`` (NaN from a ruined NAV). Both
 portfolios hold the same shares, so the change of their NAV difference over a window is the
 hedge's P&L (``hedge_pnl``, fraction of starting NAV); hedge effectiveness in a window is that
 P&L over the unhedged NAV's loss, ``hedge_pnl / -(base_end - base_start)`` (NaN when the
@@ -45,7 +45,11 @@ YEAR = 252
 
 @dataclass(frozen=True, slots=True)
 class HistoryMetrics:
-    """Whole-period cost and protection of one program on history (fractions of NAV)."""
+    """Whole-period cost and protection of one program on history (fractions of NAV).
+
+    ``ruin_date`` is the first date the program's NAV reached 0 (insolvent: see
+    :mod:`tailkit.hedging.marking`), empty when it never did.
+    """
 
     program: str
     equity_weight: float
@@ -61,6 +65,7 @@ class HistoryMetrics:
     base_time_under_water: float
     worst_month: float
     base_worst_month: float
+    ruin_date: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,13 +145,21 @@ def _window_rows(market: HedgeMarket, window: CrisisWindow) -> tuple[int, int] |
     return lo, hi
 
 
+def _window_returns(nav: np.ndarray, n: int) -> np.ndarray:
+    """``nav[t + n] / nav[t] - 1`` for every start with a NAV above 0 (none from a ruined portfolio)."""
+    start, end = nav[:-n], nav[n:]
+    ok = start > 0.0
+    return end[ok] / start[ok] - 1.0
+
+
 def _path_stats(nav: np.ndarray) -> tuple[float, float, float, float]:
     peak = np.maximum.accumulate(nav)
     dd = float(np.max(1.0 - nav / peak))
     under = float(np.mean(nav[1:] < peak[1:]))
     m = min(21, nav.size - 1)
-    worst = float(np.min(nav[m:] / nav[:-m] - 1.0))
-    c = cvar(nav[YEAR:] / nav[:-YEAR] - 1.0, 0.95).value if nav.size > YEAR + 2 else float("nan")
+    worst = float(np.min(_window_returns(nav, m)))
+    yearly = _window_returns(nav, YEAR) if nav.size > YEAR + 2 else np.empty(0)
+    c = cvar(yearly, 0.95).value if yearly.size > 2 else float("nan")
     return dd, under, worst, c
 
 
@@ -285,6 +298,7 @@ def evaluate_history(
                 base_time_under_water=bunder,
                 worst_month=worst,
                 base_worst_month=bworst,
+                ruin_date=str(market.dates[int(np.argmax(nav <= 0.0))].date()) if np.any(nav <= 0.0) else "",
             )
         )
         for win in windows:
@@ -292,7 +306,8 @@ def evaluate_history(
             if rows is None:
                 continue
             lo, hi = rows
-            hr = nav[hi] / nav[lo] - 1.0
+            # a program ruined before the window has no return in it
+            hr = nav[hi] / nav[lo] - 1.0 if nav[lo] > 0.0 else float("nan")
             ur = base[hi] / base[lo] - 1.0
             proxy = bool(market.proxy is not None and market.proxy[lo : hi + 1].any())
             # both portfolios hold the same shares: the NAV difference is the hedge's P&L

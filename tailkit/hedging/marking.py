@@ -9,6 +9,13 @@ Portfolio convention: NAV starts at 1; ``weight`` of it buys the equity index (b
 no rebalancing), the rest is cash at ``rate`` (negative cash — leverage or premium paid beyond
 the cash held — is borrowed at ``rate``). Premiums are paid from cash and option proceeds go
 to cash; the hedge is marked at mid every day; at the horizon open options are marked at mid.
+
+Insolvency: a portfolio whose NAV reaches 0 or less on a day (a notional hedge on a fixed share
+count keeps buying puts whatever the NAV, and the premium is borrowed) is insolvent from that
+day: limited liability sets its NAV to 0, it holds nothing and buys nothing afterwards, so a
+return is never measured from a NAV at or below zero (before this rule a 1-month put program on
+the bundled S&P 500 history crossed zero in 2010 and showed monthly returns of -400%). The
+unhedged comparison portfolio (``base_*``) is unaffected.
 """
 
 from __future__ import annotations
@@ -187,9 +194,14 @@ def mark_programs(
     leg_strike = np.zeros((n_legs, market.n_t))
     leg_expiry = np.zeros((n_legs, market.n_t), dtype=np.int64)
     kernel = K.mark_programs if jit else K.mark_programs_python
+    leg_u, u_und, u_sign, u_mny, u_tenor, u_hold, u_put_start, u_put, u_put_ratio, u_call_ratio = (
+        distinct_options(table)
+    )
     c = np.ascontiguousarray
+    log_spot = np.log(market.spot)
     kernel(
         c(market.spot, dtype=np.float64),
+        c(log_spot, dtype=np.float64),
         c(market.index, dtype=np.float64),
         c(np.log(market.index), dtype=np.float64),
         c(market.target, dtype=np.float64),
@@ -206,10 +218,18 @@ def mark_programs(
         table.sizing,
         table.size,
         table.underlying,
-        table.sign,
-        table.moneyness,
         table.ratio,
         costs.vector(),
+        leg_u,
+        u_und,
+        u_sign,
+        u_mny,
+        u_tenor,
+        u_hold,
+        u_put_start,
+        u_put,
+        u_put_ratio,
+        u_call_ratio,
         stats,
         nav,
         leg_qty,
@@ -225,4 +245,88 @@ def mark_programs(
         leg_expiry=leg_expiry,
         horizon_years=(market.n_t - 1) * market.dt,
         labels=table.labels,
+    )
+
+
+def distinct_options(
+    table: ProgramTable,
+) -> tuple[
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+]:
+    """The distinct options of a program table, each valued once per path and day by the kernel.
+
+    Two legs hold the same option when they agree on underlying, type, moneyness and schedule
+    (tenor and holding steps): e.g. the 90% 3-month put of a put program and of a put spread.
+    A zero-cost collar's call (moneyness 0) depends on the puts it finances: it is one option
+    per (schedule, puts and their ratios, calls sold), listed after those puts.
+
+    Parameters
+    ----------
+    table : ProgramTable
+
+    Returns
+    -------
+    tuple of 10 ndarray
+        ``leg_u`` (n_legs,), ``u_und``, ``u_sign``, ``u_mny``, ``u_tenor``, ``u_hold``
+        (n_distinct,), ``u_put_start`` (n_distinct + 1,), ``u_put``, ``u_put_ratio``
+        (puts of the collars' calls), ``u_call_ratio`` (n_distinct,): the kernel's arguments
+        between ``half_spread`` and ``stats`` (see :func:`tailkit.hedging._kernels.mark_programs`).
+    """
+    keys: dict[tuple, int] = {}
+    rows: list[tuple] = []
+    puts: list[list[tuple[int, float]]] = []
+    call_ratio: list[float] = []
+    leg_u = np.zeros(table.underlying.shape[0], dtype=np.int64)
+
+    def add(key: tuple, row: tuple, row_puts: list[tuple[int, float]], cr: float) -> int:
+        if key not in keys:
+            keys[key] = len(rows)
+            rows.append(row)
+            puts.append(row_puts)
+            call_ratio.append(cr)
+        return keys[key]
+
+    solved = []
+    for s in range(table.tenor.shape[0]):
+        sched = (int(table.tenor[s]), int(table.hold[s]))
+        legs = range(int(table.leg_start[s]), int(table.leg_start[s + 1]))
+        for j in legs:
+            if table.moneyness[j] > 0.0:
+                row = (int(table.underlying[j]), float(table.sign[j]), float(table.moneyness[j]), *sched)
+                leg_u[j] = add(row, row, [], 0.0)
+        if any(table.moneyness[j] <= 0.0 for j in legs):
+            solved.append(s)
+    for s in solved:
+        sched = (int(table.tenor[s]), int(table.hold[s]))
+        legs = range(int(table.leg_start[s]), int(table.leg_start[s + 1]))
+        row_puts = [(int(leg_u[j]), float(table.ratio[j])) for j in legs if table.moneyness[j] > 0.0]
+        cr = float(sum(-table.ratio[j] for j in legs if table.moneyness[j] <= 0.0))
+        for j in legs:
+            if table.moneyness[j] <= 0.0:
+                key = ("zero-cost call", *sched, tuple(row_puts), cr)
+                leg_u[j] = add(key, (0, 1.0, 0.0, *sched), row_puts, cr)
+    put_start = np.zeros(len(rows) + 1, dtype=np.int64)
+    put_start[1:] = np.cumsum([len(p) for p in puts])
+    flat = [p for ps in puts for p in ps]
+    i64, f64 = np.int64, np.float64
+    return (
+        leg_u,
+        np.array([r[0] for r in rows], dtype=i64),
+        np.array([r[1] for r in rows], dtype=f64),
+        np.array([r[2] for r in rows], dtype=f64),
+        np.array([r[3] for r in rows], dtype=i64),
+        np.array([r[4] for r in rows], dtype=i64),
+        put_start,
+        np.array([p[0] for p in flat], dtype=i64),
+        np.array([p[1] for p in flat], dtype=f64),
+        np.array(call_ratio, dtype=f64),
     )

@@ -38,6 +38,7 @@ from tailkit.hedging import (
     HedgeMarket,
     HedgeProgram,
     HistoryEvaluation,
+    HistoryFramingComparison,
     NoHedge,
     ProgramEvaluation,
     ProtectivePut,
@@ -47,6 +48,7 @@ from tailkit.hedging import (
     VolSurface,
     bundled_history,
     compare_framings,
+    compare_framings_history,
     compile_programs,
     evaluate_history,
     evaluate_marked,
@@ -245,6 +247,8 @@ class HedgingStudy:
     returns_1y : DataFrame
         Simulated 1-year returns of ``"unhedged"`` and ``"hedged"`` (columns ``portfolio``,
         ``return_1y``), for the distribution chart.
+    history_framing : HistoryFramingComparison or None
+        The framing comparison (a)-(d) on the same history (None when ``history`` is off).
     """
 
     params: HedgingStudyParams
@@ -253,6 +257,7 @@ class HedgingStudy:
     framing: FramingComparison
     history: HistoryEvaluation | None
     returns_1y: pd.DataFrame
+    history_framing: HistoryFramingComparison | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """The simulated evaluation: one row per program (frontier included)."""
@@ -335,12 +340,17 @@ def run_hedging_study(
     step("framing")
     framing = compare_framings(market, program, leverage=params.framing_leverage, costs=costs)
     history = None
+    history_framing = None
     if params.history:
         step("history")
         hist = _history_market(params, surface)
         windows = (*CRISIS_WINDOWS, CrisisWindow("late 2008", "2008-09-01", "2008-12-31"))
         history = evaluate_history(
             hist, [NoHedge(), program], weights=params.equity_weight, costs=costs, windows=windows
+        )
+        step("framing on history")
+        history_framing = compare_framings_history(
+            hist, program, leverage=params.framing_leverage, costs=costs
         )
     return HedgingStudy(
         params=params,
@@ -349,6 +359,7 @@ def run_hedging_study(
         framing=framing,
         history=history,
         returns_1y=returns_1y,
+        history_framing=history_framing,
     )
 
 

@@ -31,6 +31,8 @@ from tailkit.pricing._kernels.black_scholes import (  # noqa: F401
     _bs_price_blocks_serial,
     _step,
     _step_python,
+    black_block,
+    black_block_python,
     black_core,
     black_core_python,
     bs_block,

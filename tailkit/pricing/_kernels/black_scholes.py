@@ -224,6 +224,31 @@ def bs_block_python(P: np.ndarray, m: int, R: np.ndarray, greeks: bool) -> None:
 bs_block = jit(bs_block_python, inline="always")
 
 
+def black_block_python(
+    sign: float, Fd: np.ndarray, Kd: np.ndarray, x: np.ndarray, sd: np.ndarray, m: int, out: np.ndarray
+) -> None:
+    """Vector pass of :func:`black_core` (value floored at 0) on ``m`` options into ``out[:m]``.
+
+    For callers that already hold the discounted forward and strike, ``x = ln(Fd / Kd)`` and the
+    total vol ``sd > 0`` of every option (e.g. many options sharing one expiry): the arithmetic
+    of :func:`bs_block` after its per-option discounting, with :func:`vexp` for the exponentials.
+    """
+    for j in range(m):
+        f_, k_, s_ = Fd[j], Kd[j], sd[j]
+        d1 = np.divide(x[j], s_) + 0.5 * s_
+        d2 = d1 - s_
+        e1 = vexp_mhalf_sq(d1)
+        e2 = e1 * np.divide(f_, k_)
+        e2 = e2 if (e1 > 1e-290 and e2 <= 1.0) else vexp_mhalf_sq(d2)
+        n1 = norm_cdf_e(sign * d1, e1)
+        n2 = norm_cdf_e(sign * d2, e2)
+        v = sign * (f_ * n1 - k_ * n2)
+        out[j] = v if v > 0.0 else 0.0
+
+
+black_block = jit(black_block_python, inline="always")
+
+
 def bs_fill_block_python(
     sign: np.ndarray,
     S: np.ndarray,
