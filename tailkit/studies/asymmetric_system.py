@@ -14,8 +14,16 @@ returns (the cash return is the zero point):
    return, and the investor's return is regressed on the seven premia (Newey-West) for the
    R² — the plan's target is 0.8, and ``r2_below_target`` says when it is missed;
 4. the three archetypes (strategic allocator, market timer, myopic loss-averse) on the same
-   ``n_paths`` block-bootstrap paths of the hedged portfolio (``horizon_months`` long, blocks
-   of ``block_months``): terminal wealth, behavior gap (mean and Monte Carlo SE) and the
+   ``n_paths`` paths of the hedged portfolio, ``path_months`` long, from the **market
+   scenario**: ``scenario="history"`` block-bootstraps the history (blocks of
+   ``block_months``); ``scenario="regimes"`` fits the 3-regime model to the seven premia
+   (:func:`tailkit.premia.fit_premia_regimes`), applies the scenario's ``start_regime`` and
+   ``crisis_duration_multiplier`` (:func:`tailkit.premia.stress_regimes`), simulates the premia
+   jointly and forms the hedged portfolio on each path; ``spread_shock_bp`` widens the credit
+   spread by that much in the first month of every path (the credit premium loses
+   ``credit_duration x spread_shock_bp / 10,000`` that month: the premia are excess returns
+   over cash, so a shock to rates reaches them through spreads and the starting regime).
+   Then: terminal wealth, behavior gap (mean and Monte Carlo SE) and the
    return given up versus the strategic allocator (mean and SE), annualised; certainty
    equivalents under CRRA and prospect theory; best months missed.
 
@@ -53,24 +61,34 @@ from tailkit.investors import (
 from tailkit.params import param, param_like, validate
 from tailkit.portfolio import PortfolioInputs, PortfolioResult, max_prospect_value, min_cvar, min_variance
 from tailkit.premia import (
+    PREMIA,
+    START_REGIMES,
     AsymmetryTable,
     PremiaParams,
     PremiaStreams,
     asymmetry_table,
     block_bootstrap,
     bundled_premia,
+    fit_premia_regimes,
+    simulate_premia,
+    stress_regimes,
 )
 
 __all__ = [
     "ARCHETYPES",
     "R2_TARGET",
+    "SCENARIOS",
     "AsymmetricSystemParams",
     "AsymmetricSystemStudy",
     "asymmetric_system_study",
+    "scenario_paths",
+    "system_weights",
 ]
 
 #: the archetypes simulated on the paths, in report order
 ARCHETYPES: tuple[str, ...] = ("strategic", "timer", "myopic")
+#: where the paths come from
+SCENARIOS: tuple[str, ...] = ("history", "regimes")
 #: the plan's target share of returns explained by the attribution
 R2_TARGET = 0.8
 _TILTS = ("size", "value", "credit", "trend", "short_vol")
@@ -115,6 +133,18 @@ class AsymmetricSystemParams:
     n_paths: int = param(200, ge=2, le=100_000, doc="bootstrap paths")
     path_months: int = param(240, ge=2, le=1200, doc="months per bootstrap path")
     block_months: int = param(12, ge=1, le=120, doc="months per bootstrap block")
+    scenario: Literal["history", "regimes"] = param(
+        "history", choices=SCENARIOS, doc="paths: block bootstrap of history, or the fitted regime model"
+    )
+    start_regime: Literal["stationary", "calm", "stressed", "crisis"] = param(
+        "stationary", choices=START_REGIMES, doc="regime the scenario paths start in (scenario='regimes')"
+    )
+    crisis_duration_multiplier: float = param(
+        1.0, gt=0.0, le=10.0, doc="expected crisis stay x this (scenario='regimes')"
+    )
+    spread_shock_bp: float = param(
+        0.0, ge=-500.0, le=1000.0, doc="credit spread change in the first month, bp (scenario='regimes')"
+    )
     seed: int = param(20261203, ge=0, doc="seed of the bootstrap")
 
     def __post_init__(self) -> None:
@@ -245,6 +275,60 @@ class AsymmetricSystemStudy:
         return out
 
 
+def _layers(p: AsymmetricSystemParams, r: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    strategic = p.equity_weight * r["equity"]
+    tilts = sum(getattr(p, f"{name}_weight") * r[name] for name in _TILTS)
+    premia = strategic + tilts
+    return strategic, premia, premia + p.hedge_weight * r["tail_hedge"]
+
+
+def system_weights(params: AsymmetricSystemParams) -> pd.Series:
+    """Weight of each premium in the hedged system portfolio (equity, tilts, tail hedge)."""
+    p = params
+    return pd.Series(
+        [p.equity_weight, *(getattr(p, f"{name}_weight") for name in _TILTS), p.hedge_weight],
+        index=list(PREMIA),
+    )
+
+
+def scenario_paths(params: AsymmetricSystemParams, premia: pd.DataFrame) -> np.ndarray:
+    """Monthly returns of the hedged system portfolio on the scenario's paths (module docstring).
+
+    Parameters
+    ----------
+    params : AsymmetricSystemParams
+    premia : DataFrame of shape (n_months, 7)
+        The monthly premia, columns :data:`tailkit.premia.PREMIA`.
+
+    Returns
+    -------
+    ndarray of shape (n_paths, path_months)
+    """
+    p = params
+    weights = system_weights(p)
+    if p.scenario == "history":
+        hedged = _layers(p, premia)[2].to_numpy()
+        paths = block_bootstrap(hedged[:, None], p.n_paths, p.path_months, block=p.block_months, seed=p.seed)
+        return paths[:, :, 0]
+    fit = fit_premia_regimes(premia[weights.index])
+    model = stress_regimes(
+        fit.params, start_regime=p.start_regime, crisis_duration_multiplier=p.crisis_duration_multiplier
+    )
+    sim = simulate_premia(model, tuple(weights.index), n_paths=p.n_paths, n_months=p.path_months, seed=p.seed)
+    returns = sim.returns.copy()
+    returns[:, 0, list(weights.index).index("credit")] -= p.credit_duration * p.spread_shock_bp / 10_000.0
+    out = returns @ weights.to_numpy()
+    if (out <= -1.0).any():
+        raise ParameterError(
+            describe_bad_value(
+                "equity_weight",
+                p.equity_weight,
+                "weights whose portfolio keeps monthly returns above -100% on the scenario's paths",
+            )
+        )
+    return np.ascontiguousarray(out)
+
+
 def asymmetric_system_study(params: AsymmetricSystemParams | None = None) -> AsymmetricSystemStudy:
     """Run notebook 05's chain (module docstring)."""
     p = params or AsymmetricSystemParams()
@@ -257,10 +341,7 @@ def asymmetric_system_study(params: AsymmetricSystemParams | None = None) -> Asy
         )
     )
     r = streams.returns
-    strategic = p.equity_weight * r["equity"]
-    tilts = sum(getattr(p, f"{name}_weight") * r[name] for name in _TILTS)
-    premia = strategic + tilts
-    hedged = premia + p.hedge_weight * r["tail_hedge"]
+    strategic, premia, hedged = _layers(p, r)
     share = target_weights(p.archetype_params(p.archetype), hedged.to_numpy(), 0.0)[0]
     investor = pd.Series(share * hedged.to_numpy(), index=r.index)
     stages = pd.DataFrame({"strategic": strategic, "premia": premia, "hedged": hedged, "investor": investor})
@@ -268,9 +349,7 @@ def asymmetric_system_study(params: AsymmetricSystemParams | None = None) -> Asy
         {"strategic": strategic, "premia_tilts": premia, "hedge": hedged, "behavior": investor}, investor
     )
     regression = factor_regression(investor.rename("investor"), r)
-    paths = block_bootstrap(
-        hedged.to_numpy()[:, None], p.n_paths, p.path_months, block=p.block_months, seed=p.seed
-    )[:, :, 0]
+    paths = scenario_paths(p, r)
     tolerance = RiskTolerance(sensitivity=p.tolerance_sensitivity, loss_aversion=p.loss_aversion)
     results = {
         name: simulate_archetype(

@@ -53,7 +53,12 @@ def test_myopic_choice_is_the_prospect_value_argmax(returns: np.ndarray) -> None
 
 @pytest.mark.parametrize(
     "flows",
-    [[-100.0, 39.0, 59.0, 55.0, 20.0], [-100.0, 0.0, 121.0], [-100.0, -100.0, 189.0], [-1.0, 0.3, -0.2, 0.95]],
+    [
+        [-100.0, 39.0, 59.0, 55.0, 20.0],
+        [-100.0, 0.0, 121.0],
+        [-100.0, -100.0, 189.0],
+        [-1.0, 0.3, -0.2, 0.95],
+    ],
 )
 def test_irr_kernel_matches_irr(flows: list[float]) -> None:
     c = np.asarray(flows) / np.max(np.abs(flows))
