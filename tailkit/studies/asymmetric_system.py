@@ -91,6 +91,7 @@ ARCHETYPES: tuple[str, ...] = ("strategic", "timer", "myopic")
 SCENARIOS: tuple[str, ...] = ("history", "regimes")
 #: the plan's target share of returns explained by the attribution
 R2_TARGET = 0.8
+_FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 _TILTS = ("size", "value", "credit", "trend", "short_vol")
 
 
@@ -252,6 +253,26 @@ class AsymmetricSystemStudy:
                 ),
             }
         return pd.DataFrame.from_dict(rows, orient="index")
+
+    def fan_frame(self, value: Literal["wealth", "risk_tolerance"] = "wealth") -> pd.DataFrame:
+        """Quantiles over paths of each archetype's wealth or risk-tolerance state, per month.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``archetype``, ``month`` (0 to ``path_months``), ``q05``, ``q25``, ``q50``,
+            ``q75``, ``q95`` (the 5%, ..., 95% quantiles over the paths).
+        """
+        if value not in ("wealth", "risk_tolerance"):
+            raise ParameterError(describe_bad_value("value", value, "'wealth' or 'risk_tolerance'"))
+        frames = []
+        for name, res in self.archetypes.items():
+            q = np.quantile(getattr(res, value), _FAN_QUANTILES, axis=0)
+            frame = pd.DataFrame(q.T, columns=[f"q{round(100 * x):02d}" for x in _FAN_QUANTILES])
+            frame.insert(0, "month", np.arange(q.shape[1]))
+            frame.insert(0, "archetype", name)
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True)
 
     def summary(self) -> dict[str, Any]:
         """Headline numbers (the notebook's summary cell prints this as JSON)."""
