@@ -81,6 +81,7 @@ __all__ = [
     "AsymmetricSystemParams",
     "AsymmetricSystemStudy",
     "asymmetric_system_study",
+    "premia_portfolios",
     "scenario_paths",
     "system_weights",
 ]
@@ -303,6 +304,36 @@ def _layers(p: AsymmetricSystemParams, r: pd.DataFrame) -> tuple[pd.Series, pd.S
     return strategic, premia, premia + p.hedge_weight * r["tail_hedge"]
 
 
+def premia_portfolios(
+    premia: pd.DataFrame, *, cvar_alpha: float = 0.95, loss_aversion: float = 2.25
+) -> dict[str, PortfolioResult]:
+    """The premia portfolio three ways: minimum variance, minimum CVaR, maximum prospect value.
+
+    Long only and fully invested, on the monthly premia (annualised x 12); notebook 05 and the
+    risk-premia section of notebook 03 show these.
+
+    Parameters
+    ----------
+    premia : DataFrame of shape (n_months, n_premia)
+        Monthly excess returns (e.g. :attr:`tailkit.premia.PremiaStreams.returns`).
+    cvar_alpha : float, default=0.95
+        Confidence of the CVaR.
+    loss_aversion : float, default=2.25
+        λ of the Tversky-Kahneman prospect value (other preferences at their defaults).
+
+    Returns
+    -------
+    dict of str to PortfolioResult
+        ``variance``, ``cvar`` and ``prospect``.
+    """
+    inputs = PortfolioInputs.from_returns(premia, periods_per_year=12.0)
+    return {
+        "variance": min_variance(inputs),
+        "cvar": min_cvar(inputs, cvar_alpha),
+        "prospect": max_prospect_value(inputs, ProspectParams(loss_aversion=loss_aversion)),
+    }
+
+
 def system_weights(params: AsymmetricSystemParams) -> pd.Series:
     """Weight of each premium in the hedged system portfolio (equity, tilts, tail hedge)."""
     p = params
@@ -379,12 +410,7 @@ def asymmetric_system_study(params: AsymmetricSystemParams | None = None) -> Asy
         for name in ARCHETYPES
     }
     given_up = {name: return_given_up(res, results["strategic"]) for name, res in results.items()}
-    inputs = PortfolioInputs.from_returns(r, periods_per_year=12.0)
-    portfolios = {
-        "variance": min_variance(inputs),
-        "cvar": min_cvar(inputs, p.cvar_alpha),
-        "prospect": max_prospect_value(inputs, ProspectParams(loss_aversion=p.loss_aversion)),
-    }
+    portfolios = premia_portfolios(r, cvar_alpha=p.cvar_alpha, loss_aversion=p.loss_aversion)
     return AsymmetricSystemStudy(
         params=p,
         premia=streams,
