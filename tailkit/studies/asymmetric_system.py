@@ -104,6 +104,11 @@ class AsymmetricSystemParams:
     trend_target_vol: float = param_like(PremiaParams, "trend_target_vol")
     put_moneyness: float = param_like(PremiaParams, "put_moneyness")
     hedge_moneyness: float = param_like(PremiaParams, "hedge_moneyness")
+    premia: tuple[str, ...] = param(
+        PREMIA,
+        choices=PREMIA,
+        doc="the premia set: factors of the attribution, assets of the premia portfolios, the regime model",
+    )
     tail: float = param(0.05, gt=0.0, le=0.5, doc="share of worst equity months counted as crashes")
     equity_weight: float = param(0.6, ge=0.0, le=2.0, doc="strategic equity weight of the system portfolio")
     size_weight: float = param(0.1, ge=-1.0, le=1.0, doc="size tilt")
@@ -150,7 +155,23 @@ class AsymmetricSystemParams:
     seed: int = param(20261203, ge=0, doc="seed of the bootstrap")
 
     def __post_init__(self) -> None:
+        if isinstance(self.premia, list):
+            object.__setattr__(self, "premia", tuple(self.premia))
         validate(self)
+        if "equity" not in self.premia or len(set(self.premia)) != len(self.premia):
+            raise ParameterError(
+                describe_bad_value(
+                    "premia", self.premia, "distinct names of tailkit.premia.PREMIA including 'equity'"
+                )
+            )
+        weights = {f"{name}_weight": name for name in _TILTS} | {"hedge_weight": "tail_hedge"}
+        for field, name in weights.items():
+            if getattr(self, field) != 0.0 and name not in self.premia:
+                raise ParameterError(
+                    describe_bad_value(
+                        field, getattr(self, field), f"0 while '{name}' is not in premia={self.premia}"
+                    )
+                )
         if self.memory_months <= self.horizon_months:
             raise ParameterError(
                 describe_bad_value(
@@ -281,10 +302,10 @@ class AsymmetricSystemStudy:
         asym = self.asymmetry.table
         out: dict[str, Any] = {
             "months": int(self.asymmetry.n_months),
-            "short_vol_sharpe": float(asym.loc["short_vol", "sharpe"]),
-            "short_vol_co_crash": float(asym.loc["short_vol", "co_crash"]),
-            "trend_crisis_beta": float(asym.loc["trend", "crisis_beta"]),
-            "tail_hedge_crisis_beta": float(asym.loc["tail_hedge", "crisis_beta"]),
+            "short_vol_sharpe": _cell(asym, "short_vol", "sharpe"),
+            "short_vol_co_crash": _cell(asym, "short_vol", "co_crash"),
+            "trend_crisis_beta": _cell(asym, "trend", "crisis_beta"),
+            "tail_hedge_crisis_beta": _cell(asym, "tail_hedge", "crisis_beta"),
         }
         for name in ARCHETYPES:
             out[f"{name}_behavior_gap"] = float(table.loc[name, "behavior_gap"])
@@ -295,6 +316,11 @@ class AsymmetricSystemStudy:
         out["r2_below_target"] = bool(self.regression.r2 < R2_TARGET)
         out["largest_layer"] = self.layers.largest()
         return out
+
+
+def _cell(table: pd.DataFrame, premium: str, column: str) -> float:
+    """``table.loc[premium, column]``, NaN for a premium outside the chosen set."""
+    return float(table.loc[premium, column]) if premium in table.index else float("nan")
 
 
 def _layers(p: AsymmetricSystemParams, r: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -335,7 +361,7 @@ def premia_portfolios(
 
 
 def system_weights(params: AsymmetricSystemParams) -> pd.Series:
-    """Weight of each premium in the hedged system portfolio (equity, tilts, tail hedge)."""
+    """Weight of each premium of :data:`tailkit.premia.PREMIA` in the hedged system portfolio."""
     p = params
     return pd.Series(
         [p.equity_weight, *(getattr(p, f"{name}_weight") for name in _TILTS), p.hedge_weight],
@@ -362,13 +388,15 @@ def scenario_paths(params: AsymmetricSystemParams, premia: pd.DataFrame) -> np.n
         hedged = _layers(p, premia)[2].to_numpy()
         paths = block_bootstrap(hedged[:, None], p.n_paths, p.path_months, block=p.block_months, seed=p.seed)
         return paths[:, :, 0]
+    weights = weights[list(p.premia)]  # the others hold 0 (checked by the parameters)
     fit = fit_premia_regimes(premia[weights.index])
     model = stress_regimes(
         fit.params, start_regime=p.start_regime, crisis_duration_multiplier=p.crisis_duration_multiplier
     )
     sim = simulate_premia(model, tuple(weights.index), n_paths=p.n_paths, n_months=p.path_months, seed=p.seed)
     returns = sim.returns.copy()
-    returns[:, 0, list(weights.index).index("credit")] -= p.credit_duration * p.spread_shock_bp / 10_000.0
+    if "credit" in weights.index:
+        returns[:, 0, list(weights.index).index("credit")] -= p.credit_duration * p.spread_shock_bp / 10_000.0
     out = returns @ weights.to_numpy()
     if (out <= -1.0).any():
         raise ParameterError(
@@ -400,7 +428,8 @@ def asymmetric_system_study(params: AsymmetricSystemParams | None = None) -> Asy
     layers = layer_decomposition(
         {"strategic": strategic, "premia_tilts": premia, "hedge": hedged, "behavior": investor}, investor
     )
-    regression = factor_regression(investor.rename("investor"), r)
+    chosen = r[list(p.premia)]
+    regression = factor_regression(investor.rename("investor"), chosen)
     paths = scenario_paths(p, r)
     tolerance = RiskTolerance(sensitivity=p.tolerance_sensitivity, loss_aversion=p.loss_aversion)
     results = {
@@ -410,11 +439,11 @@ def asymmetric_system_study(params: AsymmetricSystemParams | None = None) -> Asy
         for name in ARCHETYPES
     }
     given_up = {name: return_given_up(res, results["strategic"]) for name, res in results.items()}
-    portfolios = premia_portfolios(r, cvar_alpha=p.cvar_alpha, loss_aversion=p.loss_aversion)
+    portfolios = premia_portfolios(chosen, cvar_alpha=p.cvar_alpha, loss_aversion=p.loss_aversion)
     return AsymmetricSystemStudy(
         params=p,
         premia=streams,
-        asymmetry=asymmetry_table(r, tail=p.tail),
+        asymmetry=asymmetry_table(chosen, tail=p.tail),
         stages=stages,
         layers=layers,
         regression=regression,

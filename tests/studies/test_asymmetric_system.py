@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import fields, replace
 from functools import cache
 from pathlib import Path
@@ -132,10 +133,33 @@ def test_bad_profile_names_the_field() -> None:
         AsymmetricSystemParams(horizon_months=12, memory_months=12)
     with pytest.raises(ParameterError, match="archetype"):
         AsymmetricSystemParams(archetype="gambler")  # type: ignore[arg-type]  # the bad input under test
+    # a premium name that does not exist, a set without equity, a weight the set cannot hold
+    with pytest.raises(ParameterError, match=r"premia=.*'carry'"):
+        AsymmetricSystemParams(premia=("equity", "carry"))
+    with pytest.raises(ParameterError, match=r"premia=.*'equity'"):
+        AsymmetricSystemParams(premia=("size", "value"))
+    with pytest.raises(ParameterError, match=r"short_vol_weight=0\.1 .*'short_vol' is not in premia"):
+        AsymmetricSystemParams(premia=("equity", "size", "value", "credit", "trend", "tail_hedge"))
     with pytest.raises(ParameterError, match="start_regime"):
         AsymmetricSystemParams(start_regime="panic")  # type: ignore[arg-type]  # the bad input under test
     with pytest.raises(ParameterError, match="scenario"):
         AsymmetricSystemParams(scenario="2008")  # type: ignore[arg-type]  # the bad input under test
+
+
+def test_a_smaller_premia_set_drives_the_regression_the_table_and_the_regime_model() -> None:
+    keep = ("equity", "credit", "trend")
+    p = AsymmetricSystemParams(
+        premia=keep, size_weight=0.0, value_weight=0.0, short_vol_weight=0.0, hedge_weight=0.0,
+        scenario="regimes", spread_shock_bp=100.0, n_paths=6, path_months=24,
+    )  # fmt: skip
+    study = asymmetric_system_study(p)
+    assert list(study.regression.params.index) == ["alpha", *keep]
+    assert list(study.asymmetry.table.index) == list(keep)
+    assert set(study.portfolios["cvar"].weights.index) == set(keep)
+    assert np.isnan(study.summary()["short_vol_sharpe"])  # not in the set: reported as missing
+    # the premia outside the set hold no weight, so the stages are the full-set ones
+    full = asymmetric_system_study(dataclasses.replace(p, premia=AsymmetricSystemParams().premia))
+    np.testing.assert_array_equal(study.stages.to_numpy(), full.stages.to_numpy())
 
 
 def test_archetype_table_outcomes(study: AsymmetricSystemStudy) -> None:
