@@ -18,7 +18,8 @@ rules of :mod:`tailkit.investors.archetypes`), the myopic choice per path throug
 (scipy's brentq). The reference runs on the first ``N_REF`` paths and its time is scaled to
 10,000 paths (it is linear in paths); its weights, wealth and behavior gaps are compared with
 tailkit's on those paths. Stage times are the best of ``REPEATS`` runs after a warm-up (numba
-compilation is cached on disk and not part of the chain). Targets (issue 14): the chain under
+compilation is cached on disk and not part of the chain); the machine is shared, so the
+absolute times move with its load while the ratio, measured in the same run, moves less. Targets (issue 14): the chain under
 5 s, the archetype simulation at least 20x the reference.
 """
 
@@ -34,6 +35,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np
 import pandas as pd
 
+from tailkit._numba import get_num_threads
 from tailkit.attribution import factor_regression, layer_decomposition
 from tailkit.behavioral import prospect_value
 from tailkit.hedging import ProtectivePut
@@ -227,6 +229,7 @@ def main() -> None:
             float(np.abs(res.behavior_gap[:N_REF] - gap_ref).max()),
         )
 
+    print(f"numba threads: {get_num_threads()} (the myopic rule and the path outcomes run paths in parallel)")
     print(f"{'stage':<58} {'seconds':>9}")
     for label, s in rows:
         print(f"{label:<58} {s:>9.3f}")

@@ -1,5 +1,8 @@
 """Numba kernels of the investor archetypes (plain-Python twins bound to jitted ones).
 
+The myopic rule and the path outcomes run their paths in parallel (``prange``); each path is
+independent, so the results do not depend on the number of threads.
+
 Each kernel takes the risky-asset period returns ``r`` of shape (n_paths, n_steps) and
 scalars, and fills or returns arrays; no validation here (the callers in
 :mod:`tailkit.investors.archetypes` and :mod:`tailkit.investors.simulate` validate). The rules
@@ -10,11 +13,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from tailkit._numba import jit
+from tailkit._numba import jit, prange
 from tailkit.behavioral._kernels import tk_weight
 
 __all__ = [
     "IRR_GRID",
+    "decision_weights",
     "irr_python",
     "irr_kernel",
     "myopic_weights",
@@ -93,8 +97,27 @@ def timer_weights_python(r, weight, out_weight, threshold, use_lag, recovery, la
 timer_weights = jit(timer_weights_python)
 
 
+def decision_weights(n, gamma, delta):
+    """Tversky-Kahneman cumulative weights of ``n`` equally likely outcomes, by rank.
+
+    ``w_loss[i]`` = w-(F_i) after the ``i`` worst outcomes and ``w_gain[j]`` = w+(G_j) after the
+    ``j`` best, each ``F`` and ``G`` accumulated as :func:`tailkit.behavioral` accumulates
+    them (``min(cum + 1 / n, 1)``), so the prospect value below is the same sum.
+    Plain Python: it runs once per call, outside the kernels.
+    """
+    prob = 1.0 / n
+    w_loss = np.zeros(n + 1)
+    w_gain = np.zeros(n + 1)
+    cum = 0.0
+    for i in range(1, n + 1):
+        cum = min(cum + prob, 1.0)
+        w_loss[i] = tk_weight(cum, delta)
+        w_gain[i] = tk_weight(cum, gamma)
+    return w_loss, w_gain
+
+
 def myopic_weights_python(
-    r, rf, horizon, memory, grid, use_peak, initial_weight, alpha, beta, lam, gamma, delta
+    r, rf, horizon, memory, grid, use_peak, initial_weight, alpha, beta, lam, w_loss, w_gain
 ):
     # Benartzi-Thaler: every `horizon` steps (once `memory` steps are seen) the share in `grid`
     # with the highest prospect value of the overlapping horizon returns seen over the last
@@ -103,25 +126,18 @@ def myopic_weights_python(
     #
     # The value is tailkit.behavioral's cumulative prospect value with equal probabilities,
     # summed in the same order (losses from the worst, gains from the best) with the same
-    # decision weights, which depend only on ranks here and are tabulated once. Every share's
+    # decision weights, which depend only on ranks here: w_loss and w_gain are the tables of
+    # decision_weights(memory - horizon + 1, gamma, delta). Every share's
     # outcomes are an increasing function of the returns seen (share >= 0, wealth / peak > 0),
     # so one sort of those returns ranks the outcomes of every share.
     n_paths, n_steps = r.shape
     w = np.empty((n_paths, n_steps))
     safe = (1.0 + rf) ** horizon - 1.0
     n_win = memory - horizon + 1
-    prob = 1.0 / n_win
-    w_loss = np.zeros(n_win + 1)  # w-(F_i) after i outcomes, from the worst
-    w_gain = np.zeros(n_win + 1)  # w+(G_j) after j outcomes, from the best
-    cum = 0.0
-    for i in range(1, n_win + 1):
-        cum = min(cum + prob, 1.0)
-        w_loss[i] = tk_weight(cum, delta)
-        w_gain[i] = tk_weight(cum, gamma)
-    seen = np.empty(n_win)
-    outcome = np.empty(n_win)
-    log_growth = np.empty(n_steps + 1)
-    for p in range(n_paths):
+    for p in prange(n_paths):
+        seen = np.empty(n_win)
+        outcome = np.empty(n_win)
+        log_growth = np.empty(n_steps + 1)
         log_growth[0] = 0.0
         for t in range(n_steps):
             log_growth[t + 1] = log_growth[t] + np.log1p(r[p, t])
@@ -159,7 +175,7 @@ def myopic_weights_python(
     return w
 
 
-myopic_weights = jit(myopic_weights_python)
+myopic_weights = jit(myopic_weights_python, parallel=True)
 
 
 def _npv(c, v):
@@ -198,20 +214,33 @@ def irr_python(c):
     # IRR per period of cash flows c (not all zero, scaled to max |c| = 1 by the caller), the
     # lowest root found by the scan of tailkit.investors.irr: IRR_GRID points in x = log(1 + r)
     # from -min(30, 690 / n) to log(1 + 1e6), the first interval where the NPV changes sign
-    # (scanned 8 points at a time); then bisection to |dx| <= 1e-15 + 4 eps |x|.
+    # (scanned 8 points at a time from Cauchy's bound on the roots); then bisection to |dx| <= 1e-15 + 4 eps |x|.
     # NaN when the NPV does not change sign on the grid.
     n = c.shape[0] - 1
     lo = -min(30.0, 690.0 / n)
     hi = np.log1p(1e6)
     step = (hi - lo) / (IRR_GRID - 1)
+    # Cauchy's bound: every root v of sum_t c_t v^t has |v| < 1 + max_{t<m} |c_t / c_m| (c_m
+    # the last non-zero flow), so the NPV has one sign for x = -log(v) below -log(that bound)
+    # and no grid interval there changes sign: the scan starts at the last grid point below it.
+    m = n
+    while m > 0 and c[m] == 0.0:
+        m -= 1
+    big = 0.0
+    for t in range(m):
+        big = max(big, abs(c[t]))
+    x_bound = -np.log1p(big / abs(c[m]))
+    i0 = 0
+    if x_bound > lo:
+        i0 = min(int((x_bound - lo) / step), IRR_GRID - 1)
     xs = np.empty(8)
     vs = np.empty(8)
     fs = np.empty(8)
-    a = lo
+    a = lo + i0 * step
     fa = _npv_jit(c, np.exp(-a))
     if fa == 0.0:
         return np.expm1(a)
-    i = 1
+    i = i0 + 1
     while i < IRR_GRID:
         for k in range(8):
             xs[k] = lo + min(i + k, IRR_GRID - 1) * step
@@ -256,8 +285,8 @@ def path_outcomes_python(w, r, rf, sensitivity, loss_aversion, floor, cap):
     log_twr = np.empty(n_paths)
     log_asset = np.empty(n_paths)
     mwr = np.empty(n_paths)
-    flows = np.empty(n_steps + 1)
-    for p in range(n_paths):
+    for p in prange(n_paths):
+        flows = np.empty(n_steps + 1)
         wealth[p, 0] = 1.0
         state[p, 0] = 1.0
         held = 0.0
@@ -290,4 +319,4 @@ def path_outcomes_python(w, r, rf, sensitivity, loss_aversion, floor, cap):
     return wealth, state, traded, log_twr, log_asset, mwr
 
 
-path_outcomes = jit(path_outcomes_python)
+path_outcomes = jit(path_outcomes_python, parallel=True)

@@ -160,8 +160,7 @@ def target_weights(archetype: Archetype, returns: object, rf: float = 0.0) -> np
             m.alpha,
             m.beta,
             m.loss_aversion,
-            m.gamma,
-            m.delta,
+            *K.decision_weights(m.memory - m.horizon + 1, m.gamma, m.delta),
         )
     raise ParameterError(
         describe_bad_value(

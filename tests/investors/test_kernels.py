@@ -33,7 +33,8 @@ def test_timer_twins_agree(returns: np.ndarray) -> None:
 def test_myopic_twins_agree(returns: np.ndarray) -> None:
     grid = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
     for use_peak in (False, True):
-        args = (returns, 0.002, 6, 30, grid, use_peak, 0.5, 0.88, 0.88, 2.25, 0.61, 0.69)
+        tables = K.decision_weights(30 - 6 + 1, 0.61, 0.69)
+        args = (returns, 0.002, 6, 30, grid, use_peak, 0.5, 0.88, 0.88, 2.25, *tables)
         np.testing.assert_array_equal(K.myopic_weights(*args), K.myopic_weights_python(*args))
 
 
@@ -42,7 +43,8 @@ def test_myopic_choice_is_the_prospect_value_argmax(returns: np.ndarray) -> None
     # the first choice (at t = memory) is the argmax of prospect_value over the grid
     horizon, memory, rf = 6, 30, 0.002
     grid = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
-    w = K.myopic_weights(returns, rf, horizon, memory, grid, False, 0.5, 0.88, 0.88, 2.25, 0.61, 0.69)
+    tables = K.decision_weights(memory - horizon + 1, 0.61, 0.69)
+    w = K.myopic_weights(returns, rf, horizon, memory, grid, False, 0.5, 0.88, 0.88, 2.25, *tables)
     prefs = ProspectParams()
     growth = np.concatenate([[0.0], np.cumsum(np.log1p(returns[0]))])
     seen = np.expm1(growth[horizon : memory + 1] - growth[: memory + 1 - horizon])
