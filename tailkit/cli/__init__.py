@@ -37,6 +37,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tailkit.cli.sweep",
     "tailkit.cli.hedge",
     "tailkit.cli.backtest",
+    "tailkit.cli.system",
 )
 
 

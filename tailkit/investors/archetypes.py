@@ -34,8 +34,9 @@ from typing import Literal
 
 import numpy as np
 
-from tailkit.behavioral import ProspectParams, prospect_value
+from tailkit.behavioral import ProspectParams
 from tailkit.errors import ParameterError, describe_bad_value
+from tailkit.investors import _kernels as K
 from tailkit.params import param, param_like, validate
 
 __all__ = ["Archetype", "MarketTimer", "MyopicLossAverse", "StrategicAllocator", "target_weights"]
@@ -114,77 +115,6 @@ class MyopicLossAverse:
 Archetype = StrategicAllocator | MarketTimer | MyopicLossAverse
 
 
-def _strategic(a: StrategicAllocator, r: np.ndarray, rf: float) -> np.ndarray:
-    n_paths, n_steps = r.shape
-    w = np.empty_like(r)
-    cur = np.full(n_paths, a.weight)
-    for t in range(n_steps):
-        if a.rebalance == "calendar":
-            if t % a.every == 0:
-                cur = np.full(n_paths, a.weight)
-        else:
-            cur = np.where(np.abs(cur - a.weight) > a.band, a.weight, cur)
-        w[:, t] = cur
-        grow = 1.0 + cur * r[:, t] + (1.0 - cur) * rf
-        cur = cur * (1.0 + r[:, t]) / grow
-    return w
-
-
-def _timer(a: MarketTimer, r: np.ndarray) -> np.ndarray:
-    n_paths, n_steps = r.shape
-    w = np.empty_like(r)
-    price = np.ones(n_paths)
-    peak = np.ones(n_paths)
-    trough = np.ones(n_paths)
-    out = np.zeros(n_paths, dtype=bool)
-    since = np.zeros(n_paths, dtype=np.int64)
-    for t in range(n_steps):
-        w[:, t] = np.where(out, a.out_weight, a.weight)
-        price = price * (1.0 + r[:, t])
-        peak = np.where(out, peak, np.maximum(peak, price))
-        trough = np.where(out, np.minimum(trough, price), price)
-        since = np.where(out, since + 1, 0)
-        exit_now = ~out & (price / peak - 1.0 < -a.threshold)
-        if a.reentry == "recovery":
-            back = out & (price / trough - 1.0 >= a.recovery)
-        else:
-            back = out & (since >= a.lag)
-        peak = np.where(back, price, peak)
-        trough = np.where(exit_now, price, trough)
-        since = np.where(exit_now, 0, since)
-        out = (out & ~back) | exit_now
-    return w
-
-
-def _myopic(a: MyopicLossAverse, r: np.ndarray, rf: float) -> np.ndarray:
-    n_paths, n_steps = r.shape
-    w = np.empty_like(r)
-    grid = np.asarray(a.grid, dtype=float)
-    safe = (1.0 + rf) ** a.horizon - 1.0
-    log_growth = np.concatenate([np.zeros((n_paths, 1)), np.cumsum(np.log1p(r), axis=1)], axis=1)
-    wealth = np.ones(n_paths)
-    peak = np.ones(n_paths)
-    cur = np.full(n_paths, a.initial_weight)
-    for t in range(n_steps):
-        if t % a.horizon == 0 and t >= a.memory:
-            lo = t - a.memory
-            # horizon-step returns of the windows inside the last `memory` steps
-            seen = np.expm1(log_growth[:, lo + a.horizon : t + 1] - log_growth[:, lo : t + 1 - a.horizon])
-            for p in range(n_paths):
-                best, best_v = cur[p], -np.inf
-                for share in grid:
-                    ret = share * seen[p] + (1.0 - share) * safe
-                    outcome = ret if a.reference == "last" else wealth[p] * (1.0 + ret) / peak[p] - 1.0
-                    v = prospect_value(outcome, a.prospect)
-                    if v > best_v:
-                        best, best_v = share, v
-                cur[p] = best
-        w[:, t] = cur
-        wealth = wealth * (1.0 + cur * r[:, t] + (1.0 - cur) * rf)
-        peak = np.maximum(peak, wealth)
-    return w
-
-
 def target_weights(archetype: Archetype, returns: object, rf: float = 0.0) -> np.ndarray:
     """Equity share each step for each path (module docstring).
 
@@ -210,12 +140,28 @@ def target_weights(archetype: Archetype, returns: object, rf: float = 0.0) -> np
         )
     if not np.isfinite(rf) or rf <= -1.0:
         raise ParameterError(describe_bad_value("rf", rf, "a period return > -1"))
+    r = np.ascontiguousarray(r)
     if isinstance(archetype, StrategicAllocator):
-        return _strategic(archetype, r, rf)
+        a = archetype
+        return K.strategic_weights(r, float(rf), a.weight, a.rebalance == "calendar", a.every, a.band)
     if isinstance(archetype, MarketTimer):
-        return _timer(archetype, r)
+        t = archetype
+        return K.timer_weights(r, t.weight, t.out_weight, t.threshold, t.reentry == "lag", t.recovery, t.lag)
     if isinstance(archetype, MyopicLossAverse):
-        return _myopic(archetype, r, rf)
+        m = archetype
+        return K.myopic_weights(
+            r,
+            float(rf),
+            m.horizon,
+            m.memory,
+            np.asarray(m.grid, dtype=float),
+            m.reference == "peak",
+            m.initial_weight,
+            m.alpha,
+            m.beta,
+            m.loss_aversion,
+            *K.decision_weights(m.memory - m.horizon + 1, m.gamma, m.delta),
+        )
     raise ParameterError(
         describe_bad_value(
             "archetype", type(archetype).__name__, "StrategicAllocator, MarketTimer or MyopicLossAverse"

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tailkit.errors import ParameterError, describe_bad_value
+from tailkit.errors import ConvergenceError, ParameterError, describe_bad_value
+from tailkit.investors import _kernels as K
 from tailkit.investors.archetypes import Archetype, target_weights
-from tailkit.investors.returns import irr
 from tailkit.params import param, validate
 
 __all__ = ["ArchetypeResult", "GapEstimate", "RiskTolerance", "return_given_up", "simulate_archetype"]
@@ -145,34 +145,29 @@ def simulate_archetype(
         raise ParameterError(describe_bad_value("periods_per_year", periods_per_year, "a number > 0"))
     tol = tolerance or RiskTolerance()
     w = target_weights(archetype, returns, rf)
-    r = np.atleast_2d(np.asarray(returns, dtype=float))
-    n_paths, n_steps = r.shape
-    port = w * r + (1.0 - w) * rf
-    wealth = np.concatenate([np.ones((n_paths, 1)), np.cumprod(1.0 + port, axis=1)], axis=1)
-    drifted = np.empty_like(w)
-    drifted[:, 0] = w[:, 0]
-    drifted[:, 1:] = w[:, :-1] * (1.0 + r[:, :-1]) / (1.0 + port[:, :-1])
-    turnover = np.abs(w - drifted).sum(axis=1) * periods_per_year / n_steps
-    state = np.ones((n_paths, n_steps + 1))
-    for t in range(n_steps):
-        move = tol.sensitivity * (
-            np.maximum(port[:, t], 0.0) - tol.loss_aversion * np.maximum(-port[:, t], 0.0)
+    r = np.ascontiguousarray(np.atleast_2d(np.asarray(returns, dtype=float)))
+    n_steps = r.shape[1]
+    wealth, state, traded, log_twr, log_asset, mwr = K.path_outcomes(
+        w, r, float(rf), tol.sensitivity, tol.loss_aversion, tol.floor, tol.cap
+    )
+    bad = np.flatnonzero(~np.isfinite(mwr))
+    if bad.size:
+        raise ConvergenceError(
+            describe_bad_value(
+                "returns",
+                f"{bad.size} path(s), the first path {int(bad[0])}",
+                "paths on which the risky sleeve's flows have an internal rate of return "
+                "(the archetype holds some of the risky asset)",
+            )
         )
-        state[:, t + 1] = np.clip(state[:, t] + move, tol.floor, tol.cap)
-    held_before = np.concatenate([np.zeros((n_paths, 1)), (w * wealth[:, :-1] * (1.0 + r))[:, :-1]], axis=1)
-    deposits = w * wealth[:, :-1] - held_before
-    final = w[:, -1] * wealth[:, -2] * (1.0 + r[:, -1])
-    mwr = np.array([irr(np.r_[-deposits[p], final[p]]) for p in range(n_paths)])
-    twr = np.expm1(np.mean(np.log1p(port), axis=1))
-    asset = np.expm1(np.mean(np.log1p(r), axis=1))
     return ArchetypeResult(
         weights=w,
         wealth=wealth,
         risk_tolerance=state,
-        twr=_annualise(twr, periods_per_year),
-        asset_twr=_annualise(asset, periods_per_year),
+        twr=np.expm1(log_twr * periods_per_year),
+        asset_twr=np.expm1(log_asset * periods_per_year),
         sleeve_mwr=_annualise(mwr, periods_per_year),
-        turnover=turnover,
+        turnover=traded * periods_per_year / n_steps,
     )
 
 

@@ -12,7 +12,14 @@
 
 from tailkit.premia.asymmetry import ASYMMETRY_COLUMNS, AsymmetryTable, asymmetry_table, worst_months
 from tailkit.premia.bootstrap import block_bootstrap
-from tailkit.premia.simulation import DT_MONTH, PremiaPaths, fit_premia_regimes, simulate_premia
+from tailkit.premia.simulation import (
+    DT_MONTH,
+    START_REGIMES,
+    PremiaPaths,
+    fit_premia_regimes,
+    simulate_premia,
+    stress_regimes,
+)
 from tailkit.premia.streams import (
     PREMIA,
     PremiaParams,
@@ -31,6 +38,7 @@ __all__ = [
     "ASYMMETRY_COLUMNS",
     "DT_MONTH",
     "PREMIA",
+    "START_REGIMES",
     "AsymmetryTable",
     "PremiaParams",
     "PremiaPaths",
@@ -45,6 +53,7 @@ __all__ = [
     "put_write",
     "read_premia",
     "simulate_premia",
+    "stress_regimes",
     "tail_hedge",
     "trend",
     "worst_months",

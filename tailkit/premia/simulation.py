@@ -7,11 +7,17 @@ with equity in the crisis regime. The fit is :func:`tailkit.calibration.fit_regi
 (Hamilton-filter EM) with ``dt = 1/12``; the simulation is
 :func:`tailkit.simulation.simulate_regimes` on the fitted parameters (per-month transitions),
 and the simulated log returns are turned back into simple excess returns ``expm1``.
+
+Market scenarios (:func:`stress_regimes`) change two things of a fitted model, in the
+vocabulary of notebook 02's scenario files: the regime the paths **start** in (or the
+stationary distribution), and the expected stay in the **crisis** regime (the last regime),
+multiplied by ``crisis_duration_multiplier`` by dividing the crisis row's exit probabilities by
+it (the mix between the regimes it exits to is kept).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -21,7 +27,17 @@ from tailkit.calibration import RegimeFit, fit_regimes
 from tailkit.errors import DataError, ParameterError, describe_bad_value
 from tailkit.simulation import RegimeParams, simulate_regimes
 
-__all__ = ["DT_MONTH", "PremiaPaths", "fit_premia_regimes", "simulate_premia"]
+__all__ = [
+    "DT_MONTH",
+    "START_REGIMES",
+    "PremiaPaths",
+    "fit_premia_regimes",
+    "simulate_premia",
+    "stress_regimes",
+]
+
+#: where scenario paths can start: the stationary distribution or one named regime
+START_REGIMES: tuple[str, ...] = ("stationary", "calm", "stressed", "crisis")
 
 #: one month in years
 DT_MONTH = 1.0 / 12.0
@@ -140,3 +156,57 @@ def simulate_premia(
         names=tuple(names),
         regime_names=tuple(params.regime_names),
     )
+
+
+def stress_regimes(
+    params: RegimeParams, *, start_regime: str = "stationary", crisis_duration_multiplier: float = 1.0
+) -> RegimeParams:
+    """A market scenario on fitted regime parameters (module docstring).
+
+    Parameters
+    ----------
+    params : RegimeParams
+        Fitted parameters, regimes ordered calm to crisis (the crisis regime is the last).
+    start_regime : str, default="stationary"
+        ``"stationary"`` or the name of one regime of ``params``: every path starts there.
+    crisis_duration_multiplier : float, default=1.0
+        Expected months in the crisis regime per visit are multiplied by this (> 0; below 1 it
+        must leave the exit probability at most 1).
+
+    Returns
+    -------
+    RegimeParams
+        The same means, vols and correlations; the changed transitions and initial regime.
+
+    Examples
+    --------
+    >>> from tailkit.simulation import RegimeParams
+    >>> p = stress_regimes(RegimeParams(), start_regime="crisis", crisis_duration_multiplier=2.0)
+    >>> p.initial
+    (0.0, 0.0, 1.0)
+    """
+    names = tuple(params.regime_names)
+    if start_regime != "stationary" and start_regime not in names:
+        raise ParameterError(
+            describe_bad_value("start_regime", start_regime, "'stationary' or one of " + ", ".join(names))
+        )
+    m = float(crisis_duration_multiplier)
+    trans = np.asarray(params.transition, dtype=float)
+    stay = trans[-1, -1]
+    if not np.isfinite(m) or m <= 0.0 or (1.0 - stay) / m > 1.0 + 1e-12:
+        raise ParameterError(
+            describe_bad_value(
+                "crisis_duration_multiplier",
+                m,
+                f"a number > 0 and >= {1.0 - stay:.4g} (the fitted crisis exit probability)",
+            )
+        )
+    row = trans[-1] / m
+    row[-1] = 0.0
+    row[-1] = max(1.0 - row.sum(), 0.0)
+    trans = trans.copy()
+    trans[-1] = row
+    initial: tuple[float, ...] = ()
+    if start_regime != "stationary":
+        initial = tuple(1.0 if n == start_regime else 0.0 for n in names)
+    return replace(params, transition=tuple(tuple(float(x) for x in r) for r in trans), initial=initial)

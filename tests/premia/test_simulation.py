@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from tailkit.errors import ParameterError
-from tailkit.premia import PREMIA, bundled_premia, fit_premia_regimes, simulate_premia
+from tailkit.premia import PREMIA, bundled_premia, fit_premia_regimes, simulate_premia, stress_regimes
 from tailkit.simulation import RegimeParams, simulate_regimes
 
 NAMES = ("equity", "short_vol")
@@ -79,3 +79,25 @@ def test_fitted_on_the_bundled_premia_concave_premia_crash_together() -> None:
     sim = simulate_premia(fit.params, PREMIA, n_paths=50, n_months=24, seed=1)
     assert sim.returns.shape == (50, 24, 7) and np.isfinite(sim.returns).all()
     assert isinstance(sim.to_frame(), pd.DataFrame)
+
+
+def test_stress_regimes_scales_the_crisis_stay_and_sets_the_start() -> None:
+    base = RegimeParams()
+    p = stress_regimes(base, start_regime="stressed", crisis_duration_multiplier=3.0)
+    # expected stay 1 / (1 - P[c, c]) is multiplied by 3; the other regimes are untouched
+    np.testing.assert_allclose(p.expected_durations(), base.expected_durations() * [1, 1, 3], rtol=1e-12)
+    np.testing.assert_allclose(np.sum(p.transition, axis=1), 1.0, rtol=0, atol=1e-15)
+    # the crisis regime exits to calm and stressed in the same proportion as before
+    assert p.transition[2][0] / p.transition[2][1] == pytest.approx(
+        base.transition[2][0] / base.transition[2][1]
+    )
+    assert p.initial == (0.0, 1.0, 0.0)
+    assert stress_regimes(base).initial == ()
+
+
+def test_stress_regimes_bad_input_names_the_field() -> None:
+    with pytest.raises(ParameterError, match="start_regime='panic'"):
+        stress_regimes(RegimeParams(), start_regime="panic")
+    # the default crisis exit probability is 0.05: a multiplier below it would need P(exit) > 1
+    with pytest.raises(ParameterError, match=r"crisis_duration_multiplier=0\.01"):
+        stress_regimes(RegimeParams(), crisis_duration_multiplier=0.01)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import fields, replace
+from functools import cache
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
+import yaml
 
 from tailkit.errors import ParameterError
+from tailkit.premia import bundled_premia, fit_premia_regimes, simulate_premia, stress_regimes
 from tailkit.studies import load_notebook_parameters
 from tailkit.studies.asymmetric_system import (
     ARCHETYPES,
@@ -15,10 +21,17 @@ from tailkit.studies.asymmetric_system import (
     AsymmetricSystemParams,
     AsymmetricSystemStudy,
     asymmetric_system_study,
+    scenario_paths,
+    system_weights,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted((ROOT / "parameters" / "05_asymmetric_system").glob("*.yaml"))
+
+
+@cache
+def _premia() -> pd.DataFrame:
+    return bundled_premia().returns
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +82,48 @@ def test_every_parameter_file_runs(path: Path) -> None:
 
 
 def test_parameter_files_exist() -> None:
-    assert {f.stem for f in FILES} == {"conservative", "loss_averse", "market_timer"}
+    # investor archetypes, market scenarios and risk-tolerance profiles (issue 14)
+    assert {f.stem for f in FILES} == {
+        "balanced",
+        "conservative",
+        "loss_averse",
+        "market_timer",
+        "scenario_calm",
+        "scenario_2008",
+        "scenario_2020",
+        "scenario_rates_shock",
+        "tolerance_low",
+        "tolerance_high",
+    }
+
+
+@pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
+def test_parameter_files_round_trip(path: Path) -> None:
+    # every key of the file is a field and lands in the dataclass unchanged; the rest are defaults
+    raw = yaml.safe_load(path.read_text())
+    params = load_notebook_parameters(path)
+    defaults = AsymmetricSystemParams()
+    for f in fields(AsymmetricSystemParams):
+        assert getattr(params, f.name) == raw.get(f.name, getattr(defaults, f.name)), f.name
+    assert set(raw) <= {f.name for f in fields(AsymmetricSystemParams)}
+
+
+def test_spread_shock_hits_the_first_month_only() -> None:
+    base = AsymmetricSystemParams(scenario="regimes", n_paths=8, path_months=24, start_regime="crisis")
+    shocked = replace(base, spread_shock_bp=200.0)
+    a, b = scenario_paths(base, _premia()), scenario_paths(shocked, _premia())
+    loss = base.credit_weight * base.credit_duration * 0.02
+    np.testing.assert_allclose(a[:, 0] - b[:, 0], loss, rtol=1e-12)
+    np.testing.assert_array_equal(a[:, 1:], b[:, 1:])
+
+
+def test_regime_scenario_paths_are_the_weighted_simulated_premia() -> None:
+    p = AsymmetricSystemParams(scenario="regimes", n_paths=5, path_months=12, start_regime="calm")
+    r = _premia()
+    model = stress_regimes(fit_premia_regimes(r).params, start_regime="calm")
+    sim = simulate_premia(model, tuple(r.columns), n_paths=5, n_months=12, seed=p.seed)
+    assert (sim.regimes[:, 0] == 0).all()
+    np.testing.assert_allclose(scenario_paths(p, r), sim.returns @ system_weights(p).to_numpy(), rtol=1e-14)
 
 
 def test_bad_profile_names_the_field() -> None:
@@ -79,6 +133,33 @@ def test_bad_profile_names_the_field() -> None:
         AsymmetricSystemParams(horizon_months=12, memory_months=12)
     with pytest.raises(ParameterError, match="archetype"):
         AsymmetricSystemParams(archetype="gambler")  # type: ignore[arg-type]  # the bad input under test
+    # a premium name that does not exist, a set without equity, a weight the set cannot hold
+    with pytest.raises(ParameterError, match=r"premia=.*'carry'"):
+        AsymmetricSystemParams(premia=("equity", "carry"))
+    with pytest.raises(ParameterError, match=r"premia=.*'equity'"):
+        AsymmetricSystemParams(premia=("size", "value"))
+    with pytest.raises(ParameterError, match=r"short_vol_weight=0\.1 .*'short_vol' is not in premia"):
+        AsymmetricSystemParams(premia=("equity", "size", "value", "credit", "trend", "tail_hedge"))
+    with pytest.raises(ParameterError, match="start_regime"):
+        AsymmetricSystemParams(start_regime="panic")  # type: ignore[arg-type]  # the bad input under test
+    with pytest.raises(ParameterError, match="scenario"):
+        AsymmetricSystemParams(scenario="2008")  # type: ignore[arg-type]  # the bad input under test
+
+
+def test_a_smaller_premia_set_drives_the_regression_the_table_and_the_regime_model() -> None:
+    keep = ("equity", "credit", "trend")
+    p = AsymmetricSystemParams(
+        premia=keep, size_weight=0.0, value_weight=0.0, short_vol_weight=0.0, hedge_weight=0.0,
+        scenario="regimes", spread_shock_bp=100.0, n_paths=6, path_months=24,
+    )  # fmt: skip
+    study = asymmetric_system_study(p)
+    assert list(study.regression.params.index) == ["alpha", *keep]
+    assert list(study.asymmetry.table.index) == list(keep)
+    assert set(study.portfolios["cvar"].weights.index) == set(keep)
+    assert np.isnan(study.summary()["short_vol_sharpe"])  # not in the set: reported as missing
+    # the premia outside the set hold no weight, so the stages are the full-set ones
+    full = asymmetric_system_study(dataclasses.replace(p, premia=AsymmetricSystemParams().premia))
+    np.testing.assert_array_equal(study.stages.to_numpy(), full.stages.to_numpy())
 
 
 def test_archetype_table_outcomes(study: AsymmetricSystemStudy) -> None:

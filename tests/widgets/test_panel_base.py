@@ -21,7 +21,9 @@ import widgets.portfolio
 import widgets.pricing
 import widgets.risk
 import widgets.simulation
+import widgets.system
 from tailkit.studies.asymmetric_simulation import SimulationStudyParams
+from tailkit.studies.asymmetric_system import AsymmetricSystemParams
 from tailkit.studies.hedging_strategies import HedgingStudyParams
 from tailkit.studies.option_pricing import OptionPricingParams
 from tailkit.studies.overlay_calibration import OverlayCalibrationParams
@@ -57,6 +59,9 @@ FACTORIES = {
     ),
     widgets.backtest.RegimeBacktestPanel: lambda: widgets.backtest.RegimeBacktestPanel(),
     widgets.backtest.BacktestReviewPanel: lambda: widgets.backtest.BacktestReviewPanel(),
+    widgets.system.AsymmetricSystemPanel: lambda: widgets.system.AsymmetricSystemPanel(
+        AsymmetricSystemParams(n_paths=20, path_months=72)
+    ),
 }
 
 
