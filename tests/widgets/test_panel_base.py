@@ -21,7 +21,9 @@ import widgets.portfolio
 import widgets.pricing
 import widgets.risk
 import widgets.simulation
+import widgets.sweep
 from tailkit.studies.asymmetric_simulation import SimulationStudyParams
+from tailkit.studies.hedge_sweep import HedgeSweepParams
 from tailkit.studies.hedging_strategies import HedgingStudyParams
 from tailkit.studies.option_pricing import OptionPricingParams
 from tailkit.studies.overlay_calibration import OverlayCalibrationParams
@@ -57,6 +59,11 @@ FACTORIES = {
     ),
     widgets.backtest.RegimeBacktestPanel: lambda: widgets.backtest.RegimeBacktestPanel(),
     widgets.backtest.BacktestReviewPanel: lambda: widgets.backtest.BacktestReviewPanel(),
+    widgets.sweep.HedgeSweepPanel: lambda: widgets.sweep.HedgeSweepPanel(
+        HedgeSweepParams(
+            tickers=("IBM",), rebalance_days=(5.0, 20.0), costs=(0.0002,), impacts=(0.0,), n_folds=1
+        )
+    ),
 }
 
 
