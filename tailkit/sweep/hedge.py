@@ -450,7 +450,7 @@ def evaluate_hedge_grid(
     capital: float = 1_000_000.0,
     target_vol: float = 0.15,
     max_leverage: float = 3.0,
-    chunk_size: int = 512,
+    chunk_size: int | None = None,
     client: Any = None,
 ) -> HedgeSweep:
     """Evaluate every configuration of ``grid`` on ``market`` (chunks of one kernel call each).
@@ -467,8 +467,9 @@ def evaluate_hedge_grid(
         Starting capital, $ (scales the impact cost).
     target_vol, max_leverage : float
         Volatility target and leverage cap of ``"vol_target"``.
-    chunk_size : int, default=512
-        Configurations per kernel call.
+    chunk_size : int, optional
+        Configurations per kernel call; default one call in this process, 512 per Dask task
+        (:func:`tailkit.sweep.kernel.sweep_configurations`).
     client : distributed.Client, optional
         Evaluate the chunks as Dask tasks.
 
