@@ -35,7 +35,10 @@ from tailkit.sweep.validation import (
     walk_forward,
 )
 
-__all__ = ["HedgeSweepParams", "HedgeSweepStudy", "hedge_sweep_study", "load_prices"]
+__all__ = ["HedgeSweepParams", "HedgeSweepStudy", "SP500", "hedge_sweep_study", "load_prices"]
+
+#: the ticker of the bundled S&P 500 index (its closes join the bundled stocks when listed)
+SP500 = "SPX"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,7 +51,10 @@ class HedgeSweepParams:
     ``parameters/``, whose files the notebook tests run: it takes about half a minute).
     """
 
-    tickers: tuple[str, ...] = param(("AAPL", "GOOG", "IBM", "MSFT"), doc="tickers to sweep")
+    tickers: tuple[str, ...] = param(
+        ("AAPL", "GOOG", "IBM", "MSFT"),
+        doc="tickers to sweep (bundled: AAPL, GOOG, IBM, MSFT and SPX, the S&P 500)",
+    )
     price_file: str = param(
         "", doc="your daily closes (wide date,TICKER,... or long date,ticker,close); '' = the bundled stocks"
     )
@@ -140,11 +146,21 @@ def load_prices(p: HedgeSweepParams) -> tuple[pd.DataFrame, str]:
 
         frame = load()
         source = "bundled daily closes (tailkit.data.stocks, 2000-03-01 to 2013-03-01)"
+        if SP500 in p.tickers:
+            from tailkit.data.sp500 import load as load_sp500
+
+            frame = frame.join(load_sp500()["close"].rename(SP500), how="outer")
+            source += (
+                f"; {SP500}: bundled S&P 500 index closes (tailkit.data.sp500, 1999-01-04 to 2018-12-31)"
+            )
     missing = [t for t in p.tickers if t not in frame.columns]
     if missing:
         raise ParameterError(
             describe_bad_value(
-                "tickers", missing, f"tickers in the price data: {', '.join(map(str, frame.columns))}"
+                "tickers",
+                missing,
+                f"tickers in the price data: {', '.join(map(str, frame.columns))}"
+                + ("" if p.price_file or SP500 in frame.columns else f" or {SP500} (the S&P 500 index)"),
             )
             + (" (AMZN and META are not bundled: pass your own price_file)" if not p.price_file else "")
         )
