@@ -10,6 +10,9 @@
    against :func:`reference_protective_values`, written here: numpy that loops over
    configurations with vectorised time steps. The reference runs on a sample of
    configurations and its time is scaled to the full grid; both must agree on the sample.
+   The kernel is also timed on one thread: the machine is shared, and a parallel kernel loses
+   more than the single-threaded reference when another process takes a core, so the
+   per-core ratio is the one that does not depend on the neighbours.
 2. Notebook sweep overhead: 20 runs of a light notebook (one ``sleep``) on a LocalCluster of
    2 workers; seconds per run beyond the notebook's own execution time.
 
@@ -29,6 +32,12 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
 
+try:
+    import numba
+except ImportError:  # the plain-Python fallback of tailkit._numba: no thread count to set
+    numba = None
+
+from tailkit._numba import HAS_NUMBA, get_num_threads
 from tailkit.data.stocks import load
 from tailkit.sweep._kernels import DAYS_PER_YEAR
 from tailkit.sweep.hedge import HedgeGrid, HedgeMarket, evaluate_hedge_grid, hedge_market
@@ -109,6 +118,18 @@ def _compare(label: str, markets: list[HedgeMarket], grid: HedgeGrid) -> list[_R
         sweeps = [evaluate_hedge_grid(m, grid) for m in markets]
         kernel_s = min(kernel_s, time.perf_counter() - t0)
     n_cfg = sum(s.configs.shape[0] for s in sweeps)
+    one_thread_s = np.inf
+    threads = get_num_threads()
+    if HAS_NUMBA:  # the same sweep on one thread: the per-core speed, whatever the other core does
+        numba.set_num_threads(1)
+        try:
+            for _ in range(3):
+                t0 = time.perf_counter()
+                for m in markets:
+                    evaluate_hedge_grid(m, grid)
+                one_thread_s = min(one_thread_s, time.perf_counter() - t0)
+        finally:
+            numba.set_num_threads(threads)
     rng = np.random.default_rng(0)
     sample = rng.choice(grid.configs().shape[0], size=40, replace=False)
     t0 = time.perf_counter()
@@ -121,8 +142,10 @@ def _compare(label: str, markets: list[HedgeMarket], grid: HedgeGrid) -> list[_R
                 worst = max(worst, abs(v[-1] ** (DAYS_PER_YEAR / (v.size - 1)) - 1.0 - sw.metrics[i, 0]))
     ref_s = (time.perf_counter() - t0) * grid.configs().shape[0] / sample.size
     return [
-        _Row(f"{label}: tailkit kernel, 4 tickers x {grid.configs().shape[0]} configs", kernel_s,
+        _Row(f"{label}: tailkit kernel, 4 tickers x {grid.configs().shape[0]} configs ({threads} threads)", kernel_s,
              f"{n_cfg / kernel_s:,.0f} configs/s"),
+        _Row(f"{label}: tailkit kernel on 1 thread", one_thread_s,
+             f"{n_cfg / one_thread_s:,.0f} configs/s; {ref_s / one_thread_s:.1f}x the reference per core"),
         _Row(f"{label}: numpy reference (configs looped, time vectorised), scaled", ref_s,
              f"tailkit {ref_s / kernel_s:.1f}x faster; max |ann_return diff| on the sample {worst:.1e}"),
     ]  # fmt: skip

@@ -24,6 +24,7 @@ import pandas as pd
 from tailkit.errors import ParameterError, describe_bad_value
 from tailkit.params import atomic_write_text, param, validate
 from tailkit.sweep.hedge import DIMENSIONS, HedgeGrid, HedgeMarket, hedge_market
+from tailkit.sweep.marks import OptionMarkModel, read_implied_vols
 from tailkit.sweep.scoring import Targets, score_metrics, target_report
 from tailkit.sweep.validation import (
     SplitResult,
@@ -34,7 +35,10 @@ from tailkit.sweep.validation import (
     walk_forward,
 )
 
-__all__ = ["HedgeSweepParams", "HedgeSweepStudy", "hedge_sweep_study", "load_prices"]
+__all__ = ["HedgeSweepParams", "HedgeSweepStudy", "SP500", "hedge_sweep_study", "load_prices"]
+
+#: the ticker of the bundled S&P 500 index (its closes join the bundled stocks when listed)
+SP500 = "SPX"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,7 +51,10 @@ class HedgeSweepParams:
     ``parameters/``, whose files the notebook tests run: it takes about half a minute).
     """
 
-    tickers: tuple[str, ...] = param(("AAPL", "GOOG", "IBM", "MSFT"), doc="tickers to sweep")
+    tickers: tuple[str, ...] = param(
+        ("AAPL", "GOOG", "IBM", "MSFT"),
+        doc="tickers to sweep (bundled: AAPL, GOOG, IBM, MSFT and SPX, the S&P 500)",
+    )
     price_file: str = param(
         "", doc="your daily closes (wide date,TICKER,... or long date,ticker,close); '' = the bundled stocks"
     )
@@ -72,6 +79,10 @@ class HedgeSweepParams:
     put_days: int = param(63, ge=5, le=756, doc="put life, trading days")
     iv_premium: float = param(0.10, ge=-0.5, le=2.0, doc="implied over realised vol premium")
     skew: float = param(0.5, ge=-5.0, le=5.0, doc="implied vol slope in ln(S/K)")
+    iv_file: str = param(
+        "",
+        doc="your at-the-money implied vols, decimal (wide date,TICKER,... or long date,ticker,iv); '' = the model",
+    )
     heatmap_x: str = param("rebalance_days", choices=DIMENSIONS, doc="heatmap x dimension")
     heatmap_y: str = param("exposure", choices=DIMENSIONS, doc="heatmap y dimension")
     report_dir: str = param("", doc="write hedge_sweep_report.md/.html here ('' = do not write)")
@@ -109,6 +120,13 @@ class HedgeSweepParams:
             rebalance_days=self.rebalance_days, cost=self.costs, impact=self.impacts, exposure=self.exposures
         )
 
+    def marks(self) -> OptionMarkModel:
+        """The option-mark model (rate, put, implied-vol model)."""
+        return OptionMarkModel(
+            rate=self.rate, put_moneyness=self.put_moneyness, put_days=self.put_days,
+            iv_premium=self.iv_premium, skew=self.skew,
+        )  # fmt: skip
+
     def targets(self) -> Targets:
         """The scoring targets."""
         return Targets(
@@ -128,11 +146,21 @@ def load_prices(p: HedgeSweepParams) -> tuple[pd.DataFrame, str]:
 
         frame = load()
         source = "bundled daily closes (tailkit.data.stocks, 2000-03-01 to 2013-03-01)"
+        if SP500 in p.tickers:
+            from tailkit.data.sp500 import load as load_sp500
+
+            frame = frame.join(load_sp500()["close"].rename(SP500), how="outer")
+            source += (
+                f"; {SP500}: bundled S&P 500 index closes (tailkit.data.sp500, 1999-01-04 to 2018-12-31)"
+            )
     missing = [t for t in p.tickers if t not in frame.columns]
     if missing:
         raise ParameterError(
             describe_bad_value(
-                "tickers", missing, f"tickers in the price data: {', '.join(map(str, frame.columns))}"
+                "tickers",
+                missing,
+                f"tickers in the price data: {', '.join(map(str, frame.columns))}"
+                + ("" if p.price_file or SP500 in frame.columns else f" or {SP500} (the S&P 500 index)"),
             )
             + (" (AMZN and META are not bundled: pass your own price_file)" if not p.price_file else "")
         )
@@ -149,6 +177,8 @@ class HedgeSweepStudy:
         The inputs.
     data_source : str
         Where the closes came from.
+    iv_source : str
+        Where the implied vols of the option marks came from.
     results : tuple of SplitResult
         Per ticker (and per source when intraday): the in-sample choice and its out-of-sample record.
     table : pandas.DataFrame
@@ -169,6 +199,7 @@ class HedgeSweepStudy:
 
     params: HedgeSweepParams
     data_source: str
+    iv_source: str
     results: tuple[SplitResult, ...]
     table: pd.DataFrame
     walk_forward: pd.DataFrame
@@ -217,6 +248,7 @@ class HedgeSweepStudy:
                 if p.intraday
                 else "not evaluated (daily data)"
             ),
+            f"- Option marks: Black-Scholes at {self.iv_source}",
             f"- Targets: Sharpe {p.target_sharpe}, annual return {p.target_return:.0%}, max drawdown "
             f"{p.max_drawdown:.0%}; scores in [0, 1] (sigmoid components weighted 40/30/20/10)",
             f"- Chosen in sample (before {p.split_date}), reported out of sample (from it)",
@@ -245,7 +277,12 @@ class HedgeSweepStudy:
             "",
             "- The deflated Sharpe ratio treats the configurations as independent trials; they are",
             "  correlated, so it is conservative.",
-            "- Option marks come from a realised-vol + skew implied-vol model, not traded quotes.",
+            (
+                "- Option marks come from a realised-vol + skew implied-vol model, not traded quotes."
+                if not p.iv_file
+                else "- Option marks use the file's at-the-money vols plus the model's skew, not traded put quotes;"
+                " simulated intraday paths use the model."
+            ),
         ]
         return "\n".join(lines) + "\n"
 
@@ -254,7 +291,7 @@ class HedgeSweepStudy:
         p = self.params
         head = "".join(
             f"<li>{html.escape(line[2:])}</li>"
-            for line in self.report_markdown().splitlines()[2:9]
+            for line in self.report_markdown().split("\n\n## ")[0].splitlines()
             if line.startswith("- ")
         )
         sections = [
@@ -283,14 +320,43 @@ class HedgeSweepStudy:
         return md, page
 
 
-def _markets(p: HedgeSweepParams, closes: pd.Series, ticker: str) -> list[HedgeMarket]:
-    kw: dict[str, Any] = {"rate": p.rate, "put_moneyness": p.put_moneyness, "put_days": p.put_days,
-                          "iv_premium": p.iv_premium, "skew": p.skew}  # fmt: skip
-    markets = [hedge_market(closes, ticker=ticker, **kw)]
+def load_implied_vols(p: HedgeSweepParams) -> pd.DataFrame | None:
+    """The user's implied vols of ``p.tickers`` (``None`` without ``iv_file``)."""
+    if not p.iv_file:
+        return None
+    frame = read_implied_vols(p.iv_file)
+    missing = [t for t in p.tickers if t not in frame.columns]
+    if missing:
+        raise ParameterError(
+            describe_bad_value(
+                "tickers", missing, f"tickers in {p.iv_file}: {', '.join(map(str, frame.columns))}"
+            )
+        )
+    return frame
+
+
+def _markets(
+    p: HedgeSweepParams, closes: pd.Series, ticker: str, vols: pd.DataFrame | None
+) -> list[HedgeMarket]:
+    marks = p.marks()
+    if vols is None:
+        markets = [hedge_market(closes, ticker=ticker, marks=marks)]
+    else:
+        markets = [
+            hedge_market(
+                closes,
+                ticker=ticker,
+                marks=marks,
+                implied_vol=vols[ticker],
+                iv_source=f"user file {p.iv_file}",
+            )
+        ]
     if p.intraday:
         from tailkit.sweep.intraday import intraday_hedge_market
 
-        sim = intraday_hedge_market(closes, ticker=ticker, steps_per_day=p.steps_per_day, seed=p.seed, **kw)
+        sim = intraday_hedge_market(
+            closes, ticker=ticker, steps_per_day=p.steps_per_day, seed=p.seed, marks=marks
+        )
         markets.append(sim)
     return markets
 
@@ -298,13 +364,14 @@ def _markets(p: HedgeSweepParams, closes: pd.Series, ticker: str) -> list[HedgeM
 def hedge_sweep_study(p: HedgeSweepParams) -> HedgeSweepStudy:
     """Run the hedge sweep of notebook 11 (and write the report when ``report_dir`` is set)."""
     prices, source = load_prices(p)
+    vols = load_implied_vols(p)
     targets = p.targets()
     grid = p.grid()
     daily_grid = grid.restrict(1.0) if min(p.rebalance_days) < 1.0 else grid
     kw = {"family": p.family, "targets": targets, "capital": p.capital}
     results, folds, sens, neigh, costs, reached = [], [], [], [], [], []
     for ticker in p.tickers:
-        for market in _markets(p, prices[ticker], ticker):
+        for market in _markets(p, prices[ticker], ticker, vols):
             is_daily = market.steps_per_day == 1
             g = daily_grid if is_daily else grid
             if is_daily:
@@ -340,7 +407,7 @@ def hedge_sweep_study(p: HedgeSweepParams) -> HedgeSweepStudy:
     keep += [f"{s}_{m}" for s in ("is", "oos") for m in ("score", "sharpe", "ann_return", "max_drawdown")]
     keep += ["dsr", "n_trials"]
     study = HedgeSweepStudy(
-        params=p, data_source=source, results=tuple(results), table=table[keep],
+        params=p, data_source=source, iv_source=_iv_source(p), results=tuple(results), table=table[keep],
         walk_forward=pd.concat(folds, ignore_index=True), sensitivity=pd.concat(sens, ignore_index=True),
         neighbours=pd.DataFrame(neigh), cost_check=pd.concat(costs, ignore_index=True),
         targets=pd.concat(reached, ignore_index=True), generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -348,6 +415,14 @@ def hedge_sweep_study(p: HedgeSweepParams) -> HedgeSweepStudy:
     if p.report_dir:
         study.write_report(p.report_dir)
     return study
+
+
+def _iv_source(p: HedgeSweepParams) -> str:
+    """How the study names the implied vols of its option marks."""
+    model = f"the realised-vol + skew model (rv x {1 + p.iv_premium:g} + {p.skew:g} ln(S/K))"
+    if not p.iv_file:
+        return model
+    return f"the at-the-money vols of {p.iv_file} + {p.skew:g} ln(S/K) (daily data; simulated paths: {model})"
 
 
 def _cell(value: Any) -> str:

@@ -77,6 +77,10 @@ def hedge_values_python(
     traded = 0.0
     paid = 0.0
     values[0] = 1.0
+    # step counters instead of ``t % rebalance_steps`` and ``t % steps_per_day``: an integer
+    # division per step cost more than the rest of the step (the schedule is the same)
+    to_rebalance = 0  # steps until the next re-hedge (0: re-hedge at t)
+    to_close = steps_per_day  # steps until the next day's close
     for t in range(n + 1):
         price = spot[t]
         if t > 0:
@@ -88,30 +92,36 @@ def hedge_values_python(
             cash += sold - bought - c
             traded += sold + bought
             paid += c
-        if t < n and t % rebalance_steps == 0:
-            if family == 0:
-                target = n_puts * (1.0 - put_delta[t])
-            else:
-                value = shares * price + cash
-                lev = target_vol / sigma_hat[t] if sigma_hat[t] > 0.0 else max_leverage
-                lev = min(lev, max_leverage)
-                target = exposure * value * lev / price if value > 0.0 else 0.0
-            q = abs(target - shares) * price
-            c = trade_cost(q, cost, impact, capital)
-            cash -= (target - shares) * price + c
-            traded += q
-            paid += c
-            shares = target
-        held = put_start[t] if (roll[t] == 1 and t < n) else put_end[t]
-        value = shares * price + n_puts * held + cash
-        if t > 0 and t % steps_per_day == 0:
-            d = t // steps_per_day
-            if value <= 0.0:
-                values[d] = 0.0
-                stats[0] = traded
-                stats[1] = paid
-                return d
-            values[d] = value
+        if to_rebalance == 0:
+            to_rebalance = rebalance_steps
+            if t < n:
+                if family == 0:
+                    target = n_puts * (1.0 - put_delta[t])
+                else:
+                    value = shares * price + cash
+                    lev = target_vol / sigma_hat[t] if sigma_hat[t] > 0.0 else max_leverage
+                    lev = min(lev, max_leverage)
+                    target = exposure * value * lev / price if value > 0.0 else 0.0
+                q = abs(target - shares) * price
+                c = trade_cost(q, cost, impact, capital)
+                cash -= (target - shares) * price + c
+                traded += q
+                paid += c
+                shares = target
+        to_rebalance -= 1
+        if t > 0:
+            to_close -= 1
+            if to_close == 0:
+                to_close = steps_per_day
+                d = t // steps_per_day
+                held = put_start[t] if (roll[t] == 1 and t < n) else put_end[t]
+                value = shares * price + n_puts * held + cash
+                if value <= 0.0:
+                    values[d] = 0.0
+                    stats[0] = traded
+                    stats[1] = paid
+                    return d
+                values[d] = value
     stats[0] = traded
     stats[1] = paid
     return n // steps_per_day
@@ -128,8 +138,10 @@ def daily_metrics_python(values, n_days, rf_day, traded, paid, out):
     s2 = 0.0
     peak = values[0]
     max_dd = 0.0
+    dd_line = peak * (1.0 + 1e-9)  # values above it cannot deepen max_dd
     pos = 0
     months = 0
+    month_day = 0
     b_n = 0
     b_s1 = 0.0
     b_s2 = 0.0
@@ -143,10 +155,18 @@ def daily_metrics_python(values, n_days, rf_day, traded, paid, out):
         s2 += r * r
         if v > peak:
             peak = v
-        dd = 1.0 - v / peak
-        if dd > max_dd:
-            max_dd = dd
-        if d % DAYS_PER_MONTH == 0:
+            dd_line = peak * (1.0 - max_dd) * (1.0 + 1e-9)
+        elif v <= dd_line:
+            # only a value near or below the deepest drawdown so far can deepen it: above
+            # ``dd_line`` (1e-9 relative margin, far wider than rounding) ``1 - v / peak`` rounds
+            # to at most ``max_dd``, so skipping the division there leaves every bit unchanged
+            dd = 1.0 - v / peak
+            if dd > max_dd:
+                max_dd = dd
+                dd_line = peak * (1.0 - max_dd) * (1.0 + 1e-9)
+        month_day += 1
+        if month_day == DAYS_PER_MONTH:
+            month_day = 0
             months += 1
             if v > values[d - DAYS_PER_MONTH]:
                 pos += 1

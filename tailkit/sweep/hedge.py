@@ -22,11 +22,13 @@ Both start with capital 1 (``capital`` dollars, default $1,000,000), keep the re
 ``impact`` per dollar traded, so the cost grows with the square of the trade size). Option
 trades pay the same costs on their premium.
 
-Implied volatility model (per ticker): ``iv = max(iv_floor, rv * (1 + iv_premium) + skew * ln(S / K))``
-with ``rv`` the trailing ``rv_window``-day realised volatility of daily log returns (known at
-the day, no look-ahead; the evaluation starts after the first window). ``iv_premium`` is the
-implied-over-realised premium and ``skew`` the slope in log-moneyness (an OTM put, ``K < S``,
-is priced at a higher vol).
+Implied volatility model (per ticker, :class:`tailkit.sweep.marks.OptionMarkModel`):
+``iv = max(iv_floor, rv * (1 + iv_premium) + skew * ln(S / K))`` with ``rv`` the trailing
+``rv_window``-day realised volatility of daily log returns (known at the day, no look-ahead;
+the evaluation starts after the first window). ``iv_premium`` is the implied-over-realised
+premium and ``skew`` the slope in log-moneyness (an OTM put, ``K < S``, is priced at a higher
+vol). With the user's implied vols (:func:`tailkit.sweep.marks.read_implied_vols`) the file's
+at-the-money vol replaces ``rv * (1 + iv_premium)``; ``iv_source`` says which.
 
 Data sources: frequencies of one day and more run on daily closes (``source="daily"``);
 sub-daily re-hedging needs intraday paths (``steps_per_day > 1``; ``source`` names them) — a
@@ -46,12 +48,14 @@ from tailkit.errors import DataError, ParameterError, describe_bad_value
 from tailkit.pricing import bs_greeks
 from tailkit.sweep import _kernels as K
 from tailkit.sweep.kernel import config_grid, sweep_configurations
+from tailkit.sweep.marks import OptionMarkModel
 
 __all__ = [
     "HedgeGrid",
     "HedgeMarket",
     "HedgeSweep",
     "METRICS",
+    "OptionMarkModel",
     "hedge_market",
     "evaluate_hedge_grid",
     "hedge_metrics_chunk",
@@ -145,6 +149,12 @@ class HedgeMarket:
         Steps per trading day.
     rate : float
         Cash rate, decimal per year (continuous).
+    marks : OptionMarkModel, optional
+        How the puts were marked (kept so that a slice re-marks its puts the same way).
+    base_iv : ndarray of shape (n + 1,), optional
+        At-the-money implied vol at each step before the skew (the model's or the user's).
+    iv_source : str
+        Where ``base_iv`` comes from.
     """
 
     ticker: str
@@ -174,16 +184,18 @@ class HedgeMarket:
             raise ParameterError(
                 describe_bad_value("days", (start, stop), f"0 <= start < stop <= {self.n_days}")
             )
-        if self._put_spec is None:
+        if self.marks is None or self.base_iv is None:
             raise ParameterError(describe_bad_value("market", self.ticker, "a market built by tailkit.sweep"))
         m = self.steps_per_day
+        steps = slice(start * m, stop * m + 1)
         return build_market(
-            self.ticker, self.source, self.dates[start : stop + 1], self.spot[start * m : stop * m + 1],
-            self.sigma_hat[start * m : stop * m + 1], self.rate, self._put_spec, m,
+            self.ticker, self.source, self.dates[start : stop + 1], self.spot[steps], self.sigma_hat[steps],
+            self.marks, m, base_iv=self.base_iv[steps], iv_source=self.iv_source,
         )  # fmt: skip
 
-    # the put specification used to build this market (kept for slices)
-    _put_spec: dict[str, Any] | None = None
+    marks: OptionMarkModel | None = None
+    base_iv: Float1D | None = None
+    iv_source: str = "model"
 
 
 def rolling_vol(closes: Float1D, window: int) -> Float1D:
@@ -206,9 +218,11 @@ def build_market(
     dates: pd.DatetimeIndex,
     spot: Float1D,
     rv: Float1D,
-    rate: float,
-    spec: dict[str, Any],
+    marks: OptionMarkModel,
     steps_per_day: int = 1,
+    *,
+    base_iv: Float1D | None = None,
+    iv_source: str = "model",
 ) -> HedgeMarket:
     """Mark the rolled puts along a price path (``steps_per_day`` steps a day) and wrap it.
 
@@ -220,12 +234,14 @@ def build_market(
         Day closes, ``(len(spot) - 1) / steps_per_day + 1`` of them.
     spot, rv : ndarray of shape (n + 1,)
         Prices and the trailing realised vol known at each step (annualised).
-    rate : float
-        Cash and option rate.
-    spec : dict
-        ``put_moneyness, put_days, iv_premium, skew, iv_floor`` (see :func:`hedge_market`).
+    marks : OptionMarkModel
+        Rate, put and implied-vol model.
     steps_per_day : int, default=1
         Steps per trading day.
+    base_iv : ndarray of shape (n + 1,), optional
+        At-the-money implied vol at each step (the user's); default the model's from ``rv``.
+    iv_source : str, default="model"
+        Where ``base_iv`` comes from (kept on the market).
     """
     spot = np.asarray(spot, dtype=np.float64)
     n = spot.shape[0] - 1
@@ -235,7 +251,7 @@ def build_market(
                 "len(spot), len(dates)", (spot.shape[0], dates.shape[0]), "n*steps_per_day + 1, n + 1"
             )
         )
-    put_days = int(spec["put_days"]) * steps_per_day  # life in steps
+    put_days = int(marks.put_days) * steps_per_day  # life in steps
     put_end = np.empty(n + 1)
     put_start = np.empty(n + 1)
     delta = np.empty(n + 1)
@@ -249,18 +265,18 @@ def build_market(
         strike_end[t] = k
         if left == 0:
             roll[t] = 1
-            k = spec["put_moneyness"] * spot[t]
+            k = marks.put_moneyness * spot[t]
             left = put_days
         strikes[t] = k
         remaining[t] = left
         left -= 1
 
-    def iv(s: Float1D, strike: Float1D) -> Float1D:
-        raw = rv * (1.0 + spec["iv_premium"]) + spec["skew"] * np.log(s / strike)
-        return np.maximum(raw, spec["iv_floor"])
-
+    rv = np.asarray(rv, dtype=np.float64)
+    base = marks.model_base(rv) if base_iv is None else np.asarray(base_iv, dtype=np.float64)
+    if base.shape != spot.shape:
+        raise ParameterError(describe_bad_value("len(base_iv)", base.shape[0], f"len(spot) = {n + 1}"))
     years = remaining / (K.DAYS_PER_YEAR * steps_per_day)
-    g = bs_greeks("put", spot, strikes, years, rate, iv(spot, strikes))
+    g = bs_greeks("put", spot, strikes, years, marks.rate, marks.implied_vol(base, spot, strikes))
     put_start[:] = g.price
     delta[:] = g.delta
     # over the step ending at t the put held is the one that started at t - 1
@@ -269,8 +285,8 @@ def build_market(
     put_end[1:] = np.where(cont, put_start[1:], np.maximum(strike_end[1:] - spot[1:], 0.0))
     return HedgeMarket(
         ticker=ticker, source=source, dates=pd.DatetimeIndex(dates), spot=spot, put_end=put_end,
-        put_start=put_start, put_delta=delta, roll=roll, sigma_hat=np.asarray(rv, dtype=np.float64),
-        steps_per_day=steps_per_day, rate=rate, _put_spec=spec,
+        put_start=put_start, put_delta=delta, roll=roll, sigma_hat=rv, steps_per_day=steps_per_day,
+        rate=marks.rate, marks=marks, base_iv=base, iv_source=iv_source,
     )  # fmt: skip
 
 
@@ -278,13 +294,9 @@ def hedge_market(
     prices: pd.Series,
     *,
     ticker: str | None = None,
-    rate: float = 0.02,
-    put_moneyness: float = 0.95,
-    put_days: int = 63,
-    rv_window: int = 21,
-    iv_premium: float = 0.10,
-    skew: float = 0.5,
-    iv_floor: float = 0.05,
+    marks: OptionMarkModel | None = None,
+    implied_vol: pd.Series | None = None,
+    iv_source: str = "user implied vols",
 ) -> HedgeMarket:
     """Build one ticker's daily market for the hedge sweep from its closes.
 
@@ -294,52 +306,61 @@ def hedge_market(
         Daily closes (positive), indexed by date; at least ``rv_window + 2 * 63`` of them.
     ticker : str, optional
         Name (default the series name).
-    rate : float, default=0.02
-        Cash rate and option-pricing rate, decimal per year.
-    put_moneyness : float, default=0.95
-        Strike over spot at each roll.
-    put_days : int, default=63
-        Trading days from purchase to expiry (rolled at expiry).
-    rv_window : int, default=21
-        Trailing window of the realised volatility, days.
-    iv_premium, skew, iv_floor : float
-        The implied-vol model (module docstring).
+    marks : OptionMarkModel, optional
+        Rate, put and implied-vol model; default ``OptionMarkModel()``.
+    implied_vol : pandas.Series, optional
+        The user's at-the-money implied vols (decimal per year) by date, e.g. a column of
+        :func:`tailkit.sweep.marks.read_implied_vols`. Each day uses the last quote at or
+        before it; the market starts at the first day with both a full realised-vol window
+        and a quote. Default: the model's ``rv * (1 + iv_premium)``.
+    iv_source : str, default="user implied vols"
+        How the market names ``implied_vol`` (e.g. the file); unused without it.
 
     Returns
     -------
     HedgeMarket
-        Starting at the first day with a full realised-vol window.
+        Starting at the first day with a full realised-vol window (and an implied vol).
     """
+    marks = OptionMarkModel() if marks is None else marks
     values = prices.dropna().astype(float)
     name = ticker or str(prices.name or "ticker")
-    if values.shape[0] < rv_window + 2 * K.DAYS_PER_BLOCK:
+    window = marks.rv_window
+    if values.shape[0] < window + 2 * K.DAYS_PER_BLOCK:
         raise DataError(
             describe_bad_value(
-                f"{name} closes", values.shape[0], f"at least {rv_window + 2 * K.DAYS_PER_BLOCK} days"
+                f"{name} closes", values.shape[0], f"at least {window + 2 * K.DAYS_PER_BLOCK} days"
             )
         )
     if (values <= 0).any():
         raise DataError(describe_bad_value(f"{name} closes", float(values.min()), "positive prices"))
-    for field, value, lo, hi in (
-        ("put_moneyness", put_moneyness, 0.5, 1.5),
-        ("rate", rate, -0.1, 1.0),
-        ("iv_premium", iv_premium, -0.5, 2.0),
-        ("skew", skew, -5.0, 5.0),
-        ("iv_floor", iv_floor, 0.001, 2.0),
-    ):
-        if not lo <= value <= hi:
-            raise ParameterError(describe_bad_value(field, value, f"a number in [{lo}, {hi}]"))
-    if not 5 <= put_days <= 756 or not 5 <= rv_window <= 252:
-        raise ParameterError(
-            describe_bad_value("put_days, rv_window", (put_days, rv_window), "5..756, 5..252")
+    rv = rolling_vol(values.to_numpy(), window)
+    kept = values.iloc[window:]
+    rv = rv[window:]
+    if implied_vol is None:
+        return build_market(name, "daily", pd.DatetimeIndex(kept.index), kept.to_numpy(), rv, marks)
+    quotes = implied_vol.dropna().astype(float).sort_index()
+    if quotes.empty or not (quotes > 0).all():
+        raise DataError(
+            describe_bad_value(
+                f"{name} implied vols ({iv_source})", len(quotes), "positive quotes, at least one"
+            )
         )
-    rv = rolling_vol(values.to_numpy(), rv_window)
-    spec = {"put_moneyness": put_moneyness, "put_days": put_days, "iv_premium": iv_premium, "skew": skew,
-            "iv_floor": iv_floor}  # fmt: skip
-    kept = values.iloc[rv_window:]
+    # the last quote at or before each day (no look-ahead); days before the first quote dropped
+    base = quotes.reindex(pd.DatetimeIndex(kept.index), method="ffill").to_numpy()
+    have = ~np.isnan(base)
+    if have.sum() < 2 * K.DAYS_PER_BLOCK:
+        raise DataError(
+            describe_bad_value(
+                f"{name} days with an implied vol ({iv_source})", int(have.sum()),
+                f"at least {2 * K.DAYS_PER_BLOCK} (closes from {kept.index[0].date()} to {kept.index[-1].date()}, "
+                f"vols from {quotes.index[0].date()} to {quotes.index[-1].date()})",
+            )
+        )  # fmt: skip
+    first = int(np.argmax(have))
     return build_market(
-        name, "daily", pd.DatetimeIndex(kept.index), kept.to_numpy(), rv[rv_window:], rate, spec
-    )
+        name, "daily", pd.DatetimeIndex(kept.index[first:]), kept.to_numpy()[first:], rv[first:], marks,
+        base_iv=base[first:], iv_source=iv_source,
+    )  # fmt: skip
 
 
 def rebalance_steps(rebalance_days: Float1D, steps_per_day: int, source: str) -> Float1D:
@@ -429,7 +450,7 @@ def evaluate_hedge_grid(
     capital: float = 1_000_000.0,
     target_vol: float = 0.15,
     max_leverage: float = 3.0,
-    chunk_size: int = 512,
+    chunk_size: int | None = None,
     client: Any = None,
 ) -> HedgeSweep:
     """Evaluate every configuration of ``grid`` on ``market`` (chunks of one kernel call each).
@@ -446,8 +467,9 @@ def evaluate_hedge_grid(
         Starting capital, $ (scales the impact cost).
     target_vol, max_leverage : float
         Volatility target and leverage cap of ``"vol_target"``.
-    chunk_size : int, default=512
-        Configurations per kernel call.
+    chunk_size : int, optional
+        Configurations per kernel call; default one call in this process, 512 per Dask task
+        (:func:`tailkit.sweep.kernel.sweep_configurations`).
     client : distributed.Client, optional
         Evaluate the chunks as Dask tasks.
 

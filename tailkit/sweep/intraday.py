@@ -32,6 +32,7 @@ from tailkit.simulation import simulate_gjr_garch
 from tailkit.simulation.garch import GJRGARCHParams
 from tailkit.sweep import _kernels as K
 from tailkit.sweep.hedge import HedgeMarket, build_market, rolling_vol
+from tailkit.sweep.marks import OptionMarkModel
 
 __all__ = ["intraday_params", "intraday_hedge_market"]
 
@@ -79,13 +80,7 @@ def intraday_hedge_market(
     n_days: int | None = None,
     seed: int = 0,
     max_jump_intensity: float = 2.0,
-    rate: float = 0.02,
-    put_moneyness: float = 0.95,
-    put_days: int = 63,
-    rv_window: int = 21,
-    iv_premium: float = 0.10,
-    skew: float = 0.5,
-    iv_floor: float = 0.05,
+    marks: OptionMarkModel | None = None,
 ) -> HedgeMarket:
     """A simulated intraday market for ``ticker``, calibrated to its daily closes.
 
@@ -104,8 +99,9 @@ def intraday_hedge_market(
     max_jump_intensity : float, default=2.0
         Cap of the fitted jump intensity, per year (the jumps are crashes; their variance is
         taken out of the GARCH's so the simulated variance matches the fit).
-    rate, put_moneyness, put_days, rv_window, iv_premium, skew, iv_floor
-        As :func:`tailkit.sweep.hedge.hedge_market`.
+    marks : OptionMarkModel, optional
+        Rate, put and implied-vol model; default ``OptionMarkModel()``. The puts are marked
+        with the model's vol (a user's implied-vol file has no quotes for simulated days).
 
     Returns
     -------
@@ -113,6 +109,8 @@ def intraday_hedge_market(
         With ``source`` naming the model, the calibration sample, the step and the seed; the
         dates are business days after the sample, labelled simulated by the source.
     """
+    marks = OptionMarkModel() if marks is None else marks
+    rv_window = marks.rv_window
     closes = prices.dropna().astype(float)
     name = ticker or str(prices.name or "ticker")
     logret = np.diff(np.log(closes.to_numpy()))
@@ -148,6 +146,4 @@ def intraday_hedge_market(
         f"simulated intraday ({m} steps a day, seed {seed}): GJR-GARCH-t + Merton jumps "
         f"({intensity:.2g}/year) fitted to {name} daily closes {closes.index[0].date()} to {closes.index[-1].date()}"
     )
-    spec = {"put_moneyness": put_moneyness, "put_days": put_days, "iv_premium": iv_premium, "skew": skew,
-            "iv_floor": iv_floor}  # fmt: skip
-    return build_market(name, source, dates, spot[start:], rv[start:], rate, spec, m)
+    return build_market(name, source, dates, spot[start:], rv[start:], marks, m)

@@ -2,9 +2,10 @@
 
 A strategy kernel takes a block of configurations (rows of a 2-D array) and the market arrays
 it shares with every configuration, and returns one row of metrics per configuration, looping
-over configurations and time steps inside compiled code. :func:`sweep_configurations` splits
-the grid into chunks and evaluates them one after the other, or as Dask tasks on a cluster
-when a ``distributed.Client`` is given (the market arrays are sent to the workers once).
+over configurations and time steps inside compiled code. :func:`sweep_configurations` evaluates
+the grid in one kernel call in this process (or in chunks, one after the other, when asked), or
+as chunks of Dask tasks on a cluster when a ``distributed.Client`` is given (the market arrays
+are sent to the workers once).
 There is no Python loop per configuration.
 """
 
@@ -19,7 +20,10 @@ import numpy as np
 from tailkit._typing import Float2D
 from tailkit.errors import ParameterError, describe_bad_value
 
-__all__ = ["config_grid", "sweep_configurations"]
+__all__ = ["TASK_CHUNK", "config_grid", "sweep_configurations"]
+
+#: configurations per Dask task by default
+TASK_CHUNK = 512
 
 
 def config_grid(axes: Sequence[Sequence[float]]) -> Float2D:
@@ -38,7 +42,7 @@ def sweep_configurations(
     configs: Float2D,
     *,
     data: Mapping[str, Any] | None = None,
-    chunk_size: int = 512,
+    chunk_size: int | None = None,
     client: Any = None,
 ) -> Float2D:
     """Evaluate ``kernel(chunk, **data)`` over ``configs`` in chunks; stack the results.
@@ -52,8 +56,10 @@ def sweep_configurations(
         One configuration per row.
     data : mapping, optional
         Arrays and scalars every chunk needs (the market); scattered once to the workers.
-    chunk_size : int, default=512
-        Configurations per kernel call (per Dask task).
+    chunk_size : int, optional
+        Configurations per kernel call (per Dask task). Default: one call for the whole grid
+        in this process (a parallel kernel then starts its threads once, not once per chunk:
+        on a shared machine each start waits for a busy core), :data:`TASK_CHUNK` per Dask task.
     client : distributed.Client, optional
         Run the chunks as Dask tasks on this client; default in this process.
 
@@ -65,6 +71,8 @@ def sweep_configurations(
     configs = np.ascontiguousarray(configs, dtype=np.float64)
     if configs.ndim != 2 or configs.shape[0] == 0:
         raise ParameterError(describe_bad_value("configs.shape", configs.shape, "(n_configs >= 1, n_axes)"))
+    if chunk_size is None:
+        chunk_size = configs.shape[0] if client is None else TASK_CHUNK
     if chunk_size < 1:
         raise ParameterError(describe_bad_value("chunk_size", chunk_size, "an integer >= 1"))
     data = dict(data or {})

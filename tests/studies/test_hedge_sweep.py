@@ -70,3 +70,20 @@ def test_the_full_grid_file_is_the_original_3300_configurations():
     path = Path(__file__).resolve().parents[2] / "notebooks" / "11_hedge_sweep.full_grid.yaml"
     p = load_parameters(path, HedgeSweepParams)
     assert p.grid().configs().shape == (3300, 4) and p.intraday and min(p.rebalance_days) == 0.1
+
+
+def test_the_bundled_sp500_is_a_ticker_and_leaves_the_stocks_unchanged():
+    from tailkit.data.sp500 import load as load_sp500
+    from tailkit.data.stocks import load as load_stocks
+    from tailkit.studies.hedge_sweep import load_prices
+
+    frame, source = load_prices(HedgeSweepParams(**{**QUICK, "tickers": ("SPX", "IBM")}))
+    assert "S&P 500" in source and list(frame.columns) == ["SPX", "IBM"]
+    spx = load_sp500()["close"]
+    assert frame["SPX"].dropna().equals(spx.rename("SPX"))
+    assert frame["IBM"].dropna().equals(load_stocks()["IBM"].dropna())  # the outer join adds no IBM day
+    spx_study = hedge_sweep_study(HedgeSweepParams(**{**QUICK, "tickers": ("SPX",)}))
+    assert spx_study.table["ticker"].tolist() == ["SPX"]
+    assert spx_study.results[0].in_sample_sweep.start == spx.index[21]  # after the first realised-vol window
+    with pytest.raises(ParameterError, match=r"or SPX \(the S&P 500 index\)"):
+        hedge_sweep_study(HedgeSweepParams(**{**QUICK, "tickers": ("AMZN",)}))

@@ -324,3 +324,17 @@ def test_sub_daily_frequencies_run_on_simulated_intraday_paths():
     assert np.all(np.diff(sweep.metrics[:, K.M_TURNOVER]) < 0)
     half = market.slice_days(0, 200)
     assert half.steps_per_day == 10 and half.spot.shape == (2001,) and half.roll[0] == 1
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_drawdown_shortcut_gives_the_bits_of_the_full_division(seed):
+    # daily_metrics divides only near the deepest drawdown so far; the result must be the
+    # max of 1 - v / running peak computed at every day, to the last bit
+    rng = np.random.default_rng(seed)
+    values = np.cumprod(np.concatenate([[1.0], 1.0 + 0.02 * rng.standard_t(3, 2000)]))
+    out = np.empty(K.N_METRICS)
+    K.daily_metrics(values, values.size - 1, 0.0001, 0.0, 0.0, out)
+    assert out[K.M_MAX_DRAWDOWN] == np.max(1.0 - values / np.maximum.accumulate(values))
+    plain = np.empty(K.N_METRICS)
+    K.daily_metrics_python(values, values.size - 1, 0.0001, 0.0, 0.0, plain)
+    assert np.array_equal(plain, out, equal_nan=True)

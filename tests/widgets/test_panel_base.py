@@ -21,9 +21,11 @@ import widgets.portfolio
 import widgets.pricing
 import widgets.risk
 import widgets.simulation
+import widgets.sweep
 import widgets.system
 from tailkit.studies.asymmetric_simulation import SimulationStudyParams
 from tailkit.studies.asymmetric_system import AsymmetricSystemParams
+from tailkit.studies.hedge_sweep import HedgeSweepParams
 from tailkit.studies.hedging_strategies import HedgingStudyParams
 from tailkit.studies.option_pricing import OptionPricingParams
 from tailkit.studies.overlay_calibration import OverlayCalibrationParams
@@ -61,6 +63,11 @@ FACTORIES = {
     widgets.backtest.BacktestReviewPanel: lambda: widgets.backtest.BacktestReviewPanel(),
     widgets.system.AsymmetricSystemPanel: lambda: widgets.system.AsymmetricSystemPanel(
         AsymmetricSystemParams(n_paths=20, path_months=72)
+    ),
+    widgets.sweep.HedgeSweepPanel: lambda: widgets.sweep.HedgeSweepPanel(
+        HedgeSweepParams(
+            tickers=("IBM",), rebalance_days=(5.0, 20.0), costs=(0.0002,), impacts=(0.0,), n_folds=1
+        )
     ),
 }
 
