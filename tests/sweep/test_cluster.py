@@ -149,6 +149,8 @@ def test_local_cluster_sweep_records_failures_resumes_and_retries(tmp_path):
     )
     assert (report.total, report.skipped, report.ok, report.failed) == (3, 0, 2, 1)
     assert any(line.startswith("dask dashboard:") for line in lines)
+    # bokeh is in the dist extra, so the local scheduler serves its dashboard on this machine
+    assert report.dashboard is not None and report.dashboard.startswith("http://127.0.0.1:"), report.dashboard
     _check_store(out, 3, failed_x=(2.0,))
     rec = read_record(out, read_manifest(out).run_ids[0])
     assert (out / rec.html).is_file() and "<html" in (out / rec.html).read_text()[:2000].lower()
