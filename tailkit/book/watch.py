@@ -225,7 +225,8 @@ def run_cycle(
     started = utc_now()
     imported: list[str] = []
     rejected: list[str] = []
-    for path in folder.pending() if folder is not None else []:
+    pending = [] if folder is None else [(folder, path) for path in folder.pending()]
+    for watched, path in pending:
         try:
             result = import_chain(book, path, underlying=underlying, reason=reason or "watch")
         except (DataError, ParameterError) as exc:
@@ -236,7 +237,7 @@ def run_cycle(
         else:
             imported.append(str(path))
             LOGGER.info("%s", result.summary())
-        folder.handled(path)  # type: ignore[union-attr]
+        watched.handled(path)
     now = as_of if as_of is not None else utc_now()
     marks = mark_book(book, as_of=now, save=save_marks, reason=reason or "watch")
     new = raise_alerts(book, evaluate_rules(book, marks, rules, now=now), reason=reason or "watch")

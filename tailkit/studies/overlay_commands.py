@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from tailkit.data import read_option_chain
 from tailkit.errors import ParameterError, describe_bad_value
@@ -30,6 +30,7 @@ from tailkit.overlay import (
     write_calibration,
 )
 from tailkit.overlay.evaluate import trading_days
+from tailkit.overlay.mean_reversion import KappaEstimator
 from tailkit.overlay.model import write_json
 from tailkit.params import param, validate
 from tailkit.studies import overlay_fields as F
@@ -229,7 +230,7 @@ def run_calibrate(params: CalibrateParams) -> CalibrateRun:
             end=p.end_date,
             exclude_covid=p.exclude_covid,
             chain=chain,
-            kappa_estimator=p.kappa_estimator,  # type: ignore[arg-type]
+            kappa_estimator=cast(KappaEstimator, p.kappa_estimator),  # checked by its choices
         )
     if p.output_file:
         write_calibration(cal, p.output_file)
