@@ -7,13 +7,16 @@ performance table, the equity curves and the regime timeline.
 
 :class:`BacktestReviewPanel` (the app) opens a results file of ``tailkit backtest regime
 --output`` and its event log: equity, drawdown, regimes and holdings over time, and for a
-chosen asset and date the chain of decisions that led there.
+chosen asset and date the chain of decisions that led there with the hedge overlay's option
+trades; when the run had a hedge overlay, its premiums and proceeds, hedged vs unhedged equity
+and the hedge's value over time (else one line saying there is none).
 
 Stable CSS classes for browser tests: ``tailkit-panel``, ``tailkit-control-<field>``,
 ``tailkit-metrics`` (cells with ``data-metric``), ``tailkit-error``, ``tailkit-chart``,
 ``tailkit-equity-chart``, ``tailkit-drawdown-chart``, ``tailkit-regime-chart``,
 ``tailkit-holdings-chart``, ``tailkit-decisions`` (the decision chain table, rows with
-``data-event``), ``tailkit-performance``.
+``data-event``), ``tailkit-performance``, ``tailkit-hedge`` (the hedge overlay's numbers, cells
+with ``data-metric``, or the one line saying there is none) and ``tailkit-hedge-chart``.
 """
 
 from __future__ import annotations
@@ -26,10 +29,17 @@ from typing import ClassVar
 import ipywidgets as w
 import pandas as pd
 
-from tailkit.charts.backtest import drawdown_chart, equity_chart, holdings_chart, regime_timeline_chart
+from tailkit.charts.backtest import (
+    drawdown_chart,
+    equity_chart,
+    hedge_value_chart,
+    holdings_chart,
+    regime_timeline_chart,
+)
 from tailkit.errors import TailkitError
 from tailkit.studies.regime_backtest import (
     BacktestReviewParams,
+    HedgeReview,
     RegimeBacktestStudy,
     RegimeBacktestStudyParams,
     ReviewData,
@@ -39,10 +49,14 @@ from tailkit.studies.regime_backtest import (
     run_regime_backtest_study,
 )
 from widgets.display import ChartView
+from widgets.formatting import MISSING, fmt_days, fmt_money
 from widgets.panel import PANEL_CSS, StudyPanel, controls_column
 from widgets.tables import metrics_table, table_html
 
-__all__ = ["RegimeBacktestPanel", "BacktestReviewPanel", "performance_html", "decisions_html"]
+__all__ = ["RegimeBacktestPanel", "BacktestReviewPanel", "performance_html", "decisions_html", "hedge_html"]
+
+#: what the app says of a results file without a hedge overlay
+NO_OVERLAY = "No hedge overlay in these results (hedge_program none)."
 
 
 def _fmt(v: object, spec: str) -> str:
@@ -64,18 +78,40 @@ def performance_html(performance: pd.DataFrame) -> str:
 
 
 def decisions_html(chain: pd.DataFrame) -> str:
-    """The decision chain of one asset, oldest first."""
+    """The decision chain of one asset with the hedge overlay's trades, oldest first."""
     rows = []
     for r in chain.to_dict(orient="records"):
+        hedge = str(r["event_type"]).startswith("hedge_")
+        weight = MISSING if hedge else f"{_fmt(r['size_before'], '.2%')} → {_fmt(r['size_after'], '.2%')}"
+        flow = fmt_money(r.get("cash_flow"), signed=True) if hedge else MISSING
         rows.append(
             f'<tr data-event="{html.escape(str(r["event_type"]))}"><td>{html.escape(str(r["timestamp"]))}</td>'
             f"<td>{html.escape(str(r['event_type']))}</td><td>{html.escape(str(r['system']))}</td>"
-            f"<td>{_fmt(r['size_before'], '.2%')} → {_fmt(r['size_after'], '.2%')}</td>"
-            f"<td>{_fmt(r['score_after'], '.3f')}</td><td style='text-align:left'>{html.escape(str(r['reason']))}</td></tr>"
+            f"<td>{weight}</td><td>{_fmt(r['score_after'], '.3f')}</td>"
+            f'<td data-col="cash_flow">{flow}</td>'
+            f"<td style='text-align:left'>{html.escape(str(r['reason']))}</td></tr>"
         )
     if not rows:
         return "<div class='tailkit-note'>No decision on this asset up to that date.</div>"
-    return table_html(rows, head=["date", "event", "decided by", "weight", "score", "reason"])
+    head = ["date", "event", "decided by", "weight", "score", "hedge cash flow (currency units)", "reason"]
+    return table_html(rows, head=head)
+
+
+def hedge_html(hedge: HedgeReview | None) -> str:
+    """The hedge overlay's premiums, proceeds and P&L (currency units), or one line saying there is none."""
+    if hedge is None:
+        return f"<div class='tailkit-note' data-metric='hedge_none'>{html.escape(NO_OVERLAY)}</div>"
+    rows = [
+        ("hedge_program", "program", hedge.program),
+        ("hedge_premium_paid", "premium paid (currency units)", fmt_money(hedge.premium_paid)),
+        ("hedge_proceeds", "proceeds: sales and settlements (currency units)", fmt_money(hedge.proceeds)),
+        ("hedge_net_cash_flow", "proceeds − premium (currency units)", fmt_money(hedge.net_cash_flow, signed=True)),
+        ("hedge_pnl", "hedge P&L: hedged − unhedged final equity (currency units)", fmt_money(hedge.pnl, signed=True)),
+        ("hedged_final_equity", "hedged final equity (currency units)", fmt_money(hedge.hedged_final_equity)),
+        ("unhedged_final_equity", "unhedged final equity (currency units)", fmt_money(hedge.unhedged_final_equity)),
+        ("hedge_rolls", "options bought on", fmt_days(hedge.rolls, "roll date")),
+    ]  # fmt: skip
+    return metrics_table("Hedge overlay", rows)
 
 
 class RegimeBacktestPanel(StudyPanel):
@@ -89,6 +125,7 @@ class RegimeBacktestPanel(StudyPanel):
         "rebalance_freq",
         "max_assets",
         "min_score",
+        "hedge_program",
     ]
     errors = (TailkitError, ValueError)
 
@@ -131,7 +168,9 @@ class RegimeBacktestPanel(StudyPanel):
     def render(self, study: RegimeBacktestStudy) -> None:
         """Fill the performance table and the data label."""
         label = "SYNTHETIC 20-asset, 5-bucket universe" if study.synthetic else "bundled stocks (real prices)"
-        self.note.value = f"Data: <b>{label}</b>; {len(study.regime.events)} decisions logged."
+        overlay = study.regime.overlay
+        hedge = "no hedge overlay" if overlay is None else f"hedge overlay {html.escape(overlay.label)}"
+        self.note.value = f"Data: <b>{label}</b>; {len(study.regime.events)} decisions logged; {hedge}."
         self.performance.value = performance_html(study.performance)
 
     def draw(self, study: RegimeBacktestStudy) -> None:
@@ -163,14 +202,17 @@ class BacktestReviewPanel(StudyPanel):
         self.regime_chart.widget.add_class("tailkit-regime-chart")
         self.holdings_chart = ChartView()
         self.holdings_chart.widget.add_class("tailkit-holdings-chart")
+        self.hedge = w.HTML().add_class("tailkit-hedge")
+        self.hedge_chart = ChartView()
+        self.hedge_chart.widget.add_class("tailkit-hedge-chart")
         title = w.HTML(
             "<h3 style='margin:0 0 6px 0'>Backtest review</h3><div class='tailkit-note'>Results file: the JSON "
             "written by <code>tailkit backtest regime --output</code> (its event log next to it); empty: a demo "
             "run on the <b>SYNTHETIC</b> universe. Pick an asset and a date to trace its decisions.</div>"
         )
         self.outputs = [
-            self.metrics, self.decisions, self.equity_chart.widget, self.drawdown_chart.widget,
-            self.regime_chart.widget, self.holdings_chart.widget,
+            self.metrics, self.hedge, self.decisions, self.equity_chart.widget, self.hedge_chart.widget,
+            self.drawdown_chart.widget, self.regime_chart.widget, self.holdings_chart.widget,
         ]  # fmt: skip
         right = w.VBox([self.error_box, *self.outputs])
         self.widget = w.VBox(
@@ -204,6 +246,7 @@ class BacktestReviewPanel(StudyPanel):
             ("trace", "decisions traced", f"{asset} up to {date}: {len(chain)}"),
         ]
         self.metrics.value = metrics_table("Backtest", rows)
+        self.hedge.value = hedge_html(review.hedge)
         self.decisions.value = (
             f"<b>Decisions on {html.escape(asset)} up to {html.escape(date)}</b>" + decisions_html(chain)
         )
@@ -212,7 +255,13 @@ class BacktestReviewPanel(StudyPanel):
         """Equity, drawdown, regime timeline and holdings charts."""
         review = result[0]
         eq = review.series[["equity"]]
-        self.equity_chart.update(equity_chart(eq / eq.iloc[0], title="Equity (rebased to 1)"))
+        if review.hedge is None:
+            self.equity_chart.update(equity_chart(eq / eq.iloc[0], title="Equity (rebased to 1)"))
+            self.hedge_chart.widget.layout.display = "none"
+        else:
+            title = "Equity with and without the hedge overlay (rebased to 1)"
+            self.equity_chart.update(equity_chart(review.hedge.equity(), title=title))
+            self.hedge_chart.update(hedge_value_chart(review.hedge.series["hedge_value"]))
         self.drawdown_chart.update(drawdown_chart(eq))
         self.regime_chart.update(regime_timeline_chart(review.series))
         self.holdings_chart.update(holdings_chart(review.holdings))

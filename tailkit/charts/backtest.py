@@ -18,6 +18,7 @@ __all__ = [
     "rolling_sharpe_chart",
     "holdings_chart",
     "counterfactual_chart",
+    "hedge_value_chart",
     "REGIME_COLORS",
 ]
 
@@ -158,6 +159,27 @@ def rolling_sharpe_chart(rolling: pd.DataFrame, *, window: int = 252, max_points
             y=alt.Y("sharpe:Q", title="Sharpe (annualised)"),
             color=alt.Color("series:N", title="strategy"),
             tooltip=["series:N", alt.Tooltip("date:T"), alt.Tooltip("sharpe:Q", format=".2f")],
+        )
+        .properties(width=_WIDTH, height=_HEIGHT * 2 // 3)
+    )
+
+
+def hedge_value_chart(
+    value: pd.Series,
+    *,
+    title: str = "Hedge overlay value: option marks + overlay cash",
+    max_points: int = 1500,
+) -> alt.Chart:
+    """The hedge overlay's value over time (hedged minus unhedged equity, currency units)."""
+    data = _long(value.rename("hedge value").to_frame(), "value", max_points)
+    return (
+        alt.Chart(data, title=title)
+        .mark_line(strokeWidth=1.0, interpolate="step-after")
+        .encode(
+            x=alt.X("date:T", title="date"),
+            y=alt.Y("value:Q", title="hedge value (currency units)"),
+            color=alt.Color("series:N", title=None),
+            tooltip=[alt.Tooltip("date:T"), alt.Tooltip("value:Q", format=",.2f")],
         )
         .properties(width=_WIDTH, height=_HEIGHT * 2 // 3)
     )

@@ -7,7 +7,8 @@ benchmark, and measures them: performance, performance by
 regime, rolling metrics, stability, protection analytics against counterfactual runs, the
 presets side by side, and (on the SYNTHETIC universe) how often the detected regime matches
 the simulated one. :func:`load_review` reads a ``tailkit backtest regime --output`` results
-file and its event log for the app.
+file and its event log for the app (with its hedge overlay, :class:`HedgeReview`, when the run
+had one).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ __all__ = [
     "study_universe",
     "study_index",
     "ReviewData",
+    "HedgeReview",
     "load_review",
     "decision_chain",
     "demo_results",
@@ -389,50 +391,114 @@ class BacktestReviewParams:
                 ) from None
 
 
+#: the demo run of the app: this preset, with this hedge overlay on its NAV
+DEMO_PRESET = "institutional"
+DEMO_HEDGE = "put"
+
+
 def demo_results(folder: str | Path, *, n_days: int = 0) -> Path:
-    """Run the regime strategy (institutional preset) on the SYNTHETIC universe into ``folder``.
+    """Run the regime strategy (institutional preset, put overlay) on the SYNTHETIC universe into ``folder``.
 
     Writes ``results.json`` and ``results.events.db`` (the same files as ``tailkit backtest
-    regime --preset institutional --output results.json``) unless they exist; returns the JSON path.
+    regime --preset institutional --hedge-program put --output results.json``) unless they
+    exist for the same run (the file's ``params`` and ``n_days``; files of another run, e.g. an
+    older demo without the overlay, are replaced); returns the JSON path.
     """
     import tempfile
 
-    from tailkit.params import atomic_write_text
+    from tailkit.params import atomic_write_text, parameters_to_dict
     from tailkit.synthetic.universe import synthetic_universe
 
     root = Path(folder) if str(folder) else Path(tempfile.gettempdir()) / "tailkit-backtest-review-demo"
     out = root / "results.json"
     db = root / "results.events.db"
+    p = preset(DEMO_PRESET, hedge_program=DEMO_HEDGE)
+    stamp = {"params": parameters_to_dict(p), "n_days": int(n_days)}
     if out.exists() and db.exists():
-        return out
+        try:
+            old = json.loads(out.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            old = None
+        if isinstance(old, dict) and {k: old.get(k) for k in stamp} == json.loads(json.dumps(stamp)):
+            return out
     root.mkdir(parents=True, exist_ok=True)
     u = synthetic_universe()
     prices = u.prices.iloc[:n_days] if n_days else u.prices
-    p = preset("institutional")
-    if db.exists():
-        db.unlink()
+    for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        if stale.exists():
+            stale.unlink()
     with EventLog(db, session_id="demo") as log:
         res = run_regime_strategy(prices, u.buckets, p, log=log)
     first = res.targets.dropna(how="all").index
-    eq = res.backtest.equity.loc[first[0] :]
+    eq = res.equity.loc[first[0] :]  # hedged when there is an overlay (as the CLI writes it)
     tl = res.timeline.frame.loc[eq.index]
     tg = res.targets.loc[first]
 
     def clean(v: float) -> float | None:
         return None if not math.isfinite(v) else round(float(v), 6)
 
+    series: dict[str, Any] = {
+        "date": [str(d.date()) for d in eq.index], "equity": [clean(v) for v in eq],
+        "regime": [r if isinstance(r, str) else None for r in tl["regime"]],
+        "confidence": [clean(v) for v in tl["confidence"]],
+    }  # fmt: skip
+    if res.overlay is not None:
+        ov = res.overlay
+        series["unhedged_equity"] = [clean(v) for v in res.backtest.equity.loc[eq.index]]
+        series["hedge_value"] = [clean(v) for v in (ov.option_value + ov.overlay_cash).loc[eq.index]]
     data = {
         "kind": "regime", "data": "SYNTHETIC demo universe (20 assets, 5 buckets; tailkit.synthetic.universe)",
-        "synthetic": True, "summary": {**res.to_dict(), **performance_summary(eq).to_dict()},
-        "events_db": db.name,
-        "series": {"date": [str(d.date()) for d in eq.index], "equity": [clean(v) for v in eq],
-                   "regime": [r if isinstance(r, str) else None for r in tl["regime"]],
-                   "confidence": [clean(v) for v in tl["confidence"]]},
+        "synthetic": True, **stamp, "summary": {**res.to_dict(), **performance_summary(eq).to_dict()},
+        "events_db": db.name, "series": series,
         "holdings": {"date": [str(d.date()) for d in tg.index],
                      "weights": {str(c): [clean(v) for v in tg[c]] for c in tg.columns}},
     }  # fmt: skip
     atomic_write_text(out, json.dumps(data, allow_nan=False) + "\n")
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class HedgeReview:
+    """The hedge overlay of a results file (amounts in the run's currency units).
+
+    Parameters
+    ----------
+    series : DataFrame
+        By date: ``hedged_equity`` (NAV + overlay cash + option marks), ``unhedged_equity``
+        (the strategy's NAV) and ``hedge_value`` (overlay cash + option marks, their difference).
+    program : str
+        The hedging package's label of the program (e.g. ``put 90% 3m x1``).
+    premium_paid : float
+        Premiums paid for the options opened (> 0: paid).
+    proceeds : float
+        Received from options sold at rolls and settled at expiry.
+    pnl : float
+        Hedged minus unhedged final equity.
+    rolls : int
+        Bars on which options were bought.
+    hedged_final_equity, unhedged_final_equity : float
+        Final equity with and without the overlay.
+    """
+
+    series: pd.DataFrame
+    program: str
+    premium_paid: float
+    proceeds: float
+    pnl: float
+    rolls: int
+    hedged_final_equity: float
+    unhedged_final_equity: float
+
+    @property
+    def net_cash_flow(self) -> float:
+        """Proceeds minus premiums paid (< 0: the options cost more than they returned in cash)."""
+        return self.proceeds - self.premium_paid
+
+    def equity(self) -> pd.DataFrame:
+        """Hedged and unhedged equity rebased to 1 at the first date (columns ``hedged``, ``unhedged``)."""
+        s = self.series
+        frame = pd.DataFrame({"hedged": s["hedged_equity"], "unhedged": s["unhedged_equity"]})
+        return frame / frame.iloc[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,6 +517,8 @@ class ReviewData:
         Path of the event log.
     label : str
         What the data were (SYNTHETIC is said so).
+    hedge : HedgeReview or None
+        The hedge overlay (None when the run had none).
     """
 
     series: pd.DataFrame
@@ -458,6 +526,7 @@ class ReviewData:
     summary: dict[str, Any]
     events_db: str
     label: str
+    hedge: HedgeReview | None = None
 
     @property
     def assets(self) -> list[str]:
@@ -486,11 +555,45 @@ def load_review(path: str | Path) -> ReviewData:
     if not db.is_absolute() and (p.parent / db).exists():
         db = p.parent / db  # written relative to the results file
     label = str(data.get("data", ""))
-    return ReviewData(series, holdings, data["summary"], str(db), label)
+    return ReviewData(series, holdings, data["summary"], str(db), label, _hedge_review(p, data, eq))
+
+
+def _hedge_review(path: Path, data: dict[str, Any], equity: pd.Series) -> HedgeReview | None:
+    """The overlay of a results file (the CLI writes its series and headline numbers), or None."""
+    s, summary = data["series"], data.get("summary", {})
+    if "unhedged_equity" not in s and "hedge_program" not in summary:
+        return None
+    need = [k for k in ("unhedged_equity", "hedge_value") if k not in s]
+    need += [k for k in ("hedge_program", "hedge_premium_paid", "hedge_proceeds", "hedge_pnl", "hedge_rolls",
+                         "hedged_final_equity", "unhedged_final_equity") if k not in summary]  # fmt: skip
+    if need:
+        raise DataError(
+            f"{path}: a hedge overlay without {', '.join(need)} (expected the CLI's results layout)"
+        )
+    frame = pd.DataFrame(
+        {"hedged_equity": equity, "unhedged_equity": pd.Series(s["unhedged_equity"], index=equity.index, dtype=float),
+         "hedge_value": pd.Series(s["hedge_value"], index=equity.index, dtype=float)}
+    )  # fmt: skip
+    return HedgeReview(
+        series=frame,
+        program=str(summary["hedge_program"]),
+        premium_paid=float(summary["hedge_premium_paid"]),
+        proceeds=float(summary["hedge_proceeds"]),
+        pnl=float(summary["hedge_pnl"]),
+        rolls=int(summary["hedge_rolls"]),
+        hedged_final_equity=float(summary["hedged_final_equity"]),
+        unhedged_final_equity=float(summary["unhedged_final_equity"]),
+    )
 
 
 def decision_chain(review: ReviewData, asset: str, date: str) -> pd.DataFrame:
-    """The decisions on ``asset`` up to ``date`` (oldest first) from the event log.
+    """The decisions on ``asset`` and the hedge overlay's trades up to ``date`` (oldest first).
+
+    The overlay's ``hedge_open`` / ``hedge_close`` events are portfolio-wide (asset ``""``):
+    they ride on the whole NAV, so they belong to every asset's chain. Columns: ``timestamp``,
+    ``event_type``, ``asset``, ``action``, ``system``, ``reason``, ``score_after``,
+    ``size_before``, ``size_after`` (target weights; NaN for hedge trades) and ``cash_flow``
+    (the hedge trade's option cash flow in currency units, + received, - paid; NaN otherwise).
 
     Raises
     ------
@@ -501,16 +604,29 @@ def decision_chain(review: ReviewData, asset: str, date: str) -> pd.DataFrame:
         raise DataError(f"asset {asset!r} is not in the results (assets: {', '.join(review.assets)})")
     if not Path(review.events_db).exists():
         raise DataError(f"{review.events_db}: the event log of these results is missing")
+    until = str(pd.Timestamp(date).date())
     with EventLog(review.events_db) as log:
-        frame = log.asset_timeline(asset, until=str(pd.Timestamp(date).date()))
+        frame = log.query(
+            "SELECT timestamp, event_type, asset, action, system, reason, score_after, size_before, "
+            "size_after, event_category, json_extract(metadata, '$.cash_flow') AS cash_flow "
+            "FROM portfolio_events WHERE (asset = ? OR event_category = 'hedge') AND timestamp <= ? "
+            "ORDER BY bar, id",
+            (asset, until),
+        )
+    hedge = frame["event_category"] == "hedge"
+    frame["cash_flow"] = pd.to_numeric(frame["cash_flow"], errors="coerce").where(hedge)
+    for col in ("score_after", "size_before", "size_after"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").where(~hedge)
     cols = [
         "timestamp",
         "event_type",
+        "asset",
         "action",
         "system",
         "reason",
         "score_after",
         "size_before",
         "size_after",
+        "cash_flow",
     ]
     return frame[cols].reset_index(drop=True)

@@ -1,28 +1,50 @@
 """The backtest review app in a real voila server and headless Chromium.
 
-Checks: the app opens the SYNTHETIC demo results (institutional preset) and draws its charts
-offline (every request to a host other than 127.0.0.1 is aborted); typing an asset and a date
-and pressing Enter shows that asset's chain of decisions up to that date, oldest first; an
-unknown asset shows the error message and hides the figures, and clearing it brings them
-back. Screenshots go to ``/tmp/tailkit-backtest-review-*.png``.
+Checks: the app opens the SYNTHETIC demo results (institutional preset with a put overlay) and
+draws its charts offline (every request to a host other than 127.0.0.1 is aborted); the premium
+the hedge overlay paid equals the library's (the same run made here with
+:func:`tailkit.backtest.run_regime_strategy`) and the hedge's value is drawn; typing an asset
+and a date and pressing Enter shows that asset's chain of decisions up to that date, oldest
+first, with the overlay's option trades; an unknown asset shows the error message and hides the
+figures, and clearing it brings them back. Screenshots go to ``/tmp/tailkit-backtest-review-*.png``.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from tailkit.backtest import preset, run_regime_strategy
+from tailkit.studies.regime_backtest import DEMO_HEDGE, DEMO_PRESET
+from tailkit.synthetic.universe import synthetic_universe
+from widgets.formatting import fmt_money
+
 from .person import METRIC, RENDER_FAILURES, metric_text, type_into, wait_metric_change
 
 APP = "backtest_review"
 EQUITY_DRAWN = ".tailkit-equity-chart svg, .tailkit-equity-chart canvas"
 TIMEOUT_MS = 120_000
+HEDGE_METRIC = ".tailkit-hedge [data-metric='{}']"
 
 
-def exercise(page) -> None:
-    """What a person does in the app (shared with a manual run against any voila server)."""
+def library_premium() -> str:
+    """The demo's hedge premium straight from the library, as the app writes money."""
+    u = synthetic_universe()
+    res = run_regime_strategy(u.prices, u.buckets, preset(DEMO_PRESET, hedge_program=DEMO_HEDGE))
+    return fmt_money(res.overlay.to_dict()["hedge_premium_paid"])
+
+
+def exercise(page, premium: str | None = None) -> None:
+    """What a person does in the app (shared with a manual run against any voila server).
+
+    ``premium``: the hedge premium the app must show (``library_premium()``), unchecked if None.
+    """
     assert "SYNTHETIC" in metric_text(page, "data")
     page.wait_for_selector(EQUITY_DRAWN, state="attached", timeout=TIMEOUT_MS)
-    for chart in ("drawdown", "regime", "holdings"):
+    shown = page.locator(HEDGE_METRIC.format("hedge_premium_paid")).inner_text().strip()
+    assert "premium paid (currency units)" in page.locator(".tailkit-hedge").inner_text()
+    if premium is not None:
+        assert shown == premium
+    for chart in ("hedge", "drawdown", "regime", "holdings"):
         sel = f".tailkit-{chart}-chart svg, .tailkit-{chart}-chart canvas"
         page.wait_for_selector(sel, state="attached", timeout=TIMEOUT_MS)
     trace0 = metric_text(page, "trace")
@@ -41,7 +63,8 @@ def exercise(page) -> None:
     assert rows.count() == n > 0
     dates = [rows.nth(i).locator("td").first.inner_text() for i in range(n)]
     assert dates == sorted(dates) and dates[-1] <= "2010-06-30"
-    assert "position_open" in page.locator(".tailkit-decisions").inner_text()
+    chain = page.locator(".tailkit-decisions").inner_text()
+    assert "position_open" in chain and "hedge_open" in chain
     page.screenshot(path="/tmp/tailkit-backtest-review-2-chain.png", full_page=True)
 
     # an unknown asset: the message, and no stale figures
@@ -66,8 +89,9 @@ def exercise(page) -> None:
 @pytest.mark.browser
 @pytest.mark.slow
 def test_backtest_review_in_browser(open_app, blocked_requests, console_errors):
+    premium = library_premium()
     page = open_app(APP, ready=METRIC.format("final_equity"))
-    exercise(page)
+    exercise(page, premium)
     blocked_requests.assert_none()
     failures = [m for m in console_errors if RENDER_FAILURES.search(m)]
     assert not failures, failures
