@@ -368,6 +368,12 @@ class BackupParams:
     """Back up the book to one file (SQLite: online backup; PostgreSQL: pg_dump) with a manifest."""
 
     to: str = param(doc="backup file to write (its manifest is FILE.manifest.json)")
+    format: str | None = param(
+        None,
+        choices=("pg_dump", "sqlite"),
+        doc="pg_dump (custom format; PostgreSQL books) or sqlite (one SQLite book file, restores onto "
+        "either backend); default: sqlite for a SQLite book, pg_dump for a PostgreSQL book",
+    )
 
     def __post_init__(self) -> None:
         validate(self)

@@ -360,7 +360,7 @@ def _backup(args: argparse.Namespace) -> int:
 
     p = params_from_args(BackupParams, args)
     with _open(args) as book:
-        print(backup_book(book, p.to, reason=args.reason).summary())
+        print(backup_book(book, p.to, reason=args.reason, fmt=p.format).summary())
     return 0
 
 
