@@ -10,7 +10,8 @@ in the database (a partial unique index), so two watch processes cannot both rai
 
 Rules here: exit signals of the marks (profit target, loss limit, DTE), loss budget used above
 a threshold, stale market data (no quote newer than N minutes) and a regime transition in the
-causal (filtered) probabilities of :func:`tailkit.calibration.filter_regimes`.
+causal (filtered) probabilities of :func:`tailkit.calibration.filter_regimes`, run by
+:func:`run_rules` on the underlying's daily closes in the book (:mod:`tailkit.book.regime_rule`).
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ __all__ = [
     "acknowledge",
     "open_alerts",
     "evaluate_rules",
+    "run_rules",
+    "RuleResults",
 ]
 
 SEVERITIES = ("info", "warning", "critical")
@@ -346,8 +349,52 @@ def open_alerts(book: Book) -> pd.DataFrame:
     )
 
 
-def evaluate_rules(book: Book, marks: BookMarks, rules: AlertRuleParams, *, now: Any) -> list[Alert]:
+@dataclass(frozen=True, slots=True)
+class RuleResults:
+    """The alerts of one evaluation of the rules and one-line notes on rules that could not run.
+
+    Attributes
+    ----------
+    alerts : tuple of Alert
+        Every alert found (stored once per key by :func:`raise_alerts`).
+    notes : tuple of str
+        One line per rule worth a word: the regime rule's current regime, or why it did not run.
+    """
+
+    alerts: tuple[Alert, ...]
+    notes: tuple[str, ...]
+
+
+def run_rules(book: Book, marks: BookMarks, rules: AlertRuleParams, *, now: Any) -> RuleResults:
     """Every alert rule of ``rules`` over one mark of the book (the watch loop's and ``tailkit book alerts``' rules).
+
+    Exit signals and the loss budget always; stale quotes when ``rules.stale_minutes`` is set
+    (trading time, :func:`trading_minutes`, from ``now``); the VaR/ES and exposure limits of
+    :mod:`tailkit.book.risk_limits` when any of them is set; the regime transition
+    (:func:`tailkit.book.regime_rule.regime_check`, on the daily closes up to the marks'
+    valuation date) unless ``rules.no_regime``, with a note saying the regime or why the rule
+    did not run (too few closes).
+    """
+    from tailkit.book.regime_rule import regime_check
+
+    found = evaluate_rules(book, marks, rules, now=now)
+    notes: list[str] = []
+    if not rules.no_regime:
+        check = regime_check(
+            book,
+            underlying=rules.regime_underlying,
+            until=marks.valuation_date.isoformat() + "T23:59:59",
+            n_regimes=rules.regime_states,
+            window=rules.regime_window,
+            min_probability=rules.regime_min_probability,
+        )
+        found += check.alerts
+        notes.append(check.note)
+    return RuleResults(tuple(found), tuple(notes))
+
+
+def evaluate_rules(book: Book, marks: BookMarks, rules: AlertRuleParams, *, now: Any) -> list[Alert]:
+    """The alert rules of ``rules`` that need no history fit: :func:`run_rules` without the regime rule.
 
     Exit signals and the loss budget always; stale quotes when ``rules.stale_minutes`` is set
     (trading time, :func:`trading_minutes`, from ``now``); the VaR/ES and exposure limits of

@@ -1,25 +1,37 @@
 """Backups of the book and their restore, verified against a manifest.
 
-A backup is **one SQLite book file** whichever backend the book lives on, plus a manifest
-``FILE.manifest.json`` (schema version, rows per table, :meth:`~tailkit.book.store.Book.content_hash`,
-source, time). One format restores onto either backend and can be opened by any tailkit:
+A backup is one file plus its manifest ``FILE.manifest.json`` (format, schema version, rows per
+table, :meth:`~tailkit.book.store.Book.content_hash`, source, time). Two formats:
 
-* a SQLite book is copied with SQLite's online backup API in one step, i.e. inside one read
-  transaction: writers keep writing (WAL), and the copy is the committed state at the moment
-  the step started;
-* a PostgreSQL book is copied with :func:`~tailkit.book.migration.copy_book` (the code of
-  ``tailkit book migrate``): one ``REPEATABLE READ`` snapshot, row counts and content hash
-  checked before the copy commits; the copy adds one ``backup`` audit event to the backup
-  file. (``pg_dump`` was not used: its dump restores only onto PostgreSQL, and its snapshot
-  would still need the manifest computed in the same snapshot; the logical copy gives both.)
+``tailkit-book-sqlite`` (``--format sqlite``; the only format of a SQLite book)
+    **one SQLite book file**, which restores onto either backend and opens with any tailkit:
+
+    * a SQLite book is copied with SQLite's online backup API in one step, i.e. inside one read
+      transaction: writers keep writing (WAL), and the copy is the committed state at the moment
+      the step started;
+    * a PostgreSQL book is copied with :func:`~tailkit.book.migration.copy_book` (the code of
+      ``tailkit book migrate``): one ``REPEATABLE READ`` snapshot, row counts and content hash
+      checked before the copy commits; the copy adds one ``backup`` audit event to the file.
+      The portable choice for a PostgreSQL book (e.g. to hand a desk's book to one person).
+
+``tailkit-book-pg_dump`` (the default for a PostgreSQL book)
+    ``pg_dump`` custom format of the book's tables (data only), taken by
+    :func:`tailkit.book.pgdump.dump_book` in an exported ``REPEATABLE READ`` snapshot inside
+    which the manifest is computed too, so dump and manifest agree exactly while writers run.
+    It restores onto an empty PostgreSQL book of the same schema version.
 
 The backup is written to a temporary name in the destination folder, its manifest computed
-from the file itself, and both renamed into place, so a failed backup leaves nothing behind.
+(from the file itself for the SQLite format, from the dumped snapshot for pg_dump), and both
+renamed into place, so a failed backup leaves nothing behind.
 
-:func:`restore_book` checks the backup (SQLite integrity check, schema version, row counts and
-content hash equal to the manifest's) on a private copy, migrates that copy forward if it was
-written by an older tailkit, and copies it into an empty book with ``copy_book``: one
-transaction, committed only when the target's row counts and content hash equal the backup's.
+:func:`restore_book` reads the manifest's format. SQLite format: it checks the backup (SQLite
+integrity check, schema version, row counts and content hash equal to the manifest's) on a
+private copy, migrates that copy forward if it was written by an older tailkit, and copies it
+into an empty book with ``copy_book``: one transaction, committed only when the target's row
+counts and content hash equal the backup's. pg_dump format: :func:`tailkit.book.pgdump.load_dump`
+loads the archive (read by ``pg_restore``) into the empty PostgreSQL book in one transaction
+and commits only when the integrity check, row counts and content hash equal the manifest's.
+Either way the target gets one ``restore`` audit event.
 """
 
 from __future__ import annotations
@@ -36,11 +48,24 @@ from typing import Any
 
 from tailkit.book.migration import copy_book
 from tailkit.book.store import Book, utc_now
-from tailkit.errors import DataError
+from tailkit.errors import DataError, ParameterError, describe_bad_value
 
-__all__ = ["BackupResult", "RestoreResult", "backup_book", "restore_book", "read_manifest", "manifest_path"]
+__all__ = [
+    "BackupResult",
+    "RestoreResult",
+    "backup_book",
+    "restore_book",
+    "read_manifest",
+    "manifest_path",
+    "BACKUP_FORMATS",
+    "FORMAT_NAMES",
+]
 
 MANIFEST_SUFFIX = ".manifest.json"
+#: the ``format`` argument -> the manifest's ``format``
+FORMAT_NAMES = {"sqlite": "tailkit-book-sqlite", "pg_dump": "tailkit-book-pg_dump"}
+#: backup formats: ``sqlite`` (either backend) and ``pg_dump`` (PostgreSQL books)
+BACKUP_FORMATS = tuple(FORMAT_NAMES)
 
 
 def manifest_path(backup: str | os.PathLike[str]) -> Path:
@@ -56,7 +81,7 @@ class BackupResult:
     Attributes
     ----------
     path : str
-        The backup file (a SQLite book).
+        The backup file (a SQLite book, or a pg_dump custom-format archive).
     manifest : dict
         ``format``, ``schema_version``, ``rows``, ``content_hash``, ``source``, ``created_at``.
     seconds : float
@@ -106,10 +131,10 @@ class RestoreResult:
         )
 
 
-def _manifest(book: Book, source: str) -> dict[str, Any]:
+def _manifest(book: Book, source: str, fmt: str = "sqlite") -> dict[str, Any]:
     with book.read():
         return {
-            "format": "tailkit-book-sqlite",
+            "format": FORMAT_NAMES[fmt],
             "schema_version": book.version,
             "rows": book.row_counts(),
             "content_hash": book.content_hash(),
@@ -118,8 +143,10 @@ def _manifest(book: Book, source: str) -> dict[str, Any]:
         }
 
 
-def backup_book(book: Book, to: str | os.PathLike[str], *, reason: str = "") -> BackupResult:
-    """Back up ``book`` to the SQLite file ``to`` and write its manifest (see the module docstring).
+def backup_book(
+    book: Book, to: str | os.PathLike[str], *, reason: str = "", fmt: str | None = None
+) -> BackupResult:
+    """Back up ``book`` to the file ``to`` and write its manifest (see the module docstring).
 
     Parameters
     ----------
@@ -128,7 +155,10 @@ def backup_book(book: Book, to: str | os.PathLike[str], *, reason: str = "") -> 
     to : str or PathLike
         The backup file (replaced atomically if it exists).
     reason : str, default=""
-        Written to the backup's ``backup`` audit event (PostgreSQL books).
+        Written to the backup's ``backup`` audit event (PostgreSQL book, SQLite format).
+    fmt : {"sqlite", "pg_dump"}, optional
+        Backup format; default ``"sqlite"`` for a SQLite book and ``"pg_dump"`` for a
+        PostgreSQL book (``"pg_dump"`` needs a PostgreSQL book).
 
     Returns
     -------
@@ -137,9 +167,16 @@ def backup_book(book: Book, to: str | os.PathLike[str], *, reason: str = "") -> 
     Raises
     ------
     DataError
-        The destination cannot be written (nothing is left behind).
+        The destination cannot be written, or pg_dump is missing or failed (nothing is left behind).
+    ParameterError
+        ``fmt`` is not a format, or ``"pg_dump"`` for a SQLite book.
     """
     t0 = time.perf_counter()
+    if fmt is None:
+        fmt = "pg_dump" if book.dialect == "postgresql" else "sqlite"
+    if fmt not in FORMAT_NAMES or (fmt == "pg_dump" and book.dialect != "postgresql"):
+        allowed = "'sqlite' or 'pg_dump'" if book.dialect == "postgresql" else "'sqlite' (a SQLite book)"
+        raise ParameterError(describe_bad_value("format", fmt, allowed))
     dest = Path(to).expanduser()
     if dest.is_dir():
         raise DataError(f"{dest}: is a folder; name the backup file to write")
@@ -151,6 +188,13 @@ def backup_book(book: Book, to: str | os.PathLike[str], *, reason: str = "") -> 
     os.close(fd)
     tmp = Path(tmp_name)
     try:
+        if fmt == "pg_dump":
+            from tailkit.book.pgdump import dump_book
+
+            manifest = dump_book(book, tmp, lambda b: _manifest(b, str(book.path), fmt))
+            os.replace(tmp, dest)
+            _write_json(manifest_path(dest), manifest)
+            return BackupResult(str(dest), manifest, time.perf_counter() - t0)
         if book.dialect == "sqlite":
             tmp.unlink()
             target = sqlite3.connect(str(tmp))
@@ -215,7 +259,7 @@ def restore_book(source: str | os.PathLike[str], target: Book, *, reason: str = 
     source : str or PathLike
         A backup file written by :func:`backup_book` (not changed).
     target : Book
-        An empty book on either backend.
+        An empty book: either backend for the SQLite format, PostgreSQL for pg_dump.
     reason : str, default=""
         Written to the target's ``restore`` audit event.
 
@@ -226,14 +270,25 @@ def restore_book(source: str | os.PathLike[str], target: Book, *, reason: str = 
     Raises
     ------
     DataError
-        The backup or its manifest is missing, the backup does not match its manifest, or the
-        target is not empty (nothing is written to the target).
+        The backup or its manifest is missing, the backup does not match its manifest, the
+        target is not empty, or a pg_dump backup meets a SQLite book or another schema
+        version (nothing is written to the target).
     """
     t0 = time.perf_counter()
     src = Path(source).expanduser()
     if not src.is_file():
         raise DataError(f"{src}: no such backup file")
     manifest = read_manifest(src)
+    if manifest["format"] == FORMAT_NAMES["pg_dump"]:
+        rows = _restore_dump(src, manifest, target, reason)
+        return RestoreResult(
+            str(src), str(target.path), rows, manifest["content_hash"], time.perf_counter() - t0
+        )
+    if manifest["format"] != FORMAT_NAMES["sqlite"]:
+        raise DataError(
+            f"{manifest_path(src)}: unknown backup format {manifest['format']!r} "
+            f"(this tailkit restores {sorted(FORMAT_NAMES.values())})"
+        )
     with tempfile.TemporaryDirectory(prefix="tailkit-restore-") as work:
         copy_path = Path(work) / "backup.sqlite"
         shutil.copyfile(src, copy_path)
@@ -242,18 +297,7 @@ def restore_book(source: str | os.PathLike[str], target: Book, *, reason: str = 
         except DataError as exc:
             raise DataError(f"{src}: not a readable book backup ({exc})") from None
         with check:
-            problems = []
-            integrity = check.integrity_check()
-            if integrity != "ok":
-                problems.append(f"integrity check: {integrity}")
-            if check.version != int(manifest["schema_version"]):
-                problems.append(f"schema version {check.version}, manifest {manifest['schema_version']}")
-            rows = check.row_counts()
-            if rows != manifest["rows"]:
-                problems.append(f"row counts {rows}, manifest {manifest['rows']}")
-            digest = check.content_hash()
-            if digest != manifest["content_hash"]:
-                problems.append(f"content hash {digest[:16]}, manifest {str(manifest['content_hash'])[:16]}")
+            problems = _differences(check, manifest)
         if problems:
             raise DataError(f"{src}: the backup does not match its manifest: " + "; ".join(problems))
         with Book(copy_path, actor=target.actor) as book:  # migrated forward when older
@@ -261,3 +305,49 @@ def restore_book(source: str | os.PathLike[str], target: Book, *, reason: str = 
     return RestoreResult(
         str(src), str(target.path), copied.rows, manifest["content_hash"], time.perf_counter() - t0
     )
+
+
+def _differences(book: Book, manifest: dict[str, Any]) -> list[str]:
+    """How ``book`` differs from a backup's manifest: integrity check, schema version, row counts, content hash."""
+    problems = []
+    with book.read():
+        integrity = book.integrity_check()
+        if integrity != "ok":
+            problems.append(f"integrity check: {integrity}")
+        if book.version != int(manifest["schema_version"]):
+            problems.append(f"schema version {book.version}, manifest {manifest['schema_version']}")
+        rows = book.row_counts()
+        if rows != manifest["rows"]:
+            problems.append(f"row counts {rows}, manifest {manifest['rows']}")
+        digest = book.content_hash()
+        if digest != manifest["content_hash"]:
+            problems.append(f"content hash {digest[:16]}, manifest {str(manifest['content_hash'])[:16]}")
+    return problems
+
+
+def _restore_dump(src: Path, manifest: dict[str, Any], target: Book, reason: str) -> dict[str, int]:
+    """Restore a pg_dump backup into the empty PostgreSQL book ``target`` (one transaction, verified)."""
+    from tailkit.book.pgdump import load_dump
+
+    if target.dialect != "postgresql":
+        raise DataError(
+            f"{src}: a pg_dump backup restores onto a PostgreSQL book, not {target.path} (restore it into "
+            "an empty PostgreSQL database, or back up the book with --format sqlite)"
+        )
+    if target.version != int(manifest["schema_version"]):
+        raise DataError(
+            f"{src}: a pg_dump backup of schema version {manifest['schema_version']} restores onto the "
+            f"same version; {target.path} has version {target.version} (restore with the tailkit that "
+            "wrote it, or back up with --format sqlite, which migrates forward)"
+        )
+
+    def record() -> None:
+        target.record(
+            "restore",
+            "book",
+            reason=reason,
+            payload={"source": str(src), "rows": manifest["rows"], "content_hash": manifest["content_hash"]},
+        )
+
+    load_dump(src, target, lambda b: _differences(b, manifest), record)
+    return {t: int(n) for t, n in manifest["rows"].items()}

@@ -14,6 +14,10 @@
     The newest quote of the underlying is at most ``stale_minutes`` of trading time old
     (:func:`~tailkit.book.alerts.trading_minutes`: weekends, holidays and nights do not count);
     a warning otherwise.
+``regime``
+    Whether the regime-transition rule can run: the underlying's daily closes in the book
+    against :data:`~tailkit.book.params.MIN_REGIME_CLOSES` (always ``ok``: one line saying why
+    the rule does not run when there are too few).
 ``alerts``
     Open alerts by severity (an open alert is the desk's business, not a fault: ``ok``), and
     a warning when alerts raised more than ``max_cycle_age`` ago are still not delivered.
@@ -225,6 +229,13 @@ def _checks(
                 {"newest": newest, "age_trading_minutes": age_min},
             )
         )
+
+    from tailkit.book.regime_rule import regime_readiness
+
+    n_closes, line = regime_readiness(
+        book, underlying, until=now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    )
+    out.append(Check("regime", "ok", line, {"daily_closes": n_closes}))
 
     rows = book.conn.execute(
         "SELECT severity, COUNT(*) FROM alerts WHERE acknowledged_at IS NULL GROUP BY severity"

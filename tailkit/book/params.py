@@ -46,12 +46,15 @@ __all__ = [
     "LEGACY_BOOK_NAME",
     "STRATEGIES",
     "EXIT_REASONS",
+    "MIN_REGIME_CLOSES",
 ]
 
 #: spread types of the book
 STRATEGIES: tuple[str, ...] = ("bull_put", "bear_call")
 #: why a position was closed
 EXIT_REASONS: tuple[str, ...] = ("manual", "profit_target", "loss_limit", "dte_threshold", "expiration")
+#: daily closes of the underlying the regime rule needs (a year of trading days); fewer: no regime rule
+MIN_REGIME_CLOSES = 250
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -289,6 +292,17 @@ class AlertRuleParams:
         None, gt=0.0, doc="alert when the open risk (sum of max losses) exceeds this many dollars"
     )
     confidence: float = param(0.99, gt=0.5, lt=1.0, doc="VaR/ES confidence level")
+    no_regime: bool = param(False, doc="do not run the regime-transition rule")
+    regime_underlying: str = param("TLT", doc="ticker whose daily closes in the book feed the regime rule")
+    regime_states: int = param(2, ge=2, le=3, doc="regimes of the model fitted to the daily closes (2 or 3)")
+    regime_window: int = param(
+        750,
+        ge=MIN_REGIME_CLOSES,
+        doc=f"latest daily closes the regime model is fitted to (the rule needs at least {MIN_REGIME_CLOSES})",
+    )
+    regime_min_probability: float = param(
+        0.5, gt=0.0, lt=1.0, doc="alert only when the new regime's filtered probability is at least this"
+    )
 
     def __post_init__(self) -> None:
         validate(self)
@@ -368,6 +382,12 @@ class BackupParams:
     """Back up the book to one file (SQLite: online backup; PostgreSQL: pg_dump) with a manifest."""
 
     to: str = param(doc="backup file to write (its manifest is FILE.manifest.json)")
+    format: str | None = param(
+        None,
+        choices=("pg_dump", "sqlite"),
+        doc="pg_dump (custom format; PostgreSQL books) or sqlite (one SQLite book file, restores onto "
+        "either backend); default: sqlite for a SQLite book, pg_dump for a PostgreSQL book",
+    )
 
     def __post_init__(self) -> None:
         validate(self)

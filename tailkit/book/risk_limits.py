@@ -25,7 +25,7 @@ from tailkit.book.settings import get_settings
 from tailkit.book.store import Book
 from tailkit.errors import ParameterError, describe_bad_value
 
-__all__ = ["BookRisk", "book_risk", "risk_limit_alerts", "MIN_SCENARIOS"]
+__all__ = ["BookRisk", "book_risk", "risk_limit_alerts", "daily_closes", "daily_returns", "MIN_SCENARIOS"]
 
 #: fewer daily returns than this give no VaR/ES (too few for a 99% tail)
 MIN_SCENARIOS = 20
@@ -63,16 +63,31 @@ class BookRisk:
         return {f: getattr(self, f) for f in self.__slots__}
 
 
-def daily_returns(book: Book, underlying: str, *, until: str, window: int = 500) -> np.ndarray:
-    """Simple daily returns of the last snapshot of each day up to ``until``, the last ``window``."""
+def daily_closes(book: Book, underlying: str, *, until: str) -> pd.Series:
+    """The underlying's daily closes in the book: the last snapshot of each day up to ``until``.
+
+    Returns
+    -------
+    Series of float
+        Price in cents, indexed by day (``YYYY-MM-DD`` text), oldest first; empty when none.
+    """
     frame = book.frame(
         "SELECT time, underlying_cents FROM snapshots WHERE underlying = ? AND time <= ? ORDER BY time",
         (underlying, until),
     )
     if frame.empty:
+        return pd.Series(dtype=np.float64)
+    return (
+        frame.assign(day=frame["time"].str[:10]).groupby("day")["underlying_cents"].last().astype(np.float64)
+    )
+
+
+def daily_returns(book: Book, underlying: str, *, until: str, window: int = 500) -> np.ndarray:
+    """Simple daily returns of :func:`daily_closes` up to ``until``, the last ``window``."""
+    closes = daily_closes(book, underlying, until=until)
+    if closes.empty:
         return np.zeros(0)
-    closes = frame.assign(day=frame["time"].str[:10]).groupby("day")["underlying_cents"].last()
-    r = closes.astype(np.float64).pct_change().dropna().to_numpy()
+    r = closes.pct_change().dropna().to_numpy()
     return r[-window:]
 
 

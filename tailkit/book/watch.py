@@ -8,8 +8,11 @@ One cycle (:func:`run_cycle`):
    file, idempotent by SHA-256). A bad file is reported and skipped: its import writes
    nothing, and it is not retried until it changes;
 2. the book is marked (:func:`~tailkit.book.marks.mark_book`, stored with ``save_marks``);
-3. the alert rules run (:func:`~tailkit.book.alerts.evaluate_rules`) and the new alerts are
-   stored once per condition (:func:`~tailkit.book.alerts.raise_alerts`);
+3. the alert rules run (:func:`~tailkit.book.alerts.run_rules`, the regime-transition rule
+   included: fitted to the underlying's daily closes in the book when there are enough of
+   them, refitted only when a new close arrived; the cycle logs one line with the regime or
+   why the rule did not run) and the new alerts are stored once per condition
+   (:func:`~tailkit.book.alerts.raise_alerts`);
 4. every open alert not yet delivered is sent (:func:`~tailkit.book.notify.deliver_pending`);
    a failed delivery is retried next cycle;
 5. the cycle's times and counts are written to ``watch_state`` (read by ``tailkit book health``).
@@ -34,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tailkit.book.alerts import evaluate_rules, raise_alerts
+from tailkit.book.alerts import raise_alerts, run_rules
 from tailkit.book.market import import_chain
 from tailkit.book.marks import mark_book
 from tailkit.book.notify import Notifier, deliver_pending
@@ -92,6 +95,8 @@ class CycleReport:
         Notifier failures (those alerts are retried next cycle).
     n_open, n_signals : int
         Open positions and exit signals in the cycle's mark.
+    notes : tuple of str
+        One line per rule worth a word (the regime, or why the regime rule did not run).
     """
 
     watcher: str
@@ -105,6 +110,7 @@ class CycleReport:
     failures: tuple[str, ...]
     n_open: int
     n_signals: int
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict."""
@@ -120,6 +126,7 @@ class CycleReport:
             "failures": list(self.failures),
             "n_open": self.n_open,
             "n_signals": self.n_signals,
+            "notes": list(self.notes),
         }
 
     def summary(self) -> str:
@@ -240,7 +247,8 @@ def run_cycle(
         watched.handled(path)
     now = as_of if as_of is not None else utc_now()
     marks = mark_book(book, as_of=now, save=save_marks, reason=reason or "watch")
-    new = raise_alerts(book, evaluate_rules(book, marks, rules, now=now), reason=reason or "watch")
+    results = run_rules(book, marks, rules, now=now)
+    new = raise_alerts(book, list(results.alerts), reason=reason or "watch")
     delivery = deliver_pending(book, notifiers)
     finished = utc_now()
     report = CycleReport(
@@ -255,6 +263,7 @@ def run_cycle(
         failures=delivery.failures,
         n_open=marks.totals.n_open,
         n_signals=marks.totals.n_signals,
+        notes=results.notes,
     )
     _record(book, report)
     return report
@@ -396,6 +405,8 @@ def watch(
                 continue
             backoff = 1.0
             LOGGER.info("%s", report.summary())
+            for note in report.notes:
+                LOGGER.info("%s", note)
             if on_cycle is not None:
                 on_cycle(report)
             if once:

@@ -258,7 +258,7 @@ def _migrate(args: argparse.Namespace) -> int:
 def _alerts(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from tailkit.book.alerts import acknowledge, evaluate_rules, open_alerts, raise_alerts
+    from tailkit.book.alerts import acknowledge, open_alerts, raise_alerts, run_rules
     from tailkit.book.marks import mark_book
     from tailkit.book.notify import deliver_pending, notifiers_for
     from tailkit.book.params import AlertRuleParams, AlertsParams, NotifyParams
@@ -274,9 +274,12 @@ def _alerts(args: argparse.Namespace) -> int:
         else:
             marks = mark_book(book, as_of=p.as_of)
             now = datetime.now(UTC).replace(tzinfo=None)
-            new = raise_alerts(book, evaluate_rules(book, marks, rules, now=now), reason=args.reason)
+            results = run_rules(book, marks, rules, now=now)
+            new = raise_alerts(book, list(results.alerts), reason=args.reason)
             failures = deliver_pending(book, notifiers).failures
             print(f"{len(new)} new alert(s)")
+            for note in results.notes:
+                print(note)
         _print_frame(open_alerts(book), "no open alerts")
     for f in failures:
         print(f"notification failed (retried next time): {f}", file=sys.stderr)
@@ -360,7 +363,7 @@ def _backup(args: argparse.Namespace) -> int:
 
     p = params_from_args(BackupParams, args)
     with _open(args) as book:
-        print(backup_book(book, p.to, reason=args.reason).summary())
+        print(backup_book(book, p.to, reason=args.reason, fmt=p.format).summary())
     return 0
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn
 
@@ -58,6 +58,22 @@ def pg_url(pg_server: PgServer) -> Iterator[str]:
     pg_server.admin(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
     yield pg_server.url(name)
     pg_server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def new_pg_url(pg_server: PgServer) -> Iterator[Callable[[], str]]:
+    """A factory of fresh, migrated, empty PostgreSQL book databases (all dropped after the test)."""
+    names: list[str] = []
+
+    def make() -> str:
+        name = f"book_{os.getpid()}_{next(_DB_NUMBERS)}"
+        pg_server.admin(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+        names.append(name)
+        return pg_server.url(name)
+
+    yield make
+    for name in names:
+        pg_server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -43,6 +43,7 @@ def test_health_of_a_watched_book_and_what_makes_it_unhealthy(book, tmp_path):
         "schema": "ok",
         "watch": "ok",
         "quotes": "ok",
+        "regime": "ok",
         "alerts": "ok",
         **({"disk": "ok"} if book.dialect == "sqlite" else {}),
     }
