@@ -282,6 +282,35 @@ def params_from_args(
         raise ParameterError(option_message(str(exc), getattr(args, OPTION_NAMES, None))) from None
 
 
+def params_from_file_and_args(cls: type[T], args: argparse.Namespace, path: str | None) -> T:
+    """Build ``cls`` from a parameter file overridden by the options the user changed.
+
+    The file (YAML or JSON, :func:`tailkit.params.load_parameters`) is the base; an option left
+    at its dataclass default takes the file's value, an option given with another value wins.
+    Without a file this is :func:`params_from_args`.
+
+    Parameters
+    ----------
+    cls : type
+        The parameter dataclass the options were generated from.
+    args : Namespace
+        Parsed arguments.
+    path : str or None
+        The parameter file (``None`` or ``""``: none).
+    """
+    from tailkit.params import load_parameters, parameters_to_dict
+
+    params = params_from_args(cls, args)
+    if not path:
+        return params
+    base = parameters_to_dict(load_parameters(path, cls))
+    given = parameters_to_dict(params)
+    default = parameters_to_dict(cls())
+    values = {k: (given[k] if given[k] != default[k] else base[k]) for k in given}
+    names = {OPTION_NAMES: getattr(args, OPTION_NAMES, None)}
+    return params_from_args(cls, argparse.Namespace(**values, **names))
+
+
 _NUMPY_REPR = re.compile(r"np\.(?:float|int|uint|bool_)\w*\(([^()]*)\)")
 
 

@@ -37,28 +37,18 @@ def _records(frame: Any) -> list[dict[str, Any]]:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from tailkit.cli._options import params_from_args
-    from tailkit.params import load_parameters, parameters_to_dict
+    from tailkit.cli._options import params_from_file_and_args
+    from tailkit.cli._progress import progress_bar
+    from tailkit.overlay.model import write_json
+    from tailkit.params import parameters_to_dict
     from tailkit.studies.hedging_strategies import HedgingStudyParams, run_hedging_study
 
-    params = params_from_args(HedgingStudyParams, args)
-    if args.program_file:
-        # the file is the base; an option left at its default takes the file's value
-        base = parameters_to_dict(load_parameters(args.program_file, HedgingStudyParams))
-        given = parameters_to_dict(params)
-        default = parameters_to_dict(HedgingStudyParams())
-        values = {k: (given[k] if given[k] != default[k] else base[k]) for k in given}
-        params = params_from_args(HedgingStudyParams, argparse.Namespace(**values, **_names(args)))
-    stages = 3 + int(params.history)
-    from tailkit.cli._progress import progress_bar
-
-    bar = progress_bar(stages, args.quiet)
+    params = params_from_file_and_args(HedgingStudyParams, args, args.program_file)
+    bar = progress_bar(3 + int(params.history), args.quiet)
 
     def step(name: str) -> None:
         bar.set_description(name)
         bar.update(1)
-
-    from tailkit.overlay.model import write_json
 
     try:
         study = run_hedging_study(params, progress=step)
@@ -90,12 +80,6 @@ def _evaluate(args: argparse.Namespace) -> int:
         print(f"{key:<32} {value}")
     print(f"results written to {args.output}")
     return 0
-
-
-def _names(args: argparse.Namespace) -> dict[str, Any]:
-    from tailkit.cli._options import OPTION_NAMES
-
-    return {OPTION_NAMES: getattr(args, OPTION_NAMES, None)}
 
 
 def _evaluate_options(p: argparse.ArgumentParser) -> None:

@@ -37,20 +37,12 @@ def _table(frame: Any) -> dict[str, Any]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from tailkit.cli._options import OPTION_NAMES, params_from_args
+    from tailkit.cli._options import params_from_file_and_args
     from tailkit.overlay.model import write_json
-    from tailkit.params import load_parameters, parameters_to_dict
+    from tailkit.params import parameters_to_dict
     from tailkit.studies.asymmetric_system import AsymmetricSystemParams, asymmetric_system_study
 
-    params = params_from_args(AsymmetricSystemParams, args)
-    if args.config:
-        # the file is the base; an option left at its default takes the file's value
-        base = parameters_to_dict(load_parameters(args.config, AsymmetricSystemParams))
-        given = parameters_to_dict(params)
-        default = parameters_to_dict(AsymmetricSystemParams())
-        values = {k: (given[k] if given[k] != default[k] else base[k]) for k in given}
-        names = {OPTION_NAMES: getattr(args, OPTION_NAMES, None)}
-        params = params_from_args(AsymmetricSystemParams, argparse.Namespace(**values, **names))
+    params = params_from_file_and_args(AsymmetricSystemParams, args, args.config)
     study = asymmetric_system_study(params)
     summary = study.summary()
     out = {
