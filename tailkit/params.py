@@ -391,3 +391,26 @@ def parameters_from_namespace(cls: type[T], namespace: Mapping[str, Any]) -> T:
     return parameters_from_dict(
         cls, {n: namespace[n] for n in names if n in namespace}, source="parameters cell"
     )
+
+
+def json_safe(obj: Any) -> Any:
+    """``obj`` with what JSON cannot hold made plain: NaN and ±inf become ``None``.
+
+    numpy scalars become Python numbers (``.item()``), dict keys strings, tuples lists.
+    """
+    if isinstance(obj, dict):
+        return {str(k): json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [json_safe(v) for v in obj]
+    if hasattr(obj, "item") and not isinstance(obj, str | bytes) and getattr(obj, "ndim", None) == 0:
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def write_json(path: str | os.PathLike[str], document: Mapping[str, Any], indent: int = 2) -> None:
+    """Write a JSON document atomically (:func:`atomic_write_text`; :func:`json_safe` first)."""
+    import json
+
+    atomic_write_text(path, json.dumps(json_safe(dict(document)), indent=indent, allow_nan=False) + "\n")

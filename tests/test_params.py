@@ -139,3 +139,25 @@ def test_atomic_write_gives_the_mode_a_plain_open_gives(tmp_path, umask: int) ->
         assert sorted(p.name for p in tmp_path.iterdir()) == ["atomic.html", "plain.html"]
     finally:
         os.umask(old)
+
+
+def test_json_safe_makes_numpy_and_non_finite_values_plain(tmp_path):
+    import json
+
+    import numpy as np
+
+    from tailkit.params import json_safe, write_json
+
+    doc = {
+        1: np.float64(1.5),
+        "nan": float("nan"),
+        "inf": np.float32("inf"),
+        "flag": np.bool_(True),
+        "n": np.int64(7),
+        "rows": (np.float64(-np.inf), [np.int32(2)]),
+    }
+    plain = json_safe(doc)
+    assert plain == {"1": 1.5, "nan": None, "inf": None, "flag": True, "n": 7, "rows": [None, [2]]}
+    assert type(plain["flag"]) is bool and type(plain["n"]) is int
+    write_json(tmp_path / "doc.json", doc)
+    assert json.loads((tmp_path / "doc.json").read_text()) == plain

@@ -15,10 +15,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
+
+from tailkit.params import write_json
 
 __all__ = ["register"]
 
@@ -137,20 +138,8 @@ def _prices(arg: str | None) -> tuple[Any, dict[str, tuple[str, ...]] | None, st
     return read_price_input(arg), None, str(arg), None
 
 
-def _clean(v: Any) -> Any:
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
-    if isinstance(v, dict):
-        return {str(k): _clean(x) for k, x in v.items()}
-    if isinstance(v, list | tuple):
-        return [_clean(x) for x in v]
-    return v
-
-
 def _write_json(path: str, data: dict[str, Any]) -> None:
-    from tailkit.params import atomic_write_text
-
-    atomic_write_text(path, json.dumps(_clean(data), indent=1, allow_nan=False) + "\n")
+    write_json(path, data, indent=1)
     print(f"wrote {path}")
 
 

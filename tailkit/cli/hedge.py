@@ -10,8 +10,9 @@ progress bar, writes every table as JSON (atomically) and prints the headline nu
 from __future__ import annotations
 
 import argparse
-import math
 from typing import Any
+
+from tailkit.params import json_safe, write_json
 
 __all__ = ["register"]
 
@@ -20,26 +21,13 @@ _FMT = argparse.ArgumentDefaultsHelpFormatter
 _RENAMED = {"prices_file": "prices", "vix_file": "vix", "program": "program-type"}
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, str):
-        return _clean(value.item())
-    return value
-
-
 def _records(frame: Any) -> list[dict[str, Any]]:
-    return _clean(frame.reset_index().to_dict(orient="records"))
+    return json_safe(frame.reset_index().to_dict(orient="records"))
 
 
 def _evaluate(args: argparse.Namespace) -> int:
     from tailkit.cli._options import params_from_file_and_args
     from tailkit.cli._progress import progress_bar
-    from tailkit.overlay.model import write_json
     from tailkit.params import parameters_to_dict
     from tailkit.studies.hedging_strategies import HedgingStudyParams, run_hedging_study
 
@@ -55,8 +43,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     out: dict[str, Any] = {
-        "parameters": _clean(parameters_to_dict(params)),
-        "summary": _clean(study.to_dict()),
+        "parameters": json_safe(parameters_to_dict(params)),
+        "summary": json_safe(study.to_dict()),
         "simulated": {
             "source": study.simulated.source,
             "n_paths": study.simulated.n_paths,

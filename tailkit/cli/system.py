@@ -12,33 +12,21 @@ the attribution layers and the regression as JSON (atomically) and prints the he
 from __future__ import annotations
 
 import argparse
-import math
 from typing import Any
+
+from tailkit.params import json_safe, write_json
 
 __all__ = ["register"]
 
 _FMT = argparse.ArgumentDefaultsHelpFormatter
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, str):
-        return _clean(value.item())
-    return value
-
-
 def _table(frame: Any) -> dict[str, Any]:
-    return _clean({str(k): v for k, v in frame.to_dict(orient="index").items()})
+    return json_safe({str(k): v for k, v in frame.to_dict(orient="index").items()})
 
 
 def _run(args: argparse.Namespace) -> int:
     from tailkit.cli._options import params_from_file_and_args
-    from tailkit.overlay.model import write_json
     from tailkit.params import parameters_to_dict
     from tailkit.studies.asymmetric_system import AsymmetricSystemParams, asymmetric_system_study
 
@@ -46,12 +34,12 @@ def _run(args: argparse.Namespace) -> int:
     study = asymmetric_system_study(params)
     summary = study.summary()
     out = {
-        "parameters": _clean(parameters_to_dict(params)),
-        "summary": _clean(summary),
+        "parameters": json_safe(parameters_to_dict(params)),
+        "summary": json_safe(summary),
         "asymmetry": _table(study.asymmetry.table),
         "portfolios": _table(study.portfolio_table()),
         "archetypes": _table(study.archetype_table()),
-        "layers": _clean({str(k): float(v) for k, v in study.layers.summary().items()}),
+        "layers": json_safe({str(k): float(v) for k, v in study.layers.summary().items()}),
         "regression": _table(study.regression.to_frame()),
     }
     write_json(args.output, out)

@@ -24,7 +24,7 @@ import pandas as pd
 from tailkit.calibration.diagnostics import ParameterTable
 from tailkit.errors import DataError, ParameterError
 from tailkit.overlay.mean_reversion import MeanReversionFit
-from tailkit.params import atomic_write_text
+from tailkit.params import json_safe, write_json
 from tailkit.simulation import VasicekParams
 
 __all__ = [
@@ -242,7 +242,7 @@ class OverlayCalibration:
             "volatility_params": self.volatility.to_dict(),
             "current_values": self.current.to_dict(),
             "vasicek_std_errors": {
-                str(k): _clean(float(v))
+                str(k): json_safe(float(v))
                 for k, v in zip(self.vasicek_table.names, self.vasicek_table.std_errors)
             },
             "sample": dict(self.sample),
@@ -367,27 +367,6 @@ def _num(value: Any, default: float = float("nan")) -> float:
         return float(value)
     except (TypeError, ValueError):
         return default
-
-
-def _clean(value: float) -> float | None:
-    return value if math.isfinite(value) else None
-
-
-def _json_safe(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {k: _json_safe(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_json_safe(v) for v in obj]
-    if isinstance(obj, float | np.floating):
-        return _clean(float(obj))
-    if isinstance(obj, np.integer):
-        return int(obj)
-    return obj
-
-
-def write_json(path: str | os.PathLike[str], document: dict[str, Any]) -> None:
-    """Write a JSON document atomically (non-finite floats become ``null``)."""
-    atomic_write_text(path, json.dumps(_json_safe(document), indent=2) + "\n")
 
 
 def write_calibration(calibration: OverlayCalibration, path: str | os.PathLike[str]) -> None:
