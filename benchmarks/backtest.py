@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
 from typing import Any
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -32,6 +31,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np
 import pandas as pd
 
+from benchmarks._timing import best_time
 from tailkit.backtest import (
     EngineParams,
     EventLog,
@@ -56,15 +56,6 @@ def _prices() -> pd.DataFrame:
         index=pd.bdate_range("1995-01-02", periods=N_BARS),
         columns=[f"A{j:02d}" for j in range(N_ASSETS)],
     )
-
-
-def _best(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    best, out = np.inf, None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 def _vbt_run(vbt: Any, px: pd.DataFrame, lookback: int, every: int, gross: float) -> np.ndarray:
@@ -116,14 +107,14 @@ def main() -> None:
     eng = EngineParams(schedule="every_n", every_n=EVERY, gross_target=GROSS, commission=COMM, cash=CASH)
     st = StaticParams(lookback=LOOKBACK)
     run_static(px, st, eng)  # compile / load the cached kernels
-    t_tk, res = _best(lambda: run_static(px, st, eng), 5)
+    t_tk, res = best_time(lambda: run_static(px, st, eng), 5)
     eq = res.equity.to_numpy()
     rows = [("single run", "tailkit (numba)", t_tk, 0.0)]
     try:
         import vectorbt as vbt
 
         _vbt_run(vbt, px, LOOKBACK, EVERY, GROSS)
-        t_v, v = _best(lambda: _vbt_run(vbt, px, LOOKBACK, EVERY, GROSS), 3)
+        t_v, v = best_time(lambda: _vbt_run(vbt, px, LOOKBACK, EVERY, GROSS), 3)
         rows.append(("single run", "vectorbt 1.2.0", t_v, float(np.max(np.abs(v / eq - 1)))))
     except ImportError:
         vbt = None
@@ -134,7 +125,7 @@ def main() -> None:
         eng_w = EngineParams(schedule="every_n", every_n=EVERY, gross_target=0.98, commission=COMM, cash=CASH,
                              whole_shares=True)  # fmt: skip
         ref = run_static(px, st, eng_w).equity.iloc[-1]
-        t_b, b = _best(lambda: _backtrader_run(px, 0.98), 1)
+        t_b, b = best_time(lambda: _backtrader_run(px, 0.98), 1)
         rows.append(
             ("single run", "backtrader 1.9.78 (whole shares, gross 0.98)", t_b, float(abs(b[0] / ref - 1)))
         )
@@ -149,7 +140,7 @@ def main() -> None:
     gross = np.round(rng.uniform(0.9, 1.0, m), 4)
     close = np.ascontiguousarray(px.to_numpy())
     K.simulate_inverse_vol_sweep(close, lbs[:2], every[:2], gross[:2], CASH, COMM)
-    t_sw, finals = _best(lambda: K.simulate_inverse_vol_sweep(close, lbs, every, gross, CASH, COMM), 3)
+    t_sw, finals = best_time(lambda: K.simulate_inverse_vol_sweep(close, lbs, every, gross, CASH, COMM), 3)
     rows.append(("100-set sweep", "tailkit (numba)", t_sw, 0.0))
     if vbt is not None:
         t0 = time.perf_counter()
@@ -170,18 +161,18 @@ def main() -> None:
         with EventLog() as log:
             return run_regime_strategy(u.prices, u.buckets, p, log=log)
 
-    t_r, rr = _best(regime, 2)
+    t_r, rr = best_time(regime, 2)
     rows.append(
         ("regime strategy", f"tailkit, 20 x {len(u.prices)} days, {len(rr.events)} events", t_r, float("nan"))
     )
-    t_nolog, _ = _best(lambda: run_regime_strategy(u.prices, u.buckets, p), 2)
+    t_nolog, _ = best_time(lambda: run_regime_strategy(u.prices, u.buckets, p), 2)
     rows.append(("regime strategy", "  the same without the event log", t_nolog, float("nan")))
     per_event_ms = max(t_r - t_nolog, 0.0) / max(len(rr.events), 1) * 1e3
     # the hedge overlay (a 90% 3-month put rolled monthly, marked by tailkit.hedging) on its NAV
     hp = HedgeOverlayParams(program="put")
     start = int(np.flatnonzero(rr.targets.notna().any(axis=1).to_numpy())[0])
     apply_hedge_overlay(rr.backtest.equity, hp, start=start)
-    t_h, ov = _best(lambda: apply_hedge_overlay(rr.backtest.equity, hp, start=start), 3)
+    t_h, ov = best_time(lambda: apply_hedge_overlay(rr.backtest.equity, hp, start=start), 3)
     rows.append(
         ("regime strategy", f"  hedge overlay alone ({ov.to_dict()['hedge_rolls']} rolls)", t_h, float("nan"))
     )

@@ -18,10 +18,11 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+
+from benchmarks._timing import best_time
 
 N_POSITIONS = 500
 N_TIMES = 100
@@ -30,16 +31,6 @@ EXPIRIES = ("2099-01-16", "2099-02-20", "2099-03-20", "2099-04-17", "2099-05-15"
 AS_OF = "2098-12-31"
 SEED = 20250105
 REPEATS = 5
-
-
-def _best(fn: Callable[[], object], repeats: int = REPEATS) -> tuple[float, object]:
-    fn()  # warm-up
-    best, out = float("inf"), None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 def build_book(path: Path) -> object:
@@ -141,9 +132,9 @@ def main() -> None:
         n_quotes = book.conn.execute("SELECT COUNT(*) FROM quotes").fetchone()[0]  # type: ignore[attr-defined]
         print(f"setup: {n_quotes:,} quotes, {N_POSITIONS} open spreads in {time.perf_counter() - t0:.1f} s")
         rate = get_settings(book).risk_free_rate
-        t_fast, marks = _best(lambda: mark_book(book, as_of=AS_OF))
-        t_ref, ref = _best(lambda: reference_mark(book, rate), repeats=2)
-        t_save, _ = _best(lambda: mark_book(book, as_of=AS_OF, save=True), repeats=2)
+        t_fast, marks = best_time(lambda: mark_book(book, as_of=AS_OF), REPEATS, warm_up=True)
+        t_ref, ref = best_time(lambda: reference_mark(book, rate), 2, warm_up=True)
+        t_save, _ = best_time(lambda: mark_book(book, as_of=AS_OF, save=True), 2, warm_up=True)
         frame = marks.positions  # type: ignore[attr-defined]
         ref_arr = np.array([ref[int(p)] for p in frame["position_id"]])  # type: ignore[index]
         err = max(
@@ -167,13 +158,13 @@ def main() -> None:
             f"{'met' if t_fast < 0.2 else 'NOT met'} ({t_fast * 1e3:.1f} ms); {int(frame['marked'].sum())} marked, "
             f"{int(frame['signal'].notna().sum())} exit signals"
         )
-        t_review, _ = _best(lambda: book_review(book), repeats=2)
+        t_review, _ = best_time(lambda: book_review(book), 2, warm_up=True)
         print(f"{'book_review(book): all the app reads to render':<52} {t_review * 1e3:>8.1f} ms")
         try:
             from widgets.book import BookReviewPanel
 
             path = str(book.path)  # type: ignore[attr-defined]
-            t_panel, _ = _best(lambda: BookReviewPanel(BookReviewParams(db_path=path)), repeats=2)
+            t_panel, _ = best_time(lambda: BookReviewPanel(BookReviewParams(db_path=path)), 2, warm_up=True)
             print(f"{'BookReviewPanel(...) built headless on this book':<52} {t_panel * 1e3:>8.1f} ms")
         except ImportError:  # widgets extra not installed
             pass

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
 from typing import Any
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -35,6 +34,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np
 import pandas as pd
 
+from benchmarks._timing import best_time
 from tailkit._numba import get_num_threads
 from tailkit.attribution import factor_regression, layer_decomposition
 from tailkit.behavioral import prospect_value
@@ -52,15 +52,6 @@ from tailkit.studies import AsymmetricSystemParams
 
 N_PATHS, N_STEPS, N_REF, REPEATS, SEED = 10_000, 252, 200, 3, 20261203
 TARGET_SECONDS, TARGET_SPEEDUP = 5.0, 20.0
-
-
-def _best(fn: Callable[[], Any], repeats: int = REPEATS) -> tuple[float, Any]:
-    best, out = np.inf, None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 def _archetypes(p: AsymmetricSystemParams) -> dict[str, Any]:
@@ -203,17 +194,17 @@ def main() -> None:
     hedge()
 
     rows: list[tuple[str, float]] = []
-    t, fitted = _best(fit)
+    t, fitted = best_time(fit, REPEATS)
     rows.append(("fit regimes (3 regimes, 7 premia, monthly history)", t))
-    t, sim = _best(lambda: simulate(fitted))
+    t, sim = best_time(lambda: simulate(fitted), REPEATS)
     rows.append((f"simulate premia ({N_PATHS:,} x {N_STEPS} x 7)", t))
-    t, _ = _best(hedge)
+    t, _ = best_time(hedge, REPEATS)
     rows.append(("hedge program (ProtectivePut marked on history)", t))
-    t, paths = _best(lambda: system(sim))
+    t, paths = best_time(lambda: system(sim), REPEATS)
     rows.append(("system portfolio on the paths", t))
-    t_arch, results = _best(lambda: investors(paths))
+    t_arch, results = best_time(lambda: investors(paths), REPEATS)
     rows.append(("three archetypes on the paths", t_arch))
-    t, (_, fit_hist, beta) = _best(lambda: attribution(sim, results))
+    t, (_, fit_hist, beta) = best_time(lambda: attribution(sim, results), REPEATS)
     rows.append(("attribution (layers, Newey-West, per-path OLS)", t))
     total = sum(s for _, s in rows)
 

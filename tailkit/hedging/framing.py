@@ -21,6 +21,7 @@ matches the CVaR95 of the overlapping 1-year returns of the unhedged NAV path
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,6 +79,24 @@ class FramingComparison:
         return pd.DataFrame(recs).set_index("framing")
 
 
+def _weight_at_risk(risk: Callable[[float], float], target: float) -> float:
+    """Equity weight in (0, 1] at which ``risk`` (increasing in the weight) equals ``target``.
+
+    1 when even full equity is at or below the target; otherwise bisection on [1e-4, 1] to
+    2**-60 of the interval.
+    """
+    if risk(1.0) <= target:
+        return 1.0
+    lo, hi = 1e-4, 1.0
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        if risk(mid) > target:
+            hi = mid
+        else:
+            lo = mid
+    return 0.5 * (lo + hi)
+
+
 def risk_matched_weight(market: HedgeMarket, target_cvar95: float) -> float:
     """Equity weight in (0, 1] whose unhedged 1-year CVaR95 equals ``target_cvar95`` (bisection)."""
     n = min(252, market.n_t - 1)
@@ -87,16 +106,7 @@ def risk_matched_weight(market: HedgeMarket, target_cvar95: float) -> float:
     def risk(w: float) -> float:
         return cvar(w * (rel - growth) + growth - 1.0, 0.95).value
 
-    if risk(1.0) <= target_cvar95:
-        return 1.0
-    lo, hi = 1e-4, 1.0
-    for _ in range(60):
-        mid = 0.5 * (lo + hi)
-        if risk(mid) > target_cvar95:
-            hi = mid
-        else:
-            lo = mid
-    return 0.5 * (lo + hi)
+    return _weight_at_risk(risk, target_cvar95)
 
 
 def compare_framings(
@@ -219,16 +229,7 @@ def risk_matched_weight_history(market: HedgeMarket, target_cvar95: float) -> fl
     def risk(w: float) -> float:
         return _history_cvar95(w * rel + (1.0 - w) * cash)
 
-    if risk(1.0) <= target_cvar95:
-        return 1.0
-    lo, hi = 1e-4, 1.0
-    for _ in range(60):
-        mid = 0.5 * (lo + hi)
-        if risk(mid) > target_cvar95:
-            hi = mid
-        else:
-            lo = mid
-    return 0.5 * (lo + hi)
+    return _weight_at_risk(risk, target_cvar95)
 
 
 def compare_framings_history(
