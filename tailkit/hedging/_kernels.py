@@ -7,7 +7,8 @@ Every option is valued with the pricing package's one Black formula
 Where the marking time goes, and how it is kept down: each *distinct* option (underlying, type,
 moneyness, schedule; see :func:`tailkit.hedging.marking.distinct_options`) is valued once per
 path and day and shared by every program that holds it; what depends only on the steps left
-comes from :func:`step_tables`; logs of spot and strike are taken once per day and per roll, so
+comes from :func:`step_tables`, what every strike of one expiry shares on one day (the ATM vol,
+the VIX future) from :func:`expiry_row`; logs of spot and strike are taken once per day and per roll, so
 the loop over a block's paths has no libm call and vectorises; a block's paths are copied
 day-major once; zero-cost collar calls are solved by Newton's method on all of a block's paths
 at once; the unhedged statistics are computed once per distinct equity weight; blocks of paths
