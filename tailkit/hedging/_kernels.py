@@ -7,7 +7,8 @@ Every option is valued with the pricing package's one Black formula
 Where the marking time goes, and how it is kept down: each *distinct* option (underlying, type,
 moneyness, schedule; see :func:`tailkit.hedging.marking.distinct_options`) is valued once per
 path and day and shared by every program that holds it; what depends only on the steps left
-comes from :func:`step_tables`; logs of spot and strike are taken once per day and per roll, so
+comes from :func:`step_tables`, what every strike of one expiry shares on one day (the ATM vol,
+the VIX future) from :func:`expiry_row`; logs of spot and strike are taken once per day and per roll, so
 the loop over a block's paths has no libm call and vectorises; a block's paths are copied
 day-major once; zero-cost collar calls are solved by Newton's method on all of a block's paths
 at once; the unhedged statistics are computed once per distinct equity weight; blocks of paths
@@ -190,6 +191,54 @@ def step_tables_python(
 step_tables = jit(step_tables_python)
 
 
+def expiry_row_python(
+    und: int,
+    d: int,
+    level: np.ndarray,
+    log_index: np.ndarray,
+    target: np.ndarray,
+    m: int,
+    surf: np.ndarray,
+    vix: np.ndarray,
+    tab: np.ndarray,
+    row: np.ndarray,
+) -> None:
+    """What every option on underlying ``und`` with ``d > 0`` steps left shares, on ``m`` paths.
+
+    Equity index (``und == 0``): ``row[0]`` the surface's ATM vol of that tenor,
+    ``sqrt(max(L^2 + (a^2 - L^2) g(tau) / g(30d), 0.04 a^2))`` with ``a = atm_ratio x index``
+    (:func:`surface_vol` before its strike multiplier). Vol index (``und == 1``): ``row[0]`` the
+    log of the VIX future of that expiry and ``row[1]`` the discounted future (Black-76's
+    forward), as in :func:`vix_future`, with :func:`tailkit.pricing._kernels.normal.vexp` for the
+    exponential (within 1 ulp of libm's). Computed once per day and expiry, shared by every
+    strike that expires then (:func:`unique_leg_values`).
+    """
+    if und == 0:
+        a_ratio = surf[SURF_ATM_RATIO]
+        lr2 = surf[SURF_LONG_RUN] * surf[SURF_LONG_RUN]
+        term = tab[TAB_TERM, d]
+        for i in range(m):
+            a = a_ratio * level[i]
+            var = lr2 + (a * a - lr2) * term
+            var = var if var > 0.04 * a * a else 0.04 * a * a
+            row[0, i] = math.sqrt(var)
+    else:
+        m_inf = vix[VIX_M_INF]
+        sd = tab[TAB_VSD, d]
+        dkm = tab[TAB_DKM, d]
+        dk = tab[TAB_DK, d]
+        half_var = 0.5 * sd * sd
+        dfr = tab[TAB_DFR, d]
+        for i in range(m):
+            tg = target[i]
+            lf = m_inf + (tg - m_inf) * dkm + (log_index[i] - tg) * dk + half_var
+            row[0, i] = lf
+            row[1, i] = vexp(lf) * dfr  # Black-76: the discounted future
+
+
+expiry_row = jit(expiry_row_python)
+
+
 def unique_leg_values_python(
     und: int,
     sign: float,
@@ -199,14 +248,13 @@ def unique_leg_values_python(
     spot: np.ndarray,
     log_spot: np.ndarray,
     level: np.ndarray,
-    log_index: np.ndarray,
-    target: np.ndarray,
     m: int,
     r: float,
     q: float,
     surf: np.ndarray,
     vix: np.ndarray,
     tab: np.ndarray,
+    row: np.ndarray,
     P: np.ndarray,
     R: np.ndarray,
 ) -> None:
@@ -214,12 +262,12 @@ def unique_leg_values_python(
 
     Same formulas as :func:`leg_value`, arranged so the loop over paths has no libm call: the
     log-moneyness is ``ln S - ln K`` from logs taken once (spot once per day, strike once per
-    roll), what depends only on ``d`` comes from :func:`step_tables`, the VIX future's
-    exponential is :func:`tailkit.pricing._kernels.normal.vexp` (within 1 ulp of libm's); the
-    discounted forward and strike, ``ln(F/K)`` and the total vol go into ``P[:4]`` and the
+    roll), what depends only on ``d`` comes from :func:`step_tables`, what every strike of one
+    expiry shares (ATM vol, VIX future) from ``row`` (:func:`expiry_row`, filled by the caller);
+    the discounted forward and strike, ``ln(F/K)`` and the total vol go into ``P[:4]`` and the
     pricing package's vectorised pass of its one Black formula
     (:func:`tailkit.pricing._kernels.black_block`) values them. ``d <= 0`` pays the intrinsic value
-    (cash settlement).
+    (cash settlement; ``row`` is not read).
     """
     if d <= 0:
         for i in range(m):
@@ -230,9 +278,6 @@ def unique_leg_values_python(
     sqt = tab[TAB_SQT, d]
     dfr = tab[TAB_DFR, d]
     if und == 0:
-        a_ratio = surf[SURF_ATM_RATIO]
-        lr2 = surf[SURF_LONG_RUN] * surf[SURF_LONG_RUN]
-        term = tab[TAB_TERM, d]
         skew = surf[SURF_SKEW]
         curv = surf[SURF_CURVATURE]
         lo_m = surf[SURF_FLOOR]
@@ -241,28 +286,19 @@ def unique_leg_values_python(
         dfq = tab[TAB_DFQ, d]
         for i in range(m):
             x = (log_spot[i] - log_strike[i]) + carry
-            a = a_ratio * level[i]
-            var = lr2 + (a * a - lr2) * term
-            var = var if var > 0.04 * a * a else 0.04 * a * a
             z = -x / sqt
             mult = 1.0 - skew * z + curv * z * z
             mult = lo_m if mult < lo_m else (hi_m if mult > hi_m else mult)
             P[0, i] = spot[i] * dfq
             P[1, i] = strike[i] * dfr
             P[2, i] = x
-            P[3, i] = math.sqrt(var) * mult * sqt
+            P[3, i] = row[0, i] * mult * sqt
     else:
-        m_inf = vix[VIX_M_INF]
         sd = tab[TAB_VSD, d]
-        dkm = tab[TAB_DKM, d]
-        dk = tab[TAB_DK, d]
-        half_var = 0.5 * sd * sd
         for i in range(m):
-            tg = target[i]
-            lf = m_inf + (tg - m_inf) * dkm + (log_index[i] - tg) * dk + half_var
-            P[0, i] = vexp(lf) * dfr  # Black-76: the discounted future
+            P[0, i] = row[1, i]
             P[1, i] = strike[i] * dfr
-            P[2, i] = lf - log_strike[i]
+            P[2, i] = row[0, i] - log_strike[i]
             P[3, i] = sd
     black_block(sign, P[0], P[1], P[2], P[3], m, R[0])
 
@@ -422,6 +458,44 @@ def collar_call_moneyness_python(
 collar_call_moneyness = jit(collar_call_moneyness_python)
 
 
+def _shared_row_python(
+    u: int,
+    und: int,
+    d: int,
+    t: int,
+    u_und: np.ndarray,
+    row_day: np.ndarray,
+    row_d: np.ndarray,
+    rows: np.ndarray,
+    level: np.ndarray,
+    log_index: np.ndarray,
+    target: np.ndarray,
+    m: int,
+    surf: np.ndarray,
+    vix: np.ndarray,
+    tab: np.ndarray,
+) -> int:
+    """Index of the expiry row (:func:`expiry_row`) of underlying ``und``, ``d`` steps left, day ``t``.
+
+    Row ``k`` belongs to distinct option ``k``: it holds the row of underlying ``u_und[k]``,
+    ``row_d[k]`` steps left, on day ``row_day[k]``. The first row that already holds the one
+    asked for is returned (its content depends on the underlying, the day and ``d`` only);
+    otherwise row ``u`` is filled and returned. ``d <= 0`` (cash settlement) needs no row.
+    """
+    if d <= 0:
+        return u
+    for k in range(u_und.shape[0]):
+        if row_day[k] == t and row_d[k] == d and u_und[k] == und:
+            return k
+    expiry_row(und, d, level, log_index, target, m, surf, vix, tab, rows[u])
+    row_day[u] = t
+    row_d[u] = d
+    return u
+
+
+_shared_row = jit(_shared_row_python)
+
+
 def _mark_block_python(
     lo,
     hi,
@@ -502,6 +576,11 @@ def _mark_block_python(
     u_exp = np.zeros(n_u, dtype=np.int64)
     u_next = np.zeros(n_u, dtype=np.int64)
     u_open = np.zeros(n_u, dtype=np.bool_)
+    # expiry rows (:func:`expiry_row`, found or filled by :func:`_shared_row`): row k holds what
+    # the options on underlying u_und[k] with row_d[k] steps left on day row_day[k] share
+    rows = np.empty((n_u, 2, m))
+    row_day = np.full(n_u, -1, dtype=np.int64)
+    row_d = np.zeros(n_u, dtype=np.int64)
     put_cost = np.empty(m)
     shares = np.empty((n_prog, m))
     base_shares = np.empty((n_prog, m))
@@ -549,9 +628,13 @@ def _mark_block_python(
             und = u_und[u]
             if t == u_next[u]:
                 if u_open[u]:
+                    d = u_exp[u] - t
+                    row = _shared_row(
+                        u, und, d, t, u_und, row_day, row_d, rows, vt, li, tg, m, surf, vix, tab
+                    )
                     unique_leg_values(
-                        und, u_sign[u], u_exp[u] - t, u_strike[u], u_logk[u], st, ls, vt, li, tg, m,
-                        r, q, surf, vix, tab, P, R,
+                        und, u_sign[u], d, u_strike[u], u_logk[u], st, ls, vt, m,
+                        r, q, surf, vix, tab, rows[row], P, R,
                     )  # fmt: skip
                     for i in range(m):
                         u_close[u, i] = R[0, i]
@@ -592,9 +675,11 @@ def _mark_block_python(
                 u_open[u] = True
             elif not u_open[u]:
                 continue
+            d = u_exp[u] - t
+            row = _shared_row(u, und, d, t, u_und, row_day, row_d, rows, vt, li, tg, m, surf, vix, tab)
             unique_leg_values(
-                und, u_sign[u], u_exp[u] - t, u_strike[u], u_logk[u], st, ls, vt, li, tg, m,
-                r, q, surf, vix, tab, P, R,
+                und, u_sign[u], d, u_strike[u], u_logk[u], st, ls, vt, m,
+                r, q, surf, vix, tab, rows[row], P, R,
             )  # fmt: skip
             for i in range(m):
                 u_val[u, i] = R[0, i]

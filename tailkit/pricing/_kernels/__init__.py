@@ -26,6 +26,8 @@ from __future__ import annotations
 from tailkit.pricing._kernels.black_scholes import (  # noqa: F401
     _NPARTS,
     BLOCK,
+    _black_pass,
+    _black_pass_python,
     _bs_price_array,
     _bs_price_blocks,
     _bs_price_blocks_serial,
@@ -123,6 +125,8 @@ from tailkit.pricing._kernels.normal import (  # noqa: F401
     norm_cdf_e_branchy,
     norm_cdf_e_branchy_python,
     norm_cdf_e_python,
+    norm_cdf_e_ranges,
+    norm_cdf_e_ranges_python,
     norm_cdf_python,
     norm_pdf,
     norm_pdf_python,

@@ -9,10 +9,13 @@ import numpy as np
 
 from tailkit._numba import jit, prange
 from tailkit.pricing._kernels.normal import (
+    _ERF_SMALL,
     INV_SQRT2PI,
+    SQRT1_2,
     exp_mhalf_sq,
     norm_cdf_e,
     norm_cdf_e_branchy,
+    norm_cdf_e_ranges,
     vexp,
     vexp_mhalf_sq,
 )
@@ -224,6 +227,42 @@ def bs_block_python(P: np.ndarray, m: int, R: np.ndarray, greeks: bool) -> None:
 bs_block = jit(bs_block_python, inline="always")
 
 
+def _black_pass_python(
+    sign: float,
+    Fd: np.ndarray,
+    Kd: np.ndarray,
+    sd: np.ndarray,
+    m: int,
+    out: np.ndarray,
+    use_small: bool,
+    use_mid: bool,
+    use_large: bool,
+) -> int:
+    """Second pass of :func:`black_block`: ``d1`` read from ``out[:m]``, the value written back.
+
+    ``e2 = e1 Fd / Kd`` throughout; returns how many options need ``e2`` computed directly
+    (``e1`` underflowed, or ``e2 > 1`` by rounding), which the caller finishes one by one, so the
+    loop has a single exponential. The flags are those of
+    :func:`tailkit.pricing._kernels.normal.norm_cdf_e_ranges`.
+    """
+    n_fix = 0
+    for j in range(m):
+        f_, k_, s_ = Fd[j], Kd[j], sd[j]
+        d1 = out[j]
+        d2 = d1 - s_
+        e1 = vexp_mhalf_sq(d1)
+        e2 = e1 * np.divide(f_, k_)
+        n_fix += 0 if (e1 > 1e-290 and e2 <= 1.0) else 1
+        n1 = norm_cdf_e_ranges(sign * d1, e1, use_small, use_mid, use_large)
+        n2 = norm_cdf_e_ranges(sign * d2, e2, use_small, use_mid, use_large)
+        v = sign * (f_ * n1 - k_ * n2)
+        out[j] = v if v > 0.0 else 0.0
+    return n_fix
+
+
+_black_pass = jit(_black_pass_python, inline="always")
+
+
 def black_block_python(
     sign: float, Fd: np.ndarray, Kd: np.ndarray, x: np.ndarray, sd: np.ndarray, m: int, out: np.ndarray
 ) -> None:
@@ -232,18 +271,44 @@ def black_block_python(
     For callers that already hold the discounted forward and strike, ``x = ln(Fd / Kd)`` and the
     total vol ``sd > 0`` of every option (e.g. many options sharing one expiry): the arithmetic
     of :func:`bs_block` after its per-option discounting, with :func:`vexp` for the exponentials.
+    Three passes, each a loop that vectorises: ``d1`` into ``out`` while counting the arguments
+    ``|d1|``, ``|d2|`` in each of the normal CDF's three ranges; the values, evaluating only the
+    rational functions of the ranges that occur in the block (options sharing an expiry and a
+    day tend to share a range); and, for the rare options whose ``e^{-d2^2/2}`` cannot be had
+    from ``e^{-d1^2/2} Fd / Kd``, the same arithmetic with ``e^{-d2^2/2}`` computed directly.
     """
+    n_small = 0
+    n_large = 0
+    for j in range(m):
+        s_ = sd[j]
+        d1 = np.divide(x[j], s_) + 0.5 * s_
+        out[j] = d1
+        y1 = abs(d1) * SQRT1_2
+        y2 = abs(d1 - s_) * SQRT1_2
+        n_small += (1 if y1 <= _ERF_SMALL else 0) + (1 if y2 <= _ERF_SMALL else 0)
+        n_large += (1 if y1 > 4.0 else 0) + (1 if y2 > 4.0 else 0)
+    # each argument in exactly one range (a NaN in none: it takes the middle one, as in norm_cdf_e)
+    if n_large == 0 and n_small == 0:
+        n_fix = _black_pass(sign, Fd, Kd, sd, m, out, False, True, False)
+    elif n_large == 0:
+        n_fix = _black_pass(sign, Fd, Kd, sd, m, out, True, n_small < 2 * m, False)
+    elif n_small == 0:
+        n_fix = _black_pass(sign, Fd, Kd, sd, m, out, False, n_large < 2 * m, True)
+    else:
+        n_fix = _black_pass(sign, Fd, Kd, sd, m, out, True, True, True)
+    if n_fix == 0:
+        return
     for j in range(m):
         f_, k_, s_ = Fd[j], Kd[j], sd[j]
         d1 = np.divide(x[j], s_) + 0.5 * s_
         d2 = d1 - s_
         e1 = vexp_mhalf_sq(d1)
         e2 = e1 * np.divide(f_, k_)
-        e2 = e2 if (e1 > 1e-290 and e2 <= 1.0) else vexp_mhalf_sq(d2)
-        n1 = norm_cdf_e(sign * d1, e1)
-        n2 = norm_cdf_e(sign * d2, e2)
-        v = sign * (f_ * n1 - k_ * n2)
-        out[j] = v if v > 0.0 else 0.0
+        if not (e1 > 1e-290 and e2 <= 1.0):
+            n1 = norm_cdf_e(sign * d1, e1)
+            n2 = norm_cdf_e(sign * d2, vexp_mhalf_sq(d2))
+            v = sign * (f_ * n1 - k_ * n2)
+            out[j] = v if v > 0.0 else 0.0
 
 
 black_block = jit(black_block_python, inline="always")

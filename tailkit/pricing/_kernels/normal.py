@@ -165,26 +165,44 @@ def _phi_from_ratio_python(x: float, y: float, e: float, small: bool, ratio: flo
 _phi_from_ratio = jit(_phi_from_ratio_python, inline="always")
 
 
-def norm_cdf_e_python(x: float, e: float) -> float:
-    """Phi(x) given ``e = exp(-x^2 / 2)`` (``e`` is not used for |x| <= 0.46875 sqrt(2)).
+def norm_cdf_e_ranges_python(x: float, e: float, use_small: bool, use_mid: bool, use_large: bool) -> float:
+    """:func:`norm_cdf_e` evaluating only the rational functions whose range a caller needs.
 
-    Branch-free, for loops that should vectorise (no SVML needed) and for random signs and
-    ranges (no branch mispredictions): the three rational functions are evaluated, one
-    numerator/denominator pair is selected and divided once. ``y`` is capped at 40 (``e`` has
-    long underflowed there) so the large-argument polynomial stays finite.
+    ``use_small``, ``use_mid``, ``use_large`` say which of Cody's three ranges of
+    ``y = |x| / sqrt(2)`` (``y <= 0.46875``, ``0.46875 < y <= 4``, ``y > 4``) any argument of the
+    caller's loop can fall in; a range that is not used contributes ``0 / 1`` and its polynomial
+    is never evaluated. Called with literal flags from an inlined loop (as :func:`black_block`
+    does after bounding ``|d|`` over its block), each combination compiles to a loop with only
+    its own polynomials; with all three ``True`` this *is* :func:`norm_cdf_e`. An argument
+    outside every range the flags allow gives a wrong value: the caller guarantees it cannot occur.
     """
     ay = abs(x) * SQRT1_2
     y = 40.0 if ay > 40.0 else ay
     w = y * y
-    ns, ds = _erf_small(w)
-    nm, dm = _erfcx_mid(y)
-    nl, dl = _erfcx_large(y, w)
+    ns, ds = _erf_small(w) if use_small else (0.0, 1.0)
+    nm, dm = _erfcx_mid(y) if use_mid else (0.0, 1.0)
+    nl, dl = _erfcx_large(y, w) if use_large else (0.0, 1.0)
     small = y <= _ERF_SMALL
     large = y > 4.0
     num = ns if small else (nl if large else nm)
     den = ds if small else (dl if large else dm)
     # numpy semantics (no ZeroDivisionError branch), so a loop over this function vectorises
     return _phi_from_ratio(x, y, e, small, np.divide(num, den))
+
+
+norm_cdf_e_ranges = jit(norm_cdf_e_ranges_python, inline="always")
+
+
+def norm_cdf_e_python(x: float, e: float) -> float:
+    """Phi(x) given ``e = exp(-x^2 / 2)`` (``e`` is not used for |x| <= 0.46875 sqrt(2)).
+
+    Branch-free, for loops that should vectorise (no SVML needed) and for random signs and
+    ranges (no branch mispredictions): the three rational functions are evaluated, one
+    numerator/denominator pair is selected and divided once (:func:`norm_cdf_e_ranges` with
+    every range in use). ``y`` is capped at 40 (``e`` has long underflowed there) so the
+    large-argument polynomial stays finite.
+    """
+    return norm_cdf_e_ranges(x, e, True, True, True)
 
 
 norm_cdf_e = jit(norm_cdf_e_python, inline="always")
