@@ -14,14 +14,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from tailkit.data._checks import (
-    DEFAULT_MAX_NAN_RUN,
-    check_positive,
-    parse_numbers,
-    read_table,
-    require_columns,
-)
-from tailkit.data.prices import read_prices
+from tailkit.data._checks import DEFAULT_MAX_NAN_RUN, RawTable, check_positive
+from tailkit.data.prices import read_panel
 
 __all__ = ["MAX_IMPLIED_VOL", "read_implied_vols"]
 
@@ -73,30 +67,19 @@ def read_implied_vols(
         that are not positive numbers, long gaps), and for a vol above 5; the message names
         the file, the column, the line (CSV) or row (Parquet) and the value.
     """
-    table = read_table(path, format=format)
-    long = layout == "long" or (
-        layout == "auto" and ticker_col in table.frame.columns and iv_col in table.frame.columns
-    )
-    if long:
-        require_columns(table, [date_col, ticker_col, iv_col])
-        columns = [iv_col]
-    else:
-        require_columns(table, [date_col])
-        columns = [c for c in table.frame.columns if c != date_col]
-    for col in columns:
-        values = parse_numbers(table, col)
-        check_positive(table, values, col, what="implied vols")
-        with np.errstate(invalid="ignore"):
-            high = values > MAX_IMPLIED_VOL
-        if high.any():
-            i = int(np.flatnonzero(high)[0])
-            raise table.error(
-                col,
-                i,
-                f"{float(values[i])!r} is not allowed: implied vols are decimals per year in "
-                f"(0, {MAX_IMPLIED_VOL}] (0.25 for 25%; is the file in percent?)",
-            )
-    return read_prices(
-        path, format=format, date_col=date_col, ticker_col=ticker_col, price_col=iv_col,
-        layout="long" if long else "wide", max_nan_run=max_nan_run,
-    )  # fmt: skip
+    return read_panel(path, format, date_col, ticker_col, iv_col, layout, max_nan_run, _check_vols)
+
+
+def _check_vols(table: RawTable, values: np.ndarray, column: str) -> None:
+    """Implied vols are > 0 and at most :data:`MAX_IMPLIED_VOL` (decimals, not percent)."""
+    check_positive(table, values, column, what="implied vols")
+    with np.errstate(invalid="ignore"):
+        high = values > MAX_IMPLIED_VOL
+    if high.any():
+        i = int(np.flatnonzero(high)[0])
+        raise table.error(
+            column,
+            i,
+            f"{float(values[i])!r} is not allowed: implied vols are decimals per year in "
+            f"(0, {MAX_IMPLIED_VOL}] (0.25 for 25%; is the file in percent?)",
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
@@ -23,6 +24,10 @@ from tailkit.data._checks import (
 from tailkit.errors import DataError, ParameterError, describe_bad_value
 
 __all__ = ["read_prices"]
+
+#: a check of one column's parsed values: ``check(table, values, column)`` raises the file's
+#: :class:`DataError` at the first bad value (values in file order, NaN = missing)
+ValueCheck = Callable[[RawTable, np.ndarray, str], None]
 
 
 def read_prices(
@@ -82,6 +87,24 @@ def read_prices(
     >>> prices = read_prices("prices.csv")  # doctest: +SKIP
     >>> returns = prices.pct_change()  # doctest: +SKIP
     """
+    return read_panel(path, format, date_col, ticker_col, price_col, layout, max_nan_run, check_positive)
+
+
+def read_panel(
+    path: str | os.PathLike[str],
+    format: Literal["csv", "parquet"] | None,
+    date_col: str,
+    ticker_col: str,
+    value_col: str,
+    layout: Literal["auto", "wide", "long"],
+    max_nan_run: int,
+    check: ValueCheck,
+) -> pd.DataFrame:
+    """:func:`read_prices` with the check of each column's values given (the one panel reader).
+
+    ``check`` replaces the prices' "> 0" (:func:`~tailkit.data._checks.check_positive`), e.g.
+    to add an upper bound for implied vols; everything else (layouts, dates, gaps) is shared.
+    """
     if layout not in ("auto", "wide", "long"):
         raise ParameterError(describe_bad_value("layout", layout, "'auto', 'wide' or 'long'"))
     if format not in (None, "csv", "parquet"):
@@ -89,10 +112,10 @@ def read_prices(
     table = read_table(path, format=format)
     if layout == "auto":
         cols = table.frame.columns
-        layout = "long" if ticker_col in cols and price_col in cols else "wide"
+        layout = "long" if ticker_col in cols and value_col in cols else "wide"
     if layout == "long":
-        return _read_long(table, date_col, ticker_col, price_col, max_nan_run)
-    return _read_wide(table, date_col, max_nan_run)
+        return _read_long(table, date_col, ticker_col, value_col, max_nan_run, check)
+    return _read_wide(table, date_col, max_nan_run, check)
 
 
 def _no_rows(table: RawTable) -> None:
@@ -100,7 +123,7 @@ def _no_rows(table: RawTable) -> None:
         raise DataError(f"{table.source}: no data rows after the header")
 
 
-def _read_wide(table: RawTable, date_col: str, max_nan_run: int) -> pd.DataFrame:
+def _read_wide(table: RawTable, date_col: str, max_nan_run: int, check: ValueCheck) -> pd.DataFrame:
     require_columns(table, [date_col])
     assets = [c for c in table.frame.columns if c != date_col]
     if not assets:
@@ -115,7 +138,7 @@ def _read_wide(table: RawTable, date_col: str, max_nan_run: int) -> pd.DataFrame
     data = {}
     for col in assets:
         values = parse_numbers(table, col)
-        check_positive(table, values, col)
+        check(table, values, col)
         check_nan_runs(table, values[order], col, max_run=max_nan_run, order=order)
         data[col] = values[order]
     frame = pd.DataFrame(data, index=pd.DatetimeIndex(dates[order], name="date"), columns=assets)
@@ -124,7 +147,7 @@ def _read_wide(table: RawTable, date_col: str, max_nan_run: int) -> pd.DataFrame
 
 
 def _read_long(
-    table: RawTable, date_col: str, ticker_col: str, price_col: str, max_nan_run: int
+    table: RawTable, date_col: str, ticker_col: str, price_col: str, max_nan_run: int, check: ValueCheck
 ) -> pd.DataFrame:
     require_columns(table, [date_col, ticker_col, price_col])
     _no_rows(table)
@@ -136,7 +159,7 @@ def _read_long(
         raise table.error(ticker_col, i, "the ticker is missing")
     tickers = tickers.astype(str)
     prices = parse_numbers(table, price_col)
-    check_positive(table, prices, price_col)
+    check(table, prices, price_col)
     keys = pd.MultiIndex.from_arrays([dates, tickers.to_numpy()])
     dup = np.asarray(keys.duplicated(keep="first"), dtype=bool)
     if dup.any():
