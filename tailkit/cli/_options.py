@@ -213,8 +213,16 @@ def add_dataclass_options(
         kwargs: dict[str, Any] = {"dest": name, "help": help_text}
         if hint is bool:
             if name in negate:
+                # the flag turns the field off: say what it does, not what the field does by
+                # default (the field's own "(default: True)" read as if the flag were on); left
+                # out of the namespace when not given, so the dataclass default applies
                 strings = [*aliases.get(name, ()), "--" + negate[name]]
-                kwargs.update(action="store_false", default=default)
+                doc = spec.get("doc", name.replace("_", " "))
+                kwargs.update(
+                    action="store_false",
+                    default=argparse.SUPPRESS,
+                    help=f"turn off what is on by default: {doc}",
+                )
             elif default is True:
                 kwargs.update(action=argparse.BooleanOptionalAction, default=True)
             else:

@@ -60,6 +60,10 @@ def test_every_option_is_generated_and_its_default_is_the_dataclass_default(path
         if action.required or not action.option_strings:
             continue  # required options and positionals have no command-line default
         assert field.default is not dataclasses.MISSING, action.dest
+        if isinstance(action, argparse._StoreFalseAction):
+            # a flag that turns a default-on field off: absent from the namespace unless given
+            assert action.default is argparse.SUPPRESS and field.default is True, action.dest
+            continue
         assert action.default == field.default, (path, action.dest, action.default, field.default)
 
 
@@ -139,6 +143,9 @@ def test_generated_parser_types_defaults_and_help():
     assert params_from_args(Toy, p.parse_args(["--input", "y"])) == Toy(source="y")
     text = p.format_help()  # the "%" of a doc is escaped for argparse
     assert "5% = 0.05" in text and "(comma list)" in text
+    # the negating flag says what it does, not the field's "(default: True)" as if it were on
+    no_covid = " ".join(text.split("\n  --no-covid", 1)[1].split("\n  -", 1)[0].split())
+    assert no_covid.startswith("turn off what is on by default:") and "default: True" not in no_covid
     with pytest.raises(SystemExit):
         p.parse_args(["-i", "x", "--kind", "straddle"])  # choices from the field
     with pytest.raises(SystemExit):
