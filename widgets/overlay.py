@@ -251,13 +251,7 @@ class SpreadScreeningPanel(_StudyPanel):
         self.charts[0].update(
             screening_scatter(result.candidates, label=result.label, min_pop=result.params.min_pop)
         )
-        if not result.sizing.empty:
-            self.charts[1].update(kelly_chart(result.sizing, label=result.label))
-
-    def draw(self, result: SpreadScreeningStudy) -> None:
-        """Hide the Kelly chart when nothing is sized (after the outputs are shown)."""
-        if result.sizing.empty:
-            self.charts[1].widget.layout.display = "none"
+        self.charts[1].update(kelly_chart(result.sizing, label=result.label, empty_text=result.nothing_sized))
 
 
 #: notebook-09 fields the exit-optimization panel exposes

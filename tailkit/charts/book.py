@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from tailkit.charts.placeholder import placeholder_chart
+
 if TYPE_CHECKING:
     import altair as alt
 
@@ -20,15 +22,7 @@ _HEIGHT = 240
 
 
 def _placeholder(text: str, title: str) -> alt.Chart:
-    """A chart saying there is nothing to draw (an empty dataset would leave a bare frame)."""
-    import altair as alt
-
-    return (
-        alt.Chart(pd.DataFrame({"text": [text]}), title=title)
-        .mark_text(size=14, color="#666")
-        .encode(text="text:N")
-        .properties(width=_WIDTH, height=_HEIGHT)
-    )
+    return placeholder_chart(text, title, width=_WIDTH, height=_HEIGHT)
 
 
 #: the P&L series in words

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from tailkit.charts.placeholder import placeholder_chart
+
 if TYPE_CHECKING:
     import altair as alt
 
@@ -564,7 +566,13 @@ def screening_scatter(
     )
 
 
-def kelly_chart(sizing: pd.DataFrame, *, label: str, title: str | None = None) -> alt.Chart:
+def kelly_chart(
+    sizing: pd.DataFrame,
+    *,
+    label: str,
+    title: str | None = None,
+    empty_text: str = "no spread passes the screen: nothing to size",
+) -> alt.Chart:
     """Contracts per NAV for the sized candidates (fractional Kelly with the NAV-at-risk cap).
 
     Parameters
@@ -575,6 +583,8 @@ def kelly_chart(sizing: pd.DataFrame, *, label: str, title: str | None = None) -
         Data label for the title.
     title : str, optional
         Title text (the label is appended).
+    empty_text : str
+        What the chart says when nothing is sized (``sizing`` empty).
 
     Returns
     -------
@@ -582,6 +592,8 @@ def kelly_chart(sizing: pd.DataFrame, *, label: str, title: str | None = None) -
     """
     import altair as alt
 
+    if sizing.empty:
+        return placeholder_chart(empty_text, _title(title or "Kelly-sized contracts per NAV", label))
     cols = [c for c in sizing.columns if c.startswith("contracts_")]
     order = list(sizing["spread"])
     long = sizing[["spread", *cols]].melt(id_vars="spread", var_name="nav", value_name="contracts")

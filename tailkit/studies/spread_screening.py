@@ -144,6 +144,11 @@ class SpreadScreeningStudy:
     candidates: pd.DataFrame
     sizing: pd.DataFrame
 
+    @property
+    def nothing_sized(self) -> str:
+        """What the Kelly chart says when no market spread passes the screen (``sizing`` empty)."""
+        return f"no market spread passes min POP {self.params.min_pop:.0%}: nothing to size"
+
     def top(self, source: str) -> pd.DataFrame:
         """The best ``params.top`` rows of one source (passing candidates first)."""
         rows = self.candidates[self.candidates["source"] == source]
