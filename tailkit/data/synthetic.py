@@ -93,7 +93,7 @@ def load_synthetic_history(
 ) -> pd.DataFrame:
     """Load the bundled SYNTHETIC 20y/30y yields and TLT closes (2015-01-02 to 2024-12-31).
 
-    **Synthetic, not market data**: made by :func:`tailkit.synthetic.synthetic_history` (seed 20241236, default
+    **Synthetic, not market data**: made by :func:`tailkit.synthetic.synthetic_history` (seed 20241238, default
     :class:`tailkit.synthetic.SyntheticHistoryParams`, assumptions not fitted to real data); provenance in
     ``synthetic_overlay/provenance.json``. Read with :func:`tailkit.data.read_history`; the
     file holds yields in percent, returned as **decimals**.

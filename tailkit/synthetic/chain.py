@@ -130,7 +130,7 @@ def synthetic_option_chain(
     params : SyntheticChainParams, optional
         Expiries, strikes, smile, quote and activity model (default
         :class:`SyntheticChainParams()`).
-    seed : int, Generator, SeedSequence or None, default=20241236
+    seed : int, Generator, SeedSequence or None, default=20241238
         Randomness of volume and open interest.
 
     Returns

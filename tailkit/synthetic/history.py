@@ -24,6 +24,7 @@ __all__ = [
     "DEFAULT_SEED",
     "HISTORY_START",
     "HISTORY_END",
+    "REFERENCE_SPREAD_MAX",
     "REFERENCE_YIELD_RANGE",
     "SEED_SEARCH_START",
     "SyntheticHistoryParams",
@@ -36,10 +37,16 @@ __all__ = [
 SEED_SEARCH_START = 20241231
 #: Seed of the bundled files: the first seed from :data:`SEED_SEARCH_START` upward whose
 #: default-parameter history passes :func:`yields_in_reference_range` (a test checks it).
-DEFAULT_SEED = 20241236
+DEFAULT_SEED = 20241238
 #: Lowest and highest 20y/30y yield (decimals) a bundled history may show: about the range
 #: real long Treasury yields covered from 2015 to 2024 (near 1% in 2020, near 5.3% in 2023).
 REFERENCE_YIELD_RANGE = (0.01, 0.055)
+#: Largest ``|yield_30y - yield_20y|`` (decimal) a bundled history may show: real 20s30s
+#: spreads stayed within about -0.3% (the 20y above the 30y, 2021-2024) and +0.5% (2015-2016)
+#: from 2015 to 2024. Two Vasicek yields with separate slow mean reversion do not tie the
+#: spread: on most seeds it wanders past 0.5% either way (the seed used until this rule,
+#: 20241236, ended with the 30y 0.53% *below* the 20y).
+REFERENCE_SPREAD_MAX = 0.005
 #: First and last date of the bundled history.
 HISTORY_START = "2015-01-02"
 HISTORY_END = "2024-12-31"
@@ -114,7 +121,7 @@ def synthetic_history(
     ----------
     start, end : str or Timestamp, default="2015-01-02", "2024-12-31"
         First and last calendar date (inclusive).
-    seed : int, Generator, SeedSequence or None, default=20241236
+    seed : int, Generator, SeedSequence or None, default=20241238
         Randomness; the same seed gives the same numbers on any machine.
     params : SyntheticHistoryParams, optional
         Model parameters (default :class:`SyntheticHistoryParams()`).
@@ -161,13 +168,15 @@ def synthetic_history(
 
 
 def yields_in_reference_range(history: pd.DataFrame) -> bool:
-    """Whether every 20y and 30y yield of ``history`` lies in :data:`REFERENCE_YIELD_RANGE`.
+    """Whether ``history``'s yields stay where real long yields stayed from 2015 to 2024.
 
-    The rule that picks :data:`DEFAULT_SEED`: a Gaussian model with half-lives of 5-23 years
-    wanders far in ten years (from 2.45% in 2015 the 20y yield ends below 0% or above 7% on
-    many seeds), so the bundled path is the first one that stays where real long yields
-    stayed from 2015 to 2024. The rule looks at the yields only, never at a calibration or a
-    backtest result.
+    Every 20y and 30y yield lies in :data:`REFERENCE_YIELD_RANGE` and every day's
+    ``|yield_30y - yield_20y|`` is at most :data:`REFERENCE_SPREAD_MAX`. The rule that picks
+    :data:`DEFAULT_SEED`: a Gaussian model with half-lives of 5-23 years wanders far in ten
+    years (from 2.45% in 2015 the 20y yield ends below 0% or above 7% on many seeds, and the
+    20s30s spread drifts past any real one), so the bundled path is the first one that stays
+    where real long yields stayed. The rule looks at the yields only, never at a calibration,
+    an overlay evaluation or a backtest result.
 
     Parameters
     ----------
@@ -181,7 +190,8 @@ def yields_in_reference_range(history: pd.DataFrame) -> bool:
     """
     lo, hi = REFERENCE_YIELD_RANGE
     y = history[["yield_20y", "yield_30y"]].to_numpy()
-    return bool(np.all((y >= lo) & (y <= hi)))
+    spread = np.abs(y[:, 1] - y[:, 0])
+    return bool(np.all((y >= lo) & (y <= hi)) and np.all(spread <= REFERENCE_SPREAD_MAX))
 
 
 def _ar1(z: Float1D, phi: float, sd: float) -> Float1D:

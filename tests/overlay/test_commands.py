@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tailkit.overlay.model import REQUIRED_KEYS
@@ -68,11 +69,27 @@ def test_calibrate_prints_both_kappa_estimates_and_the_one_used(workdir: Path, e
         line = next(ln for ln in out.stdout.splitlines() if ln.strip().startswith(f"{tenor}: MLE b = "))
         assert f"(kappa {rec['kappa_mle']:.4g})" in line and f"(kappa {rec['kappa_kendall']:.4g})" in line
         assert doc["vasicek_params"][f"kappa_{tenor[:2]}"] == rec["kappa"]
-    # the bundled file's corrected 30y AR(1) coefficient is >= 1: a random walk, said on screen
-    walk = estimator == "kendall"
-    assert mr["30y"]["random_walk"] is walk and mr["20y"]["random_walk"] is False
-    assert ("30y yield: no mean reversion detectable" in out.stdout) is walk
-    assert ("-> random walk, kappa = 0" in out.stdout) is walk
+    # both yields of the bundled file mean-revert over the default window: no random walk
+    assert not mr["30y"]["random_walk"] and not mr["20y"]["random_walk"]
+    assert "no mean reversion detectable" not in out.stdout and "-> random walk" not in out.stdout
+
+
+@pytest.mark.parametrize("estimator", ["kendall", "mle"])
+def test_calibrate_says_on_screen_when_a_yield_is_a_random_walk(
+    workdir: Path, random_walk_history: pd.DataFrame, estimator: str
+) -> None:
+    # driftless yields whose AR(1) coefficient is >= 1 (even the plain MLE's): the window shows
+    # no mean reversion, the model takes each as a random walk and says so, naming the window
+    path = workdir / "random_walk.csv"
+    random_walk_history.to_csv(path)
+    out = run("calibrate", "--data", str(path), "--output", f"rw_{estimator}.json", "--start-date",
+              "2019-01-01", "--no-covid-exclusion", "--kappa-estimator", estimator, cwd=workdir)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    mr = json.loads((workdir / f"rw_{estimator}.json").read_text())["mean_reversion"]
+    assert mr["20y"]["random_walk"] and mr["30y"]["random_walk"]
+    for tenor in ("20y", "30y"):
+        assert f"{tenor} yield: no mean reversion detectable over 2019-01-01" in out.stdout
+    assert out.stdout.count("-> random walk, kappa = 0") == 2
 
 
 def test_evaluate(workdir: Path) -> None:

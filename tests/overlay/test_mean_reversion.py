@@ -7,7 +7,6 @@ import math
 import warnings
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from tailkit.errors import DataError
@@ -15,6 +14,8 @@ from tailkit.overlay import OverlayFitWarning, calibrate_overlay, read_calibrati
 from tailkit.overlay.mean_reversion import fit_yield_model, kendall_bias, kendall_corrected_ar1
 from tailkit.overlay.simulation import simulate_overlay
 from tailkit.simulation import VasicekParams, simulate_vasicek, vasicek_bond_price, vasicek_innovation_cov
+
+from .conftest import yields_history
 
 DT = 1.0 / 252.0
 
@@ -87,31 +88,6 @@ def test_corrected_kappa_has_a_much_smaller_mean_bias_than_the_mle(monte_carlo) 
 # --------------------------------------------------------------------------- calibration
 
 
-def _history(y: np.ndarray, seed: int = 0) -> pd.DataFrame:
-    n = y.shape[0]
-    ybar = y.mean(axis=1)
-    rng = np.random.default_rng(seed)
-    tlt = np.exp(5.3 - 18.0 * ybar + 40.0 * ybar**2 + 0.002 * rng.standard_normal(n))
-    index = pd.DatetimeIndex(pd.bdate_range("2019-01-01", periods=n), name="date")
-    return pd.DataFrame({"yield_20y": y[:, 0], "yield_30y": y[:, 1], "tlt_close": tlt}, index=index)
-
-
-@pytest.fixture(scope="module")
-def random_walk_history() -> pd.DataFrame:
-    # a driftless random walk (kappa = 0 in the generator) whose OLS AR(1) coefficient is >= 1
-    # for both tenors: the plain MLE finds no mean reversion either
-    params = VasicekParams(
-        kappa=(0.0, 0.0), theta=(0.04, 0.04), sigma=(0.009, 0.009), correlation=((1, 0.98), (0.98, 1))
-    )
-    for seed in range(100):
-        y = simulate_vasicek(params, (0.03, 0.031), n_paths=1, n_steps=1000, seed=seed).values[0]
-        h = _history(y)
-        _, _, fits = fit_yield_model(y, np.ones(1000, dtype=bool), DT, estimator="mle")
-        if all(f.ar1_mle >= 1.0 for f in fits):
-            return h
-    raise AssertionError("no random-walk path with b_hat >= 1 among 100 seeds")
-
-
 @pytest.mark.parametrize("estimator", ["kendall", "mle"])
 def test_no_mean_reversion_is_a_noted_random_walk_not_a_refusal(random_walk_history, estimator) -> None:  # type: ignore[no-untyped-def]
     with pytest.warns(
@@ -160,7 +136,7 @@ def test_anti_persistent_yields_are_refused_with_the_tenor_named() -> None:
     y = 0.04 + 0.001 * rng.standard_normal((300, 2))
     y[:, 0] = 0.04 + 0.001 * np.where(np.arange(300) % 2 == 0, 1.0, -1.0)  # b = -1
     with pytest.raises(DataError, match=r"20y yield's AR\(1\) coefficient is -1\.0"):
-        calibrate_overlay(_history(y), start=None, end=None)
+        calibrate_overlay(yields_history(y), start=None, end=None)
 
 
 def test_unknown_estimator_is_named(history) -> None:  # type: ignore[no-untyped-def]

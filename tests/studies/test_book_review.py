@@ -108,12 +108,14 @@ def _losing_book(nav: str = "10000") -> Book:
 def test_review_alerts_are_the_book_rules_on_the_marks():
     from tailkit.book.alerts import exit_signal_alerts, loss_budget_alert
 
-    # the demo book: position 2 has reached its profit target; no loss, so no loss-budget alert
+    # the demo book: position 2 (the bear call) has reached its loss limit, position 3 (the
+    # second bull put) its profit target; the loss budget is 6.3% used, so no loss-budget alert
     book = open_review_book(BookReviewParams(db_path=":memory:", demo=True))
     review = book_review(book)
     expected = exit_signal_alerts(review.marks) + loss_budget_alert(review.marks, threshold=0.8)
-    assert [a.key for a in review.alerts] == [a.key for a in expected] == ["exit:position:2:profit_target"]
-    assert review.alerts[0].severity == "info" and review.alerts[0].payload["position_id"] == 2
+    keys = ["exit:position:2:loss_limit", "exit:position:3:profit_target"]
+    assert [a.key for a in review.alerts] == [a.key for a in expected] == keys
+    assert [(a.severity, a.payload["position_id"]) for a in review.alerts] == [("critical", 2), ("info", 3)]
     assert review.open_alerts.empty  # evaluating the rules for the app stores nothing
     assert book.conn.execute("SELECT COUNT(*) FROM alerts").fetchone()[0] == 0
 

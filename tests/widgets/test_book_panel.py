@@ -177,9 +177,14 @@ def test_unopened_panel_touches_no_book_until_open(tmp_path):
 
 def test_dashboard_shows_the_alerts(demo):
     text = demo.dashboard.value
-    row = re.search(r'<tr data-alert="exit:position:2:profit_target" data-severity="info">(.*?)</tr>', text)
+    row = re.search(r'<tr data-alert="exit:position:2:loss_limit" data-severity="critical">(.*?)</tr>', text)
     assert row is not None, text
-    assert "position 2: profit target reached (P&amp;L at mid +375.00 USD, 15 days to expiry)" in row.group(1)
+    assert "position 2: loss limit reached (P&amp;L at mid -1,780.00 USD, 15 days to expiry)" in row.group(1)
+    row = re.search(r'<tr data-alert="exit:position:3:profit_target" data-severity="info">(.*?)</tr>', text)
+    assert row is not None, text
+    assert "position 3: profit target reached (P&amp;L at mid +240.00 USD, 15 days to expiry)" in row.group(1)
+    # the critical alert is listed before the informational one
+    assert text.index("exit:position:2:loss_limit") < text.index("exit:position:3:profit_target")
     assert "data-open-alert" not in text
 
 

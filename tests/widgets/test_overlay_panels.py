@@ -210,7 +210,9 @@ def test_calibration_charts_are_labelled(calib_study):
 
 # ---------------------------------------------------------------- notebook 08
 
-_FAST_SCREEN = {"n_paths": 400, "deltas": (0.15, 0.25), "widths": (2.0, 3.0), "top": 5}
+# min POP 60%: on the bundled SYNTHETIC chain no market spread of this small grid reaches the
+# default 70% (the best is 69%), and the sizing and the best-candidate row need one that passes
+_FAST_SCREEN = {"n_paths": 400, "deltas": (0.15, 0.25), "widths": (2.0, 3.0), "top": 5, "min_pop": 0.6}
 
 
 @pytest.fixture(scope="module")
@@ -270,6 +272,15 @@ def test_screening_panel_follows_controls(screen_study):
     assert all("<svg" in c.widget.value for c in panel.charts[:1])
 
 
+def test_screening_panel_says_when_nothing_is_sized():
+    # nothing passes a 95% POP floor: the Kelly chart says so instead of disappearing
+    panel = SpreadScreeningPanel(SpreadScreeningParams(**{**_FAST_SCREEN, "min_pop": 0.95}))
+    assert panel.result is not None and panel.result.sizing.empty and panel.error == ""
+    kelly = panel.charts[1].widget
+    assert kelly.layout.display != "none"
+    assert "no market spread passes min POP 95%: nothing to size" in kelly.value
+
+
 def test_screening_panel_shows_errors():
     panel = SpreadScreeningPanel(SpreadScreeningParams(**_FAST_SCREEN, spread_types="call"))
     panel.controls["dte_close"].value = 45
@@ -279,7 +290,7 @@ def test_screening_panel_shows_errors():
 
 # ---------------------------------------------------------------- notebook 09
 
-_FAST_EXIT = {"n_paths": 1000, "spread_type": "call"}  # the put of the CLI default passes nothing here
+_FAST_EXIT = {"n_paths": 1000, "spread_type": "call"}  # notebook 09's default spread
 
 
 @pytest.fixture(scope="module")
