@@ -55,7 +55,7 @@ format: $(STAMP)
 	$(BIN)/ruff format tailkit widgets tests benchmarks notebooks
 
 test: $(STAMP) browser postgres lint
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --durations=25 $(PYTEST_ARGS)
 
 app: $(STAMP)
 	@echo "tailkit apps (index: http://$(HOST):$(PORT)/):"
