@@ -35,6 +35,7 @@ one module's closed tabs and kernel counts never disturb another's.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import signal
@@ -64,6 +65,22 @@ SERVING_CONFIG_DIR = REPO / "serving"
 #: apps whose kernel pool Voila fills at start-up: all of them (serving/voila.py); book_review's
 #: pool kernel waits for the page request before it reads the book
 PREHEATED_APPS = tuple(sorted(p.stem for p in APPS_DIR.glob("*.ipynb")))
+
+
+def module_apps(module: object) -> tuple[str, ...]:
+    """The apps a test module opens: its ``APPS``, else its ``APP``, else every app.
+
+    Its server preheats those only (the others are on Voila's ``preheat_denylist``, and would
+    start a kernel when opened): filling every app's pool took 30-100 s per module on two busy
+    cores. A module that checks the serving configuration's pools as a whole leaves both unset.
+    """
+    apps = getattr(module, "APPS", None) or ((module.APP,) if hasattr(module, "APP") else PREHEATED_APPS)
+    unknown = sorted(set(apps) - set(PREHEATED_APPS))
+    if unknown:
+        raise ValueError(f"{module}: no app named {unknown} in {APPS_DIR} (apps: {PREHEATED_APPS})")
+    return tuple(sorted(apps))
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 SERVER_START_TIMEOUT_S = 90.0
 #: first render of an app: kernel start + every cell executed + numba compilation on 2 busy cores
@@ -112,6 +129,8 @@ class VoilaServer:
     base_url: str
     process: subprocess.Popen[bytes]
     log_path: Path
+    #: the apps whose kernel pool this server filled at start-up
+    preheated: tuple[str, ...] = PREHEATED_APPS
 
     def url(self, name: str) -> str:
         """Return the URL rendering ``notebooks/apps/<name>.ipynb``."""
@@ -260,11 +279,13 @@ def _wait_for_pools(server: VoilaServer) -> None:
     before that, waiting for the page request), so the pool is ready once every preheated app's
     kernel has run as far as it can (the kernels go idle).
     """
-    server.wait_for_log("is filled with", len(PREHEATED_APPS), SERVER_START_TIMEOUT_S)
+    server.wait_for_log("is filled with", len(server.preheated), SERVER_START_TIMEOUT_S)
     deadline = time.monotonic() + APP_LOAD_TIMEOUT_MS / 1000
     while time.monotonic() < deadline:
         pids = server.kernel_pids()
-        if len(pids) >= len(PREHEATED_APPS) and all(_cpu_idle(pid) for pid in pids):
+        if len(pids) >= len(server.preheated) and all(_cpu_idle(pid) for pid in pids):
+            # one pool kernel per preheated app, none for the apps on the denylist
+            assert len(pids) == len(server.preheated), (pids, server.preheated, server.log_tail())
             return
         time.sleep(1.0)
     raise RuntimeError(f"the preheated kernels did not settle; log:\n{server.log_tail()}")
@@ -294,8 +315,15 @@ def _cpu_idle(pid: int, window_s: float = 1.0) -> bool:
 
 
 @pytest.fixture(scope="module")
-def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
-    """Start ``voila notebooks/apps`` on a free 127.0.0.1 port; stop its process group at teardown."""
+def voila_server(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[VoilaServer]:
+    """Start ``voila notebooks/apps`` on a free 127.0.0.1 port; stop its process group at teardown.
+
+    The server preheats the apps the test module opens (:func:`module_apps`).
+    """
+    preheated = module_apps(request.module)
+    denied = [f"{app}.ipynb" for app in PREHEATED_APPS if app not in preheated]
     if not VOILA.exists():
         _missing_tool(f"voila is not installed at {VOILA}")
     root = tmp_path_factory.mktemp("voila")
@@ -312,6 +340,8 @@ def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServ
         f"--Voila.config_file_paths={SERVING_CONFIG_DIR}",
         "--VoilaConfiguration.show_tracebacks=True",
     ]
+    if denied:
+        cmd.append(f"--VoilaKernelManager.preheat_denylist={json.dumps(denied)}")
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             cmd,
@@ -322,7 +352,9 @@ def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServ
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    server = VoilaServer(base_url=f"http://127.0.0.1:{port}", process=process, log_path=log_path)
+    server = VoilaServer(
+        base_url=f"http://127.0.0.1:{port}", process=process, log_path=log_path, preheated=preheated
+    )
     try:
         _wait_until_answering(server, SERVER_START_TIMEOUT_S)
         _wait_for_pools(server)

@@ -16,6 +16,9 @@ from tailkit.studies.spread_explorer import SpreadExplorerParams, spread_explore
 
 from .person import METRIC, metric_text, type_into
 
+#: the apps this module opens (its server preheats these)
+APPS = ("spread_explorer", "risk_review")
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TIMEOUT_MS = 60_000

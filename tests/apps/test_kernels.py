@@ -18,6 +18,8 @@ from .conftest import PREHEATED_APPS, _is_local
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 APP = "spread_explorer"
+#: this module checks the serving configuration's pools as a whole: its server preheats every app
+APPS = PREHEATED_APPS
 CHART_DRAWN = ".tailkit-chart svg.marks, .tailkit-chart canvas.marks"
 VIEWS = 10
 #: seconds for a closed tab's kernel to be shut down
