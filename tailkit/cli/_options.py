@@ -217,11 +217,10 @@ def add_dataclass_options(
                 # default (the field's own "(default: True)" read as if the flag were on); left
                 # out of the namespace when not given, so the dataclass default applies
                 strings = [*aliases.get(name, ()), "--" + negate[name]]
-                doc = spec.get("doc", name.replace("_", " "))
                 kwargs.update(
                     action="store_false",
                     default=argparse.SUPPRESS,
-                    help=f"turn off what is on by default: {doc}",
+                    help=f"turn off what is on by default: {help_text or name.replace('_', ' ')}",
                 )
             elif default is True:
                 kwargs.update(action=argparse.BooleanOptionalAction, default=True)

@@ -115,7 +115,7 @@ class Toy:
     strikes: tuple[float, ...] = param((90.0, 100.0), gt=0.0, doc="strikes")
     budget: float | None = param(None, gt=0.0, doc="optional budget")
     hedge: bool = param(False, doc="hedge on")
-    covid: bool = param(True, doc="leave out COVID")
+    covid: bool = param(True, doc="leave out COVID (100% of 2020-03 to 2021-12)")
 
     def __post_init__(self) -> None:
         validate(self)
@@ -146,6 +146,7 @@ def test_generated_parser_types_defaults_and_help():
     # the negating flag says what it does, not the field's "(default: True)" as if it were on
     no_covid = " ".join(text.split("\n  --no-covid", 1)[1].split("\n  -", 1)[0].split())
     assert no_covid.startswith("turn off what is on by default:") and "default: True" not in no_covid
+    assert "(100% of 2020-03 to 2021-12)" in no_covid  # its doc's "%" escaped too
     with pytest.raises(SystemExit):
         p.parse_args(["-i", "x", "--kind", "straddle"])  # choices from the field
     with pytest.raises(SystemExit):
