@@ -243,6 +243,7 @@ def unique_leg_values_python(
     und: int,
     sign: float,
     d: int,
+    u: int,
     strike: np.ndarray,
     log_strike: np.ndarray,
     spot: np.ndarray,
@@ -254,26 +255,29 @@ def unique_leg_values_python(
     surf: np.ndarray,
     vix: np.ndarray,
     tab: np.ndarray,
-    row: np.ndarray,
+    rows: np.ndarray,
+    row: int,
     P: np.ndarray,
-    R: np.ndarray,
+    out: np.ndarray,
 ) -> None:
-    """Mid values of one option on ``m`` paths with ``d`` steps left, into ``R[0, :m]``.
+    """Mid values of distinct option ``u`` on ``m`` paths with ``d`` steps left, into ``out[u, :m]``.
 
     Same formulas as :func:`leg_value`, arranged so the loop over paths has no libm call: the
-    log-moneyness is ``ln S - ln K`` from logs taken once (spot once per day, strike once per
-    roll), what depends only on ``d`` comes from :func:`step_tables`, what every strike of one
-    expiry shares (ATM vol, VIX future) from ``row`` (:func:`expiry_row`, filled by the caller);
-    the discounted forward and strike, ``ln(F/K)`` and the total vol go into ``P[:4]`` and the
-    pricing package's vectorised pass of its one Black formula
-    (:func:`tailkit.pricing._kernels.black_block`) values them. ``d <= 0`` pays the intrinsic value
-    (cash settlement; ``row`` is not read).
+    log-moneyness is ``ln S - ln K`` from logs taken once (spot once per day, strike
+    ``strike[u]`` and its log ``log_strike[u]`` once per roll), what depends only on ``d`` comes
+    from :func:`step_tables`, what every strike of one expiry shares (ATM vol, VIX future) from
+    ``rows[row]`` (:func:`expiry_row`, filled by the caller); the discounted forward and strike,
+    ``ln(F/K)`` and the total vol go into ``P[:4]`` and the pricing package's vectorised pass of
+    its one Black formula (:func:`tailkit.pricing._kernels.black_block`) values them. ``d <= 0``
+    pays the intrinsic value (cash settlement; ``rows`` is not read). Tables are passed whole
+    with row indices, not sliced: inlined in the daily loop, a slice would cost a reference
+    count per option and day.
     """
     if d <= 0:
         for i in range(m):
             u_ = spot[i] if und == 0 else level[i]
-            v = sign * (u_ - strike[i])
-            R[0, i] = v if v > 0.0 else 0.0
+            v = sign * (u_ - strike[u, i])
+            out[u, i] = v if v > 0.0 else 0.0
         return
     sqt = tab[TAB_SQT, d]
     dfr = tab[TAB_DFR, d]
@@ -285,25 +289,25 @@ def unique_leg_values_python(
         carry = (r - q) * tab[TAB_TAU, d]
         dfq = tab[TAB_DFQ, d]
         for i in range(m):
-            x = (log_spot[i] - log_strike[i]) + carry
+            x = (log_spot[i] - log_strike[u, i]) + carry
             z = -x / sqt
             mult = 1.0 - skew * z + curv * z * z
             mult = lo_m if mult < lo_m else (hi_m if mult > hi_m else mult)
             P[0, i] = spot[i] * dfq
-            P[1, i] = strike[i] * dfr
+            P[1, i] = strike[u, i] * dfr
             P[2, i] = x
-            P[3, i] = row[0, i] * mult * sqt
+            P[3, i] = rows[row, 0, i] * mult * sqt
     else:
         sd = tab[TAB_VSD, d]
         for i in range(m):
-            P[0, i] = row[1, i]
-            P[1, i] = strike[i] * dfr
-            P[2, i] = row[0, i] - log_strike[i]
+            P[0, i] = rows[row, 1, i]
+            P[1, i] = strike[u, i] * dfr
+            P[2, i] = rows[row, 0, i] - log_strike[u, i]
             P[3, i] = sd
-    black_block(sign, P[0], P[1], P[2], P[3], m, R[0])
+    black_block(sign, P, m, out, u)
 
 
-unique_leg_values = jit(unique_leg_values_python)
+unique_leg_values = jit(unique_leg_values_python, inline="always")
 
 
 def collar_log_strikes_python(
@@ -493,7 +497,7 @@ def _shared_row_python(
     return u
 
 
-_shared_row = jit(_shared_row_python)
+_shared_row = jit(_shared_row_python, inline="always")
 
 
 def _mark_block_python(
@@ -552,7 +556,6 @@ def _mark_block_python(
     record_legs = leg_qty.shape[0] > 0 and lo == 0
     ring_n = MONTH_STEPS + 1
     P = np.empty((8, m))
-    R = np.empty((1, m))
     R7 = np.empty((7, m))
     lk_c = np.empty(m)
     # the block's paths, day-major (one contiguous row of m values per day)
@@ -633,11 +636,9 @@ def _mark_block_python(
                         u, und, d, t, u_und, row_day, row_d, rows, vt, li, tg, m, surf, vix, tab
                     )
                     unique_leg_values(
-                        und, u_sign[u], d, u_strike[u], u_logk[u], st, ls, vt, m,
-                        r, q, surf, vix, tab, rows[row], P, R,
+                        und, u_sign[u], d, u, u_strike, u_logk, st, ls, vt, m,
+                        r, q, surf, vix, tab, rows, row, P, u_close,
                     )  # fmt: skip
-                    for i in range(m):
-                        u_close[u, i] = R[0, i]
                     u_open[u] = False
                 if t >= n_t - 1:
                     continue
@@ -678,11 +679,9 @@ def _mark_block_python(
             d = u_exp[u] - t
             row = _shared_row(u, und, d, t, u_und, row_day, row_d, rows, vt, li, tg, m, surf, vix, tab)
             unique_leg_values(
-                und, u_sign[u], d, u_strike[u], u_logk[u], st, ls, vt, m,
-                r, q, surf, vix, tab, rows[row], P, R,
+                und, u_sign[u], d, u, u_strike, u_logk, st, ls, vt, m,
+                r, q, surf, vix, tab, rows, row, P, u_val,
             )  # fmt: skip
-            for i in range(m):
-                u_val[u, i] = R[0, i]
         # ---- every program: rolls (cash flows at the fills), hedge at mid, NAV and its statistics
         for g in range(n_prog):
             for i in range(m):

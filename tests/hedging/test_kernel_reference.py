@@ -66,7 +66,8 @@ def test_vectorised_black_pass_agrees_with_black_core():
     sd = rng.uniform(0.005, 1.5, n)
     x = np.log(fd / kd)
     for sign in (1.0, -1.0):
-        out = np.empty(n)
-        black_block_python(sign, fd, kd, x, sd, n, out)
+        res = np.empty((1, n))
+        black_block_python(sign, np.stack([fd, kd, x, sd]), n, res, 0)
+        out = res[0]
         ref = np.array([max(black_core(sign, fd[i], kd[i], x[i], sd[i])[0], 0.0) for i in range(n)])
         np.testing.assert_allclose(out, ref, rtol=1e-13, atol=1e-13)

@@ -229,16 +229,15 @@ bs_block = jit(bs_block_python, inline="always")
 
 def _black_pass_python(
     sign: float,
-    Fd: np.ndarray,
-    Kd: np.ndarray,
-    sd: np.ndarray,
+    P: np.ndarray,
     m: int,
     out: np.ndarray,
+    row: int,
     use_small: bool,
     use_mid: bool,
     use_large: bool,
 ) -> int:
-    """Second pass of :func:`black_block`: ``d1`` read from ``out[:m]``, the value written back.
+    """Second pass of :func:`black_block`: ``d1`` read from ``out[row, :m]``, the value written back.
 
     ``e2 = e1 Fd / Kd`` throughout; returns how many options need ``e2`` computed directly
     (``e1`` underflowed, or ``e2 > 1`` by rounding), which the caller finishes one by one, so the
@@ -247,8 +246,8 @@ def _black_pass_python(
     """
     n_fix = 0
     for j in range(m):
-        f_, k_, s_ = Fd[j], Kd[j], sd[j]
-        d1 = out[j]
+        f_, k_, s_ = P[0, j], P[1, j], P[3, j]
+        d1 = out[row, j]
         d2 = d1 - s_
         e1 = vexp_mhalf_sq(d1)
         e2 = e1 * np.divide(f_, k_)
@@ -256,21 +255,22 @@ def _black_pass_python(
         n1 = norm_cdf_e_ranges(sign * d1, e1, use_small, use_mid, use_large)
         n2 = norm_cdf_e_ranges(sign * d2, e2, use_small, use_mid, use_large)
         v = sign * (f_ * n1 - k_ * n2)
-        out[j] = v if v > 0.0 else 0.0
+        out[row, j] = v if v > 0.0 else 0.0
     return n_fix
 
 
 _black_pass = jit(_black_pass_python, inline="always")
 
 
-def black_block_python(
-    sign: float, Fd: np.ndarray, Kd: np.ndarray, x: np.ndarray, sd: np.ndarray, m: int, out: np.ndarray
-) -> None:
-    """Vector pass of :func:`black_core` (value floored at 0) on ``m`` options into ``out[:m]``.
+def black_block_python(sign: float, P: np.ndarray, m: int, out: np.ndarray, row: int) -> None:
+    """Vector pass of :func:`black_core` (value floored at 0) on ``m`` options into ``out[row, :m]``.
 
-    For callers that already hold the discounted forward and strike, ``x = ln(Fd / Kd)`` and the
-    total vol ``sd > 0`` of every option (e.g. many options sharing one expiry): the arithmetic
-    of :func:`bs_block` after its per-option discounting, with :func:`vexp` for the exponentials.
+    For callers that already hold, for every option ``j``, the discounted forward and strike
+    ``P[0, j]``, ``P[1, j]``, ``x = ln(Fd / Kd)`` in ``P[2, j]`` and the total vol ``sd > 0`` in
+    ``P[3, j]`` (e.g. many options sharing one expiry): the arithmetic of :func:`bs_block` after
+    its per-option discounting, with :func:`vexp` for the exponentials. ``P`` (at least 4 rows)
+    and ``out`` are 2-D so that an inlined caller passes whole arrays and a row index rather
+    than slicing them (a slice made in a hot loop costs a reference count each time).
     Three passes, each a loop that vectorises: ``d1`` into ``out`` while counting the arguments
     ``|d1|``, ``|d2|`` in each of the normal CDF's three ranges; the values, evaluating only the
     rational functions of the ranges that occur in the block (options sharing an expiry and a
@@ -280,27 +280,27 @@ def black_block_python(
     n_small = 0
     n_large = 0
     for j in range(m):
-        s_ = sd[j]
-        d1 = np.divide(x[j], s_) + 0.5 * s_
-        out[j] = d1
+        s_ = P[3, j]
+        d1 = np.divide(P[2, j], s_) + 0.5 * s_
+        out[row, j] = d1
         y1 = abs(d1) * SQRT1_2
         y2 = abs(d1 - s_) * SQRT1_2
         n_small += (1 if y1 <= _ERF_SMALL else 0) + (1 if y2 <= _ERF_SMALL else 0)
         n_large += (1 if y1 > 4.0 else 0) + (1 if y2 > 4.0 else 0)
     # each argument in exactly one range (a NaN in none: it takes the middle one, as in norm_cdf_e)
     if n_large == 0 and n_small == 0:
-        n_fix = _black_pass(sign, Fd, Kd, sd, m, out, False, True, False)
+        n_fix = _black_pass(sign, P, m, out, row, False, True, False)
     elif n_large == 0:
-        n_fix = _black_pass(sign, Fd, Kd, sd, m, out, True, n_small < 2 * m, False)
+        n_fix = _black_pass(sign, P, m, out, row, True, n_small < 2 * m, False)
     elif n_small == 0:
-        n_fix = _black_pass(sign, Fd, Kd, sd, m, out, False, n_large < 2 * m, True)
+        n_fix = _black_pass(sign, P, m, out, row, False, n_large < 2 * m, True)
     else:
-        n_fix = _black_pass(sign, Fd, Kd, sd, m, out, True, True, True)
+        n_fix = _black_pass(sign, P, m, out, row, True, True, True)
     if n_fix == 0:
         return
     for j in range(m):
-        f_, k_, s_ = Fd[j], Kd[j], sd[j]
-        d1 = np.divide(x[j], s_) + 0.5 * s_
+        f_, k_, s_ = P[0, j], P[1, j], P[3, j]
+        d1 = np.divide(P[2, j], s_) + 0.5 * s_
         d2 = d1 - s_
         e1 = vexp_mhalf_sq(d1)
         e2 = e1 * np.divide(f_, k_)
@@ -308,7 +308,7 @@ def black_block_python(
             n1 = norm_cdf_e(sign * d1, e1)
             n2 = norm_cdf_e(sign * d2, vexp_mhalf_sq(d2))
             v = sign * (f_ * n1 - k_ * n2)
-            out[j] = v if v > 0.0 else 0.0
+            out[row, j] = v if v > 0.0 else 0.0
 
 
 black_block = jit(black_block_python, inline="always")
