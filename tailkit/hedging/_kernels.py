@@ -11,8 +11,11 @@ comes from :func:`step_tables`, what every strike of one expiry shares on one da
 the VIX future) from :func:`expiry_row`; logs of spot and strike are taken once per day and per roll, so
 the loop over a block's paths has no libm call and vectorises; a block's paths are copied
 day-major once; zero-cost collar calls are solved by Newton's method on all of a block's paths
-at once; the unhedged statistics are computed once per distinct equity weight; blocks of paths
-run in parallel (``prange``).
+at once; the unhedged statistics are computed once per distinct equity weight; the deepest
+drawdown and the worst month are kept as (value, reference) pairs compared by cross-multiplying,
+so the daily loop has no division; tables are passed to the inlined helpers whole, with row
+indices (a slice per option and day costs a reference count); blocks of paths run in parallel
+(``prange``).
 Plain-Python functions ``foo_python`` with jitted twins ``foo`` (``tailkit._numba.jit``,
 ``cache=True``); tests check the twins agree. No randomness is drawn here: the paths (equity,
 vol index, the index's target) come in as arrays, drawn once for every program.
@@ -592,11 +595,18 @@ def _mark_block_python(
     premium = np.zeros((n_prog, m))
     proceeds = np.zeros((n_prog, m))
     peak = np.empty((n_prog, m))
-    max_dd = np.zeros((n_prog, m))
+    # the deepest drawdown, worst month and the unhedged deepest drawdown are each kept as the
+    # (value, reference) pair of the smallest ratio seen so far, compared by cross-multiplying
+    # (both parts are > 0, or the value is 0), so the daily loop has no division: one per
+    # statistic at the end. Ratio 1 (no drawdown, no loss) to start.
+    dd_v = np.ones((n_prog, m))
+    dd_p = np.ones((n_prog, m))
     below = np.zeros((n_prog, m))
-    worst_mo = np.zeros((n_prog, m))
+    wm_v = np.ones((n_prog, m))
+    wm_s = np.ones((n_prog, m))
     base_peak = np.ones((n_prog, m))
-    base_dd = np.zeros((n_prog, m))
+    bdd_v = np.ones((n_prog, m))
+    bdd_p = np.ones((n_prog, m))
     ring = np.empty((n_prog, ring_n, m))
     units = np.zeros((n_sl, m))
     unit_cost = np.empty(m)
@@ -755,16 +765,18 @@ def _mark_block_python(
                 below[g, i] += 1.0 if v < pk else 0.0
                 pk = v if v > pk else pk
                 peak[g, i] = pk
-                dd = 1.0 - v / pk
-                max_dd[g, i] = dd if dd > max_dd[g, i] else max_dd[g, i]
+                deeper = v * dd_p[g, i] < dd_v[g, i] * pk  # v / pk below the deepest ratio so far
+                dd_v[g, i] = v if deeper else dd_v[g, i]
+                dd_p[g, i] = pk if deeper else dd_p[g, i]
             if base_rep[g] == g:
                 # the unhedged portfolio depends on the equity weight only: once per distinct weight
                 for i in range(m):
                     base = base_shares[g, i] * st[i] + base_cash[g, i]
                     bp = base if base > base_peak[g, i] else base_peak[g, i]
                     base_peak[g, i] = bp
-                    bdd = 1.0 - base / bp
-                    base_dd[g, i] = bdd if bdd > base_dd[g, i] else base_dd[g, i]
+                    deeper = base * bdd_p[g, i] < bdd_v[g, i] * bp
+                    bdd_v[g, i] = base if deeper else bdd_v[g, i]
+                    bdd_p[g, i] = bp if deeper else bdd_p[g, i]
                     base_nav[g, i] = base
             if n_ruined > 0:
                 # insolvent (NAV <= 0, e.g. premiums borrowed beyond what the portfolio is worth):
@@ -784,8 +796,9 @@ def _mark_block_python(
             if back >= 0:
                 for i in range(m):
                     start = ring[g, back, i]
-                    mo = nav[i] / start - 1.0 if start > 0.0 else 0.0
-                    worst_mo[g, i] = mo if mo < worst_mo[g, i] else worst_mo[g, i]
+                    worse = start > 0.0 and nav[i] * wm_s[g, i] < wm_v[g, i] * start
+                    wm_v[g, i] = nav[i] if worse else wm_v[g, i]
+                    wm_s[g, i] = start if worse else wm_s[g, i]
             if t == year:
                 for i in range(m):
                     stats[g, lo + i, ST_RET_1Y] = nav[i] - 1.0
@@ -799,12 +812,13 @@ def _mark_block_python(
     for g in range(n_prog):
         for i in range(m):
             p = lo + i
-            stats[g, p, ST_BASE_MAX_DD] = base_dd[base_rep[g], i]
+            b = base_rep[g]
+            stats[g, p, ST_BASE_MAX_DD] = 1.0 - bdd_v[b, i] / bdd_p[b, i]
             stats[g, p, ST_PREMIUM] = premium[g, i]
             stats[g, p, ST_PROCEEDS] = proceeds[g, i]
-            stats[g, p, ST_MAX_DD] = max_dd[g, i]
+            stats[g, p, ST_MAX_DD] = 1.0 - dd_v[g, i] / dd_p[g, i]
             stats[g, p, ST_UNDER_WATER] = below[g, i] / (n_t - 1)
-            stats[g, p, ST_WORST_MONTH] = worst_mo[g, i]
+            stats[g, p, ST_WORST_MONTH] = wm_v[g, i] / wm_s[g, i] - 1.0
 
 
 _mark_block = jit(_mark_block_python)
