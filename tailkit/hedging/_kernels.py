@@ -194,6 +194,20 @@ def step_tables_python(
 step_tables = jit(step_tables_python)
 
 
+def _log_vix_future_python(vix: np.ndarray, tab: np.ndarray, d: int, log_index: float, target: float) -> float:
+    """Log of :func:`vix_future` with ``d`` steps to expiry, from the step table (no libm call).
+
+    ``E m_T + (ln V - m) e^{-kappa tau} + (s_u^2 + s_m^2) / 2``, the terms in the order
+    :func:`vix_future` adds them.
+    """
+    m_inf = vix[VIX_M_INF]
+    sd = tab[TAB_VSD, d]
+    return m_inf + (target - m_inf) * tab[TAB_DKM, d] + (log_index - target) * tab[TAB_DK, d] + 0.5 * sd * sd
+
+
+_log_vix_future = jit(_log_vix_future_python, inline="always")
+
+
 def expiry_row_python(
     und: int,
     d: int,
@@ -226,15 +240,9 @@ def expiry_row_python(
             var = var if var > 0.04 * a * a else 0.04 * a * a
             row[0, i] = math.sqrt(var)
     else:
-        m_inf = vix[VIX_M_INF]
-        sd = tab[TAB_VSD, d]
-        dkm = tab[TAB_DKM, d]
-        dk = tab[TAB_DK, d]
-        half_var = 0.5 * sd * sd
         dfr = tab[TAB_DFR, d]
         for i in range(m):
-            tg = target[i]
-            lf = m_inf + (tg - m_inf) * dkm + (log_index[i] - tg) * dk + half_var
+            lf = _log_vix_future(vix, tab, d, log_index[i], target[i])
             row[0, i] = lf
             row[1, i] = vexp(lf) * dfr  # Black-76: the discounted future
 
@@ -591,7 +599,8 @@ def _mark_block_python(
     shares = np.empty((n_prog, m))
     base_shares = np.empty((n_prog, m))
     cash = np.empty((n_prog, m))
-    base_cash = np.empty((n_prog, m))
+    # the unhedged portfolio's cash is the same on every path: (1 - weight) grown daily
+    base_cash = np.empty(n_prog)
     premium = np.zeros((n_prog, m))
     proceeds = np.zeros((n_prog, m))
     peak = np.empty((n_prog, m))
@@ -629,7 +638,6 @@ def _mark_block_python(
             shares[g, i] = weight[g] / spot[lo + i, 0]
             base_shares[g, i] = shares[g, i]
             cash[g, i] = 1.0 - weight[g]
-            base_cash[g, i] = 1.0 - weight[g]
     for t in range(n_t):
         st = S_b[t]
         ls = LS_b[t]
@@ -653,7 +661,6 @@ def _mark_block_python(
                 if t >= n_t - 1:
                     continue
                 d = u_tenor[u]
-                tau = tab[TAB_TAU, d]
                 if u_put_start[u + 1] > u_put_start[u]:
                     # a zero-cost collar's call: the strike whose bid pays the puts' ask
                     for i in range(m):
@@ -671,11 +678,14 @@ def _mark_block_python(
                         u_logk[u, i] = lk_c[i] + ls[i]
                         u_strike[u, i] = st[i] * vexp(lk_c[i])
                 elif und == 1:
+                    # the VIX future of the new expiry (:func:`vix_future`, from the step table)
+                    lm = math.log(u_mny[u])
                     for i in range(m):
-                        f = vix_future(vix, li[i], tg[i], tau)
+                        lf = _log_vix_future(vix, tab, d, li[i], tg[i])
+                        f = vexp(lf)
                         u_fut[u, i] = f
                         u_strike[u, i] = u_mny[u] * f
-                        u_logk[u, i] = math.log(u_strike[u, i])
+                        u_logk[u, i] = lm + lf
                 else:
                     lm = math.log(u_mny[u])
                     for i in range(m):
@@ -694,11 +704,11 @@ def _mark_block_python(
             )  # fmt: skip
         # ---- every program: rolls (cash flows at the fills), hedge at mid, NAV and its statistics
         for g in range(n_prog):
+            base_cash[g] = 1.0 - weight[g] if t == 0 else base_cash[g] * growth
             for i in range(m):
                 hedge[i] = 0.0
                 if t > 0:
                     cash[g, i] *= growth
-                    base_cash[g, i] *= growth
             for s in range(sleeve_start[g], sleeve_start[g + 1]):
                 if t == s_next[s]:
                     if s_open[s]:
@@ -771,7 +781,7 @@ def _mark_block_python(
             if base_rep[g] == g:
                 # the unhedged portfolio depends on the equity weight only: once per distinct weight
                 for i in range(m):
-                    base = base_shares[g, i] * st[i] + base_cash[g, i]
+                    base = base_shares[g, i] * st[i] + base_cash[g]
                     bp = base if base > base_peak[g, i] else base_peak[g, i]
                     base_peak[g, i] = bp
                     deeper = base * bdd_p[g, i] < bdd_v[g, i] * bp
