@@ -5,7 +5,9 @@ The reference (``benchmarks/hedging.py``) reprices every leg of every program ev
 bisection; the kernel values each distinct option once per path and day with the pricing
 package's Black pass and solves collar calls by Newton's method. Same paths, same programs
 (the benchmark's 50: puts, spreads, ratio spreads, fixed and zero-cost collars, VIX calls,
-notional and budget sized): final NAVs and premiums agree to 1e-10.
+notional and budget sized): every statistic the kernel returns (final NAV, 1-year return,
+deepest drawdown, time under water, worst month, premium, proceeds and the unhedged ones,
+which the reference takes from its daily NAV matrix with numpy) agrees to 1e-10.
 """
 
 from __future__ import annotations
@@ -14,18 +16,28 @@ import numpy as np
 
 from benchmarks.hedging import programs, reference
 from tailkit.hedging import mark_programs, simulate_market
+from tailkit.hedging.marking import STAT_NAMES
 
 
 def test_kernel_matches_the_numpy_ndtr_reference_on_the_benchmark_programs():
     market = simulate_market("gjr_garch", n_paths=40, n_steps=130, seed=11)
     progs = programs()
     out = mark_programs(market, progs)
-    ref_final, ref_prem = reference(market, progs)
-    np.testing.assert_allclose(out.stat("final_nav"), ref_final, rtol=0, atol=1e-10)
-    np.testing.assert_allclose(out.stat("premium"), ref_prem, rtol=0, atol=1e-10)
-    # the comparison has teeth: the programs differ from each other and every put program pays premium
-    assert np.ptp(ref_final.mean(axis=1)) > 1e-3
-    assert ref_prem[:18].min() > 1e-4
+    ref = reference(market, progs)
+    for k, name in enumerate(STAT_NAMES):
+        np.testing.assert_allclose(out.stat(name), ref[:, :, k], rtol=0, atol=1e-10, err_msg=name)
+    # the comparison has teeth: the programs differ from each other, every put program pays
+    # premium, and drawdowns, months and time under water are not all zero
+    assert np.ptp(ref[:, :, 0].mean(axis=1)) > 1e-3
+    assert ref[:18, :, STAT_NAMES.index("premium")].min() > 1e-4
+    for name in ("max_drawdown", "time_under_water", "proceeds", "base_max_drawdown"):
+        assert ref[:, :, STAT_NAMES.index(name)].max() > 1e-3, name
+    assert ref[:, :, STAT_NAMES.index("worst_month")].min() < -1e-3
+    # the benchmark's shorter reference (final NAV and premium only) computes those two the same way
+    short = reference(market, progs, statistics=False)
+    for name in ("final_nav", "premium"):
+        k = STAT_NAMES.index(name)
+        np.testing.assert_array_equal(short[:, :, k], ref[:, :, k])
 
 
 def test_kernel_matches_the_reference_with_levered_and_partial_equity_weights():
@@ -33,9 +45,9 @@ def test_kernel_matches_the_reference_with_levered_and_partial_equity_weights():
     progs = programs()[::5]
     weights = np.linspace(0.6, 1.8, len(progs))
     out = mark_programs(market, progs, weights=weights)
-    ref_final, ref_prem = reference(market, progs, weights=weights)
-    np.testing.assert_allclose(out.stat("final_nav"), ref_final, rtol=0, atol=1e-10)
-    np.testing.assert_allclose(out.stat("premium"), ref_prem, rtol=0, atol=1e-10)
+    ref = reference(market, progs, weights=weights)
+    for k, name in enumerate(STAT_NAMES):
+        np.testing.assert_allclose(out.stat(name), ref[:, :, k], rtol=0, atol=1e-10, err_msg=name)
 
 
 def test_unhedged_statistics_follow_each_programs_equity_weight():
