@@ -194,7 +194,9 @@ def step_tables_python(
 step_tables = jit(step_tables_python)
 
 
-def _log_vix_future_python(vix: np.ndarray, tab: np.ndarray, d: int, log_index: float, target: float) -> float:
+def _log_vix_future_python(
+    vix: np.ndarray, tab: np.ndarray, d: int, log_index: float, target: float
+) -> float:
     """Log of :func:`vix_future` with ``d`` steps to expiry, from the step table (no libm call).
 
     ``E m_T + (ln V - m) e^{-kappa tau} + (s_u^2 + s_m^2) / 2``, the terms in the order
