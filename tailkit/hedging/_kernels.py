@@ -608,8 +608,9 @@ def _mark_block_python(
     peak = np.empty((n_prog, m))
     # the deepest drawdown, worst month and the unhedged deepest drawdown are each kept as the
     # (value, reference) pair of the smallest ratio seen so far, compared by cross-multiplying
-    # (both parts are > 0, or the value is 0), so the daily loop has no division: one per
-    # statistic at the end. Ratio 1 (no drawdown, no loss) to start.
+    # (the references, a peak or a month's starting NAV, are > 0, so the products order the
+    # ratios), so the daily loop has no division: one per statistic at the end, the same
+    # expression as before. Ratio 1 (no drawdown, no loss) to start.
     dd_v = np.ones((n_prog, m))
     dd_p = np.ones((n_prog, m))
     below = np.zeros((n_prog, m))
