@@ -7,7 +7,7 @@ package's Black pass and solves collar calls by Newton's method. Same paths, sam
 (the benchmark's 50: puts, spreads, ratio spreads, fixed and zero-cost collars, VIX calls,
 notional and budget sized): every statistic the kernel returns (final NAV, 1-year return,
 deepest drawdown, time under water, worst month, premium, proceeds and the unhedged ones,
-which the reference takes from its daily NAV matrix with numpy) agrees to 1e-10.
+which the reference follows day by day with numpy) agrees to 1e-10.
 """
 
 from __future__ import annotations
