@@ -102,3 +102,32 @@ def test_512_bit_vectors_give_the_same_bits_as_256_bit_vectors(tmp_path):
         pytest.skip("no AVX-512 on this machine: tailkit keeps LLVM's default vector width")
     assert outs[1][0] == "False"
     assert outs[0][1:] == outs[1][1:]
+
+
+def _scaled_sum_python(a, out, k):
+    s = 0.0
+    for i in range(a.shape[0]):
+        out[k, i] = 2.0 * a[i]
+        s += out[k, i]
+    return s
+
+
+def _allocating_python(n):
+    a = np.empty(n)
+    for i in range(n):
+        a[i] = i
+    return a.sum()
+
+
+@pytest.mark.skipif(not HAS_NUMBA, reason="numba not installed")
+def test_a_helper_compiled_without_reference_counting_computes_the_same_and_keeps_its_own_cache_entry():
+    scaled_sum = jit(_scaled_sum_python, nrt=False)
+    a = np.arange(7.0)
+    out, ref = np.zeros((2, 7)), np.zeros((2, 7))
+    assert scaled_sum(a, out, 1) == _scaled_sum_python(a, ref, 1) == 42.0
+    np.testing.assert_array_equal(out, ref)
+    assert scaled_sum.targetoptions.get("_nrt") is False
+    assert scaled_sum.py_func.__qualname__.endswith("__no_nrt")
+    # without the runtime nothing can be allocated: numba refuses to compile it rather than leak
+    with pytest.raises(Exception, match=r"No implementation of function .*empty"):
+        jit(_allocating_python, nrt=False, cache=False)(3)
