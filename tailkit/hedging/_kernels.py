@@ -426,14 +426,18 @@ def collar_log_strikes_python(
                 lo[i] = x
             else:
                 hi[i] = x
-            nxt = x - f[i] / slope[i] if slope[i] < 0.0 else 0.5 * (lo[i] + hi[i])
+            tol = 1e-15 * (1.0 + abs(x))
+            newton = slope[i] < 0.0
+            nxt = x - f[i] / slope[i] if newton else 0.5 * (lo[i] + hi[i])
+            # converged: a Newton step below the tolerance ends the search here, before the
+            # bracket test (a step that rounds to nothing lands on the bracket's edge, and
+            # bisecting from there restarted the search: up to 40 more evaluations)
+            if f[i] == 0.0 or (newton and abs(nxt - x) <= tol) or hi[i] - lo[i] <= tol:
+                active[i] = False
+                continue
             if not (lo[i] < nxt < hi[i]):
                 nxt = 0.5 * (lo[i] + hi[i])
-            if (
-                f[i] == 0.0
-                or abs(nxt - x) <= 1e-15 * (1.0 + abs(x))
-                or hi[i] - lo[i] <= 1e-15 * (1.0 + abs(x))
-            ):
+            if abs(nxt - x) <= tol:
                 active[i] = False
             else:
                 out[i] = nxt

@@ -113,6 +113,42 @@ def test_zero_cost_collar_call_strike_costs_nothing():
     assert np.all(np.abs(out.stat("premium")) < 1e-10)
 
 
+def test_collar_strike_search_stops_when_its_newton_step_rounds_to_nothing(monkeypatch):
+    # Newton from the forward converges in a handful of evaluations; a step that rounded to
+    # nothing at the root used to land on the bracket's edge and restart the search by
+    # bisection from 10x spot (this market's day-42 roll took 43 evaluations, 40 of them wasted)
+    evaluations = []
+    block = K.bs_block
+
+    def counted(*args):
+        evaluations[-1] += 1
+        return block(*args)
+
+    monkeypatch.setattr(K, "bs_block", counted)
+    market = simulate_market("gjr_garch", n_paths=128, n_steps=252, seed=1)
+    surf, vix = market.surface.vector(), market.vix_model.vector()
+    r, q, h, tenor = market.rate, market.dividend_yield, 0.01, 63
+    tab = K.step_tables_python(tenor, market.dt, r, q, surf, vix)
+    P, R, out = np.empty((8, 128)), np.empty((7, 128)), np.empty(128)
+    for t in range(0, 211, 42):
+        spot, level, target = market.spot[:, t], market.index[:, t], market.target[:, t]
+        puts = np.array([
+            K.leg_value_python(0, -1.0, 0.9 * s, tenor * market.dt, s, math.log(v), m, r, q, surf, vix)
+            for s, v, m in zip(spot, level, target, strict=True)
+        ])  # fmt: skip
+        cost = puts * (1 + h) / spot * spot  # rounded as the failing case was found
+        evaluations.append(0)
+        K.collar_log_strikes_python(cost, 1.0, h, tenor, spot, level, 128, r, q, surf, tab, P, R, out)
+        assert evaluations[-1] <= 12, (t, evaluations[-1])
+        # each strike's call, sold at the bid, pays for its put
+        for i in range(0, 128, 9):
+            k = spot[i] * math.exp(out[i])
+            call = K.leg_value_python(
+                0, 1.0, k, tenor * market.dt, spot[i], math.log(level[i]), 0.0, r, q, surf, vix
+            )
+            assert call * (1 - h) == pytest.approx(cost[i], rel=1e-12)
+
+
 def test_hedge_effectiveness_is_zero_without_and_one_with_a_perfect_hedge():
     rng = np.random.default_rng(0)
     unhedged = rng.normal(0.05, 0.2, 2000)
