@@ -16,8 +16,9 @@ drawdown and the worst month are kept as (value, reference) pairs compared by cr
 so the daily loop has no division; tables are passed to the helpers whole, with row indices
 (a slice per option and day costs a reference count), and the helpers called per option and
 day are compiled without numba's reference counting (``nrt=False``: a call to them takes and
-drops no reference to its array arguments, which had cost 11% of the time); blocks of paths run
-in parallel (``prange``).
+drops no reference to its array arguments, which had cost 11% of the time); a block's state
+starts on cache lines (:func:`_lines`: numba's 32-byte alignment split every other 512-bit
+access across two lines); blocks of paths run in parallel (``prange``).
 Plain-Python functions ``foo_python`` with jitted twins ``foo`` (``tailkit._numba.jit``,
 ``cache=True``); tests check the twins agree. No randomness is drawn here: the paths (equity,
 vol index, the index's target) come in as arrays, drawn once for every program.
@@ -525,6 +526,24 @@ def _shared_row_python(
 _shared_row = jit(_shared_row_python, nrt=False)
 
 
+def _lines_python(n: int, value: float) -> np.ndarray:
+    """``n`` float64 values set to ``value``, starting on a 64-byte boundary (a cache line).
+
+    numba aligns its arrays to 32 bytes; a 512-bit load or store from an array that starts
+    half-way through a cache line crosses into the next line on every vector. The marking
+    loop's state (``(n, PATH_BLOCK)`` tables, reshaped from these) is read and written every
+    program and day, so each of its vectors starts a cache line.
+    """
+    buf = np.empty(n + 8)
+    off = ((64 - buf.ctypes.data % 64) % 64) // 8
+    out = buf[off : off + n]
+    out[:] = value
+    return out
+
+
+_lines = jit(_lines_python, inline="always")
+
+
 def _mark_block_python(
     lo,
     hi,
@@ -580,15 +599,15 @@ def _mark_block_python(
     n_rec = nav_out.shape[1]
     record_legs = leg_qty.shape[0] > 0 and lo == 0
     ring_n = MONTH_STEPS + 1
-    P = np.empty((8, m))
-    R7 = np.empty((7, m))
-    lk_c = np.empty(m)
+    P = _lines(8 * m, 0.0).reshape((8, m))
+    R7 = _lines(7 * m, 0.0).reshape((7, m))
+    lk_c = _lines(m, 0.0)
     # the block's paths, day-major (one contiguous row of m values per day)
-    S_b = np.empty((n_t, m))
-    LS_b = np.empty((n_t, m))
-    V_b = np.empty((n_t, m))
-    LI_b = np.empty((n_t, m))
-    TG_b = np.empty((n_t, m))
+    S_b = _lines(n_t * m, 0.0).reshape((n_t, m))
+    LS_b = _lines(n_t * m, 0.0).reshape((n_t, m))
+    V_b = _lines(n_t * m, 0.0).reshape((n_t, m))
+    LI_b = _lines(n_t * m, 0.0).reshape((n_t, m))
+    TG_b = _lines(n_t * m, 0.0).reshape((n_t, m))
     for i in range(m):
         for t in range(n_t):
             S_b[t, i] = spot[lo + i, t]
@@ -596,47 +615,47 @@ def _mark_block_python(
             V_b[t, i] = level[lo + i, t]
             LI_b[t, i] = log_index[lo + i, t]
             TG_b[t, i] = target[lo + i, t]
-    u_strike = np.ones((n_u, m))
-    u_logk = np.zeros((n_u, m))
-    u_val = np.zeros((n_u, m))
-    u_close = np.zeros((n_u, m))
-    u_fut = np.ones((n_u, m))
+    u_strike = _lines(n_u * m, 1.0).reshape((n_u, m))
+    u_logk = _lines(n_u * m, 0.0).reshape((n_u, m))
+    u_val = _lines(n_u * m, 0.0).reshape((n_u, m))
+    u_close = _lines(n_u * m, 0.0).reshape((n_u, m))
+    u_fut = _lines(n_u * m, 1.0).reshape((n_u, m))
     u_exp = np.zeros(n_u, dtype=np.int64)
     u_next = np.zeros(n_u, dtype=np.int64)
     u_open = np.zeros(n_u, dtype=np.bool_)
     # expiry rows (:func:`expiry_row`, found or filled by :func:`_shared_row`): row k holds what
     # the options on underlying u_und[k] with row_d[k] steps left on day row_day[k] share
-    rows = np.empty((n_u, 2, m))
+    rows = _lines(n_u * 2 * m, 0.0).reshape((n_u, 2, m))
     row_day = np.full(n_u, -1, dtype=np.int64)
     row_d = np.zeros(n_u, dtype=np.int64)
-    put_cost = np.empty(m)
-    shares = np.empty((n_prog, m))
-    base_shares = np.empty((n_prog, m))
-    cash = np.empty((n_prog, m))
+    put_cost = _lines(m, 0.0)
+    shares = _lines(n_prog * m, 0.0).reshape((n_prog, m))
+    base_shares = _lines(n_prog * m, 0.0).reshape((n_prog, m))
+    cash = _lines(n_prog * m, 0.0).reshape((n_prog, m))
     # the unhedged portfolio's cash is the same on every path: (1 - weight) grown daily
-    base_cash = np.empty(n_prog)
-    premium = np.zeros((n_prog, m))
-    proceeds = np.zeros((n_prog, m))
-    peak = np.empty((n_prog, m))
+    base_cash = _lines(n_prog, 0.0)
+    premium = _lines(n_prog * m, 0.0).reshape((n_prog, m))
+    proceeds = _lines(n_prog * m, 0.0).reshape((n_prog, m))
+    peak = _lines(n_prog * m, 0.0).reshape((n_prog, m))
     # the deepest drawdown, worst month and the unhedged deepest drawdown are each kept as the
     # (value, reference) pair of the smallest ratio seen so far, compared by cross-multiplying
     # (the references, a peak or a month's starting NAV, are > 0, so the products order the
     # ratios), so the daily loop has no division: one per statistic at the end, the same
     # expression as before. Ratio 1 (no drawdown, no loss) to start.
-    dd_v = np.ones((n_prog, m))
-    dd_p = np.ones((n_prog, m))
-    below = np.zeros((n_prog, m))
-    wm_v = np.ones((n_prog, m))
-    wm_s = np.ones((n_prog, m))
-    base_peak = np.ones((n_prog, m))
-    bdd_v = np.ones((n_prog, m))
-    bdd_p = np.ones((n_prog, m))
-    ring = np.empty((n_prog, ring_n, m))
-    units = np.zeros((n_sl, m))
-    unit_cost = np.empty(m)
-    hedge = np.empty(m)
-    nav = np.empty(m)
-    base_nav = np.empty((n_prog, m))
+    dd_v = _lines(n_prog * m, 1.0).reshape((n_prog, m))
+    dd_p = _lines(n_prog * m, 1.0).reshape((n_prog, m))
+    below = _lines(n_prog * m, 0.0).reshape((n_prog, m))
+    wm_v = _lines(n_prog * m, 1.0).reshape((n_prog, m))
+    wm_s = _lines(n_prog * m, 1.0).reshape((n_prog, m))
+    base_peak = _lines(n_prog * m, 1.0).reshape((n_prog, m))
+    bdd_v = _lines(n_prog * m, 1.0).reshape((n_prog, m))
+    bdd_p = _lines(n_prog * m, 1.0).reshape((n_prog, m))
+    ring = _lines(n_prog * ring_n * m, 0.0).reshape((n_prog, ring_n, m))
+    units = _lines(n_sl * m, 0.0).reshape((n_sl, m))
+    unit_cost = _lines(m, 0.0)
+    hedge = _lines(m, 0.0)
+    nav = _lines(m, 0.0)
+    base_nav = _lines(n_prog * m, 0.0).reshape((n_prog, m))
     s_exp = np.zeros(n_sl, dtype=np.int64)
     s_next = np.zeros(n_sl, dtype=np.int64)
     s_open = np.zeros(n_sl, dtype=np.bool_)

@@ -83,3 +83,13 @@ def test_vectorised_black_pass_agrees_with_black_core():
         out = res[0]
         ref = np.array([max(black_core(sign, fd[i], kd[i], x[i], sd[i])[0], 0.0) for i in range(n)])
         np.testing.assert_allclose(out, ref, rtol=1e-13, atol=1e-13)
+
+
+def test_the_marking_state_starts_on_cache_lines_and_holds_its_initial_value():
+    from tailkit.hedging import _kernels as K
+
+    for lines in (K._lines, K._lines_python):
+        for n in (1, 7, 128, 50 * 128):
+            a = lines(n, 1.5)
+            assert a.shape == (n,) and a.ctypes.data % 64 == 0
+            assert np.all(a == 1.5)
