@@ -62,7 +62,7 @@ INDEX_TENOR = 30.0 / 365.0
 ST_FINAL, ST_RET_1Y, ST_MAX_DD, ST_UNDER_WATER, ST_WORST_MONTH, ST_PREMIUM, ST_PROCEEDS = range(7)
 ST_BASE_FINAL, ST_BASE_RET_1Y, ST_BASE_MAX_DD = 7, 8, 9
 N_STATS = 10
-#: paths valued together by the vectorised Black pass (the unit of parallel work)
+#: paths per block, about (:func:`path_blocks`): valued together by the vectorised Black pass
 PATH_BLOCK = 128
 #: steps in a "month" (worst-month statistic) and in a year (1-year return)
 MONTH_STEPS = 21
@@ -593,21 +593,22 @@ def _mark_block_python(
     """
     n_t = spot.shape[1]
     m = hi - lo
+    mp = (m + 7) // 8 * 8  # row stride: every row starts a cache line
     n_prog = weight.shape[0]
     n_u = u_und.shape[0]
     n_sl = tenor.shape[0]
     n_rec = nav_out.shape[1]
     record_legs = leg_qty.shape[0] > 0 and lo == 0
     ring_n = MONTH_STEPS + 1
-    P = _lines(8 * m, 0.0).reshape((8, m))
-    R7 = _lines(7 * m, 0.0).reshape((7, m))
+    P = _lines(8 * mp, 0.0).reshape((8, mp))
+    R7 = _lines(7 * mp, 0.0).reshape((7, mp))
     lk_c = _lines(m, 0.0)
     # the block's paths, day-major (one contiguous row of m values per day)
-    S_b = _lines(n_t * m, 0.0).reshape((n_t, m))
-    LS_b = _lines(n_t * m, 0.0).reshape((n_t, m))
-    V_b = _lines(n_t * m, 0.0).reshape((n_t, m))
-    LI_b = _lines(n_t * m, 0.0).reshape((n_t, m))
-    TG_b = _lines(n_t * m, 0.0).reshape((n_t, m))
+    S_b = _lines(n_t * mp, 0.0).reshape((n_t, mp))
+    LS_b = _lines(n_t * mp, 0.0).reshape((n_t, mp))
+    V_b = _lines(n_t * mp, 0.0).reshape((n_t, mp))
+    LI_b = _lines(n_t * mp, 0.0).reshape((n_t, mp))
+    TG_b = _lines(n_t * mp, 0.0).reshape((n_t, mp))
     for i in range(m):
         for t in range(n_t):
             S_b[t, i] = spot[lo + i, t]
@@ -615,47 +616,47 @@ def _mark_block_python(
             V_b[t, i] = level[lo + i, t]
             LI_b[t, i] = log_index[lo + i, t]
             TG_b[t, i] = target[lo + i, t]
-    u_strike = _lines(n_u * m, 1.0).reshape((n_u, m))
-    u_logk = _lines(n_u * m, 0.0).reshape((n_u, m))
-    u_val = _lines(n_u * m, 0.0).reshape((n_u, m))
-    u_close = _lines(n_u * m, 0.0).reshape((n_u, m))
-    u_fut = _lines(n_u * m, 1.0).reshape((n_u, m))
+    u_strike = _lines(n_u * mp, 1.0).reshape((n_u, mp))
+    u_logk = _lines(n_u * mp, 0.0).reshape((n_u, mp))
+    u_val = _lines(n_u * mp, 0.0).reshape((n_u, mp))
+    u_close = _lines(n_u * mp, 0.0).reshape((n_u, mp))
+    u_fut = _lines(n_u * mp, 1.0).reshape((n_u, mp))
     u_exp = np.zeros(n_u, dtype=np.int64)
     u_next = np.zeros(n_u, dtype=np.int64)
     u_open = np.zeros(n_u, dtype=np.bool_)
     # expiry rows (:func:`expiry_row`, found or filled by :func:`_shared_row`): row k holds what
     # the options on underlying u_und[k] with row_d[k] steps left on day row_day[k] share
-    rows = _lines(n_u * 2 * m, 0.0).reshape((n_u, 2, m))
+    rows = _lines(n_u * 2 * mp, 0.0).reshape((n_u, 2, mp))
     row_day = np.full(n_u, -1, dtype=np.int64)
     row_d = np.zeros(n_u, dtype=np.int64)
     put_cost = _lines(m, 0.0)
-    shares = _lines(n_prog * m, 0.0).reshape((n_prog, m))
-    base_shares = _lines(n_prog * m, 0.0).reshape((n_prog, m))
-    cash = _lines(n_prog * m, 0.0).reshape((n_prog, m))
+    shares = _lines(n_prog * mp, 0.0).reshape((n_prog, mp))
+    base_shares = _lines(n_prog * mp, 0.0).reshape((n_prog, mp))
+    cash = _lines(n_prog * mp, 0.0).reshape((n_prog, mp))
     # the unhedged portfolio's cash is the same on every path: (1 - weight) grown daily
     base_cash = _lines(n_prog, 0.0)
-    premium = _lines(n_prog * m, 0.0).reshape((n_prog, m))
-    proceeds = _lines(n_prog * m, 0.0).reshape((n_prog, m))
-    peak = _lines(n_prog * m, 0.0).reshape((n_prog, m))
+    premium = _lines(n_prog * mp, 0.0).reshape((n_prog, mp))
+    proceeds = _lines(n_prog * mp, 0.0).reshape((n_prog, mp))
+    peak = _lines(n_prog * mp, 0.0).reshape((n_prog, mp))
     # the deepest drawdown, worst month and the unhedged deepest drawdown are each kept as the
     # (value, reference) pair of the smallest ratio seen so far, compared by cross-multiplying
     # (the references, a peak or a month's starting NAV, are > 0, so the products order the
     # ratios), so the daily loop has no division: one per statistic at the end, the same
     # expression as before. Ratio 1 (no drawdown, no loss) to start.
-    dd_v = _lines(n_prog * m, 1.0).reshape((n_prog, m))
-    dd_p = _lines(n_prog * m, 1.0).reshape((n_prog, m))
-    below = _lines(n_prog * m, 0.0).reshape((n_prog, m))
-    wm_v = _lines(n_prog * m, 1.0).reshape((n_prog, m))
-    wm_s = _lines(n_prog * m, 1.0).reshape((n_prog, m))
-    base_peak = _lines(n_prog * m, 1.0).reshape((n_prog, m))
-    bdd_v = _lines(n_prog * m, 1.0).reshape((n_prog, m))
-    bdd_p = _lines(n_prog * m, 1.0).reshape((n_prog, m))
-    ring = _lines(n_prog * ring_n * m, 0.0).reshape((n_prog, ring_n, m))
-    units = _lines(n_sl * m, 0.0).reshape((n_sl, m))
+    dd_v = _lines(n_prog * mp, 1.0).reshape((n_prog, mp))
+    dd_p = _lines(n_prog * mp, 1.0).reshape((n_prog, mp))
+    below = _lines(n_prog * mp, 0.0).reshape((n_prog, mp))
+    wm_v = _lines(n_prog * mp, 1.0).reshape((n_prog, mp))
+    wm_s = _lines(n_prog * mp, 1.0).reshape((n_prog, mp))
+    base_peak = _lines(n_prog * mp, 1.0).reshape((n_prog, mp))
+    bdd_v = _lines(n_prog * mp, 1.0).reshape((n_prog, mp))
+    bdd_p = _lines(n_prog * mp, 1.0).reshape((n_prog, mp))
+    ring = _lines(n_prog * ring_n * mp, 0.0).reshape((n_prog, ring_n, mp))
+    units = _lines(n_sl * mp, 0.0).reshape((n_sl, mp))
     unit_cost = _lines(m, 0.0)
     hedge = _lines(m, 0.0)
     nav = _lines(m, 0.0)
-    base_nav = _lines(n_prog * m, 0.0).reshape((n_prog, m))
+    base_nav = _lines(n_prog * mp, 0.0).reshape((n_prog, mp))
     s_exp = np.zeros(n_sl, dtype=np.int64)
     s_next = np.zeros(n_sl, dtype=np.int64)
     s_open = np.zeros(n_sl, dtype=np.bool_)
@@ -868,6 +869,21 @@ def _mark_block_python(
 _mark_block = jit(_mark_block_python)
 
 
+def path_blocks(n_paths: int, n_workers: int) -> int:
+    """How many blocks :func:`mark_programs` splits ``n_paths`` paths into for ``n_workers`` threads.
+
+    About :data:`PATH_BLOCK` paths each, made of whole 16-path vectors (a block's remainder
+    runs as scalar code), and a multiple of the thread count so that the threads get equal
+    shares of the paths: 10,000 paths on 2 threads are 80 blocks of 112 or 128 paths (5,008 and
+    4,992 per thread), not 78 blocks of 128 and one of 16 (5,120 and 4,880). At least one
+    16-path vector per block.
+    """
+    n = -(-n_paths // PATH_BLOCK)
+    w = max(int(n_workers), 1)
+    n = -(-n // w) * w
+    return max(1, min(n, -(-n_paths // 16)))
+
+
 def mark_programs_python(
     spot,
     log_spot,
@@ -904,6 +920,7 @@ def mark_programs_python(
     leg_qty,
     leg_strike,
     leg_expiry,
+    n_blocks,
 ):
     """Mark every program on every path, every day.
 
@@ -938,16 +955,23 @@ def mark_programs_python(
         Quantity and strike of each leg on path 0 (when the first axis is ``n_legs``).
     leg_expiry : ndarray of int64, shape (n_legs, n_t) or (0, n_t)
         Expiry step of each leg's open position on path 0.
+    n_blocks : int
+        Blocks of paths (the unit of parallel work), of whole 16-path vectors as equal as they
+        can be (:func:`path_blocks`). The numbers do not depend on it: every path is marked on
+        its own.
     """
     max_steps = 1
     for s in range(tenor.shape[0]):
         max_steps = max(max_steps, tenor[s])
     tab = step_tables(max_steps, dt, r, q, surf, vix)
     n_paths = spot.shape[0]
-    n_blocks = (n_paths + PATH_BLOCK - 1) // PATH_BLOCK
+    # blocks of whole 16-path vectors (a remainder runs as scalar code), as equal as they can be
+    n_vec = (n_paths + 15) // 16
     for b in prange(n_blocks):
-        lo = b * PATH_BLOCK
-        hi = min(lo + PATH_BLOCK, n_paths)
+        lo = min(16 * ((b * n_vec) // n_blocks), n_paths)
+        hi = min(16 * (((b + 1) * n_vec) // n_blocks), n_paths)
+        if hi <= lo:
+            continue
         _mark_block(
             lo, hi, spot, log_spot, level, log_index, target, dt, r, q, surf, vix,
             sleeve_start, weight, leg_start, tenor, hold, sizing, size, underlying, ratio, half_spread,

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from tailkit._numba import get_num_threads
 from tailkit.errors import ParameterError, describe_bad_value
 from tailkit.hedging import _kernels as K
 from tailkit.hedging.programs import HedgeProgram, ProgramTable, compile_programs
@@ -235,6 +236,7 @@ def mark_programs(
         leg_qty,
         leg_strike,
         leg_expiry,
+        K.path_blocks(market.n_paths, get_num_threads() if jit else 1),
     )
     return MarkedPrograms(
         table=table,

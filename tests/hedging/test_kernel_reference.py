@@ -93,3 +93,21 @@ def test_the_marking_state_starts_on_cache_lines_and_holds_its_initial_value():
             a = lines(n, 1.5)
             assert a.shape == (n,) and a.ctypes.data % 64 == 0
             assert np.all(a == 1.5)
+
+
+def test_blocks_of_paths_are_whole_vectors_shared_equally_and_do_not_change_a_number(monkeypatch):
+    from tailkit.hedging import _kernels as K
+
+    assert K.path_blocks(10_000, 2) == 80  # 5,008 and 4,992 paths per thread
+    assert K.path_blocks(10_000, 1) == 79
+    assert K.path_blocks(20, 2) == 2 and K.path_blocks(5, 2) == 1 and K.path_blocks(1, 8) == 1
+    market = simulate_market("gjr_garch", n_paths=70, n_steps=60, seed=3)
+    progs = programs()[::7]
+    want = mark_programs(market, progs, record_paths=70, record_legs=True)
+    for n_blocks in (1, 3, 5, 6):  # 6: more blocks than 16-path vectors, one left empty
+        monkeypatch.setattr(K, "path_blocks", lambda n, w, nb=n_blocks: nb)
+        got = mark_programs(market, progs, record_paths=70, record_legs=True)
+        np.testing.assert_array_equal(got.stats, want.stats)
+        np.testing.assert_array_equal(got.nav, want.nav)
+        np.testing.assert_array_equal(got.leg_qty, want.leg_qty)
+        np.testing.assert_array_equal(got.leg_strike, want.leg_strike)
