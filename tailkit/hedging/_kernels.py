@@ -531,8 +531,8 @@ def _lines_python(n: int, value: float) -> np.ndarray:
 
     numba aligns its arrays to 32 bytes; a 512-bit load or store from an array that starts
     half-way through a cache line crosses into the next line on every vector. The marking
-    loop's state (``(n, PATH_BLOCK)`` tables, reshaped from these) is read and written every
-    program and day, so each of its vectors starts a cache line.
+    loop's state (:func:`_table`) is read and written every program and day, so each of its
+    vectors starts a cache line.
     """
     buf = np.empty(n + 8)
     off = ((64 - buf.ctypes.data % 64) % 64) // 8
@@ -542,6 +542,14 @@ def _lines_python(n: int, value: float) -> np.ndarray:
 
 
 _lines = jit(_lines_python, inline="always")
+
+
+def _table_python(n: int, mp: int, value: float) -> np.ndarray:
+    """An (n, mp) table of :func:`_lines` (``mp`` a multiple of 8: every row starts a cache line)."""
+    return _lines(n * mp, value).reshape((n, mp))
+
+
+_table = jit(_table_python, inline="always")
 
 
 def _mark_block_python(
@@ -600,15 +608,15 @@ def _mark_block_python(
     n_rec = nav_out.shape[1]
     record_legs = leg_qty.shape[0] > 0 and lo == 0
     ring_n = MONTH_STEPS + 1
-    P = _lines(8 * mp, 0.0).reshape((8, mp))
-    R7 = _lines(7 * mp, 0.0).reshape((7, mp))
+    P = _table(8, mp, 0.0)
+    R7 = _table(7, mp, 0.0)
     lk_c = _lines(m, 0.0)
     # the block's paths, day-major (one contiguous row of m values per day)
-    S_b = _lines(n_t * mp, 0.0).reshape((n_t, mp))
-    LS_b = _lines(n_t * mp, 0.0).reshape((n_t, mp))
-    V_b = _lines(n_t * mp, 0.0).reshape((n_t, mp))
-    LI_b = _lines(n_t * mp, 0.0).reshape((n_t, mp))
-    TG_b = _lines(n_t * mp, 0.0).reshape((n_t, mp))
+    S_b = _table(n_t, mp, 0.0)
+    LS_b = _table(n_t, mp, 0.0)
+    V_b = _table(n_t, mp, 0.0)
+    LI_b = _table(n_t, mp, 0.0)
+    TG_b = _table(n_t, mp, 0.0)
     for i in range(m):
         for t in range(n_t):
             S_b[t, i] = spot[lo + i, t]
@@ -616,11 +624,11 @@ def _mark_block_python(
             V_b[t, i] = level[lo + i, t]
             LI_b[t, i] = log_index[lo + i, t]
             TG_b[t, i] = target[lo + i, t]
-    u_strike = _lines(n_u * mp, 1.0).reshape((n_u, mp))
-    u_logk = _lines(n_u * mp, 0.0).reshape((n_u, mp))
-    u_val = _lines(n_u * mp, 0.0).reshape((n_u, mp))
-    u_close = _lines(n_u * mp, 0.0).reshape((n_u, mp))
-    u_fut = _lines(n_u * mp, 1.0).reshape((n_u, mp))
+    u_strike = _table(n_u, mp, 1.0)
+    u_logk = _table(n_u, mp, 0.0)
+    u_val = _table(n_u, mp, 0.0)
+    u_close = _table(n_u, mp, 0.0)
+    u_fut = _table(n_u, mp, 1.0)
     u_exp = np.zeros(n_u, dtype=np.int64)
     u_next = np.zeros(n_u, dtype=np.int64)
     u_open = np.zeros(n_u, dtype=np.bool_)
@@ -630,33 +638,33 @@ def _mark_block_python(
     row_day = np.full(n_u, -1, dtype=np.int64)
     row_d = np.zeros(n_u, dtype=np.int64)
     put_cost = _lines(m, 0.0)
-    shares = _lines(n_prog * mp, 0.0).reshape((n_prog, mp))
-    base_shares = _lines(n_prog * mp, 0.0).reshape((n_prog, mp))
-    cash = _lines(n_prog * mp, 0.0).reshape((n_prog, mp))
+    shares = _table(n_prog, mp, 0.0)
+    base_shares = _table(n_prog, mp, 0.0)
+    cash = _table(n_prog, mp, 0.0)
     # the unhedged portfolio's cash is the same on every path: (1 - weight) grown daily
     base_cash = _lines(n_prog, 0.0)
-    premium = _lines(n_prog * mp, 0.0).reshape((n_prog, mp))
-    proceeds = _lines(n_prog * mp, 0.0).reshape((n_prog, mp))
-    peak = _lines(n_prog * mp, 0.0).reshape((n_prog, mp))
+    premium = _table(n_prog, mp, 0.0)
+    proceeds = _table(n_prog, mp, 0.0)
+    peak = _table(n_prog, mp, 0.0)
     # the deepest drawdown, worst month and the unhedged deepest drawdown are each kept as the
     # (value, reference) pair of the smallest ratio seen so far, compared by cross-multiplying
     # (the references, a peak or a month's starting NAV, are > 0, so the products order the
     # ratios), so the daily loop has no division: one per statistic at the end, the same
     # expression as before. Ratio 1 (no drawdown, no loss) to start.
-    dd_v = _lines(n_prog * mp, 1.0).reshape((n_prog, mp))
-    dd_p = _lines(n_prog * mp, 1.0).reshape((n_prog, mp))
-    below = _lines(n_prog * mp, 0.0).reshape((n_prog, mp))
-    wm_v = _lines(n_prog * mp, 1.0).reshape((n_prog, mp))
-    wm_s = _lines(n_prog * mp, 1.0).reshape((n_prog, mp))
-    base_peak = _lines(n_prog * mp, 1.0).reshape((n_prog, mp))
-    bdd_v = _lines(n_prog * mp, 1.0).reshape((n_prog, mp))
-    bdd_p = _lines(n_prog * mp, 1.0).reshape((n_prog, mp))
+    dd_v = _table(n_prog, mp, 1.0)
+    dd_p = _table(n_prog, mp, 1.0)
+    below = _table(n_prog, mp, 0.0)
+    wm_v = _table(n_prog, mp, 1.0)
+    wm_s = _table(n_prog, mp, 1.0)
+    base_peak = _table(n_prog, mp, 1.0)
+    bdd_v = _table(n_prog, mp, 1.0)
+    bdd_p = _table(n_prog, mp, 1.0)
     ring = _lines(n_prog * ring_n * mp, 0.0).reshape((n_prog, ring_n, mp))
-    units = _lines(n_sl * mp, 0.0).reshape((n_sl, mp))
+    units = _table(n_sl, mp, 0.0)
     unit_cost = _lines(m, 0.0)
     hedge = _lines(m, 0.0)
     nav = _lines(m, 0.0)
-    base_nav = _lines(n_prog * mp, 0.0).reshape((n_prog, mp))
+    base_nav = _table(n_prog, mp, 0.0)
     s_exp = np.zeros(n_sl, dtype=np.int64)
     s_next = np.zeros(n_sl, dtype=np.int64)
     s_open = np.zeros(n_sl, dtype=np.bool_)
