@@ -611,7 +611,7 @@ def _mark_block_python(
     P = _table(8, mp, 0.0)
     R7 = _table(7, mp, 0.0)
     lk_c = _lines(m, 0.0)
-    # the block's paths, day-major (one contiguous row of m values per day)
+    # the block's paths, day-major (one contiguous row of m values per day, padded to mp)
     S_b = _table(n_t, mp, 0.0)
     LS_b = _table(n_t, mp, 0.0)
     V_b = _table(n_t, mp, 0.0)
