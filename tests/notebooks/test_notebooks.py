@@ -18,6 +18,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,10 @@ HEADLINES: dict[str, Callable[[Any], dict[str, Any]]] = {
     "06_regime_backtest": lambda p: run_regime_backtest_study(p).summary(),
 }
 
+#: notebook stem -> summary keys that hold the wall-clock time of the run (``%Y-%m-%d %H:%M UTC``):
+#: checked to fall inside the notebook's run, not against the direct call's (cached) time
+WALL_CLOCK: dict[str, tuple[str, ...]] = {"11_hedge_sweep": ("generated",)}
+
 _computed: dict[tuple[str, Any], Any] = {}
 
 
@@ -102,6 +107,22 @@ def assert_same(printed: Any, expected: Any, where: str = "summary") -> None:
         )
 
 
+def check_wall_clock(
+    summary: dict[str, Any], expected: dict[str, Any], keys: tuple[str, ...], start: datetime, end: datetime
+) -> dict[str, Any]:
+    """Check each wall-clock key of ``summary`` lies in [start, end] (to the minute); return ``expected`` with the printed times."""
+    out = dict(expected)
+    for key in keys:
+        assert key in summary and key in expected, f"summary.{key}: missing ({list(summary)})"
+        shown = datetime.strptime(summary[key], "%Y-%m-%d %H:%M UTC").replace(tzinfo=UTC)
+        first = start.replace(second=0, microsecond=0)
+        assert first <= shown <= end, (
+            f"summary.{key}: {summary[key]!r} is not within the run ({start:%H:%M:%S}-{end:%H:%M:%S} UTC)"
+        )
+        out[key] = summary[key]
+    return out
+
+
 def test_every_objective_notebook_has_headlines() -> None:
     objective = {nb.stem for nb in iter_notebooks(ROOT / "notebooks") if "apps" not in nb.parts}
     assert objective == set(HEADLINES)
@@ -128,6 +149,22 @@ def test_assert_same(printed: Any, expected: Any, ok: bool) -> None:
             assert_same(printed, expected)
 
 
+def test_wall_clock_is_checked_against_the_run_not_the_cached_call() -> None:
+    start = datetime(2026, 12, 4, 0, 35, 40, tzinfo=UTC)
+    end = datetime(2026, 12, 4, 0, 36, 10, tzinfo=UTC)
+    cached = {"n": 1, "generated": "2026-12-04 00:20 UTC"}
+    for shown in ("2026-12-04 00:35 UTC", "2026-12-04 00:36 UTC"):
+        assert (
+            check_wall_clock({"n": 1, "generated": shown}, cached, ("generated",), start, end)["generated"]
+            == shown
+        )
+    for shown in ("2026-12-04 00:34 UTC", "2026-12-04 00:37 UTC"):
+        with pytest.raises(AssertionError):
+            check_wall_clock({"n": 1, "generated": shown}, cached, ("generated",), start, end)
+    with pytest.raises(ValueError):
+        check_wall_clock({"n": 1, "generated": "today"}, cached, ("generated",), start, end)
+
+
 CASES = []
 for nb in iter_notebooks(ROOT / "notebooks"):
     CASES.append(pytest.param(nb, None, id=f"{nb.stem}-defaults"))
@@ -149,6 +186,7 @@ def test_notebook_runs(notebook, parameters, tmp_path):
     env = dict(os.environ, TAILKIT_CHARTS="static", OPENBLAS_NUM_THREADS="1")
     objective = "apps" not in notebook.parts
     log = tmp_path / "papermill.log"
+    start = datetime.now(UTC)
     with log.open("w") as sink, subprocess.Popen(cmd, stdout=sink, stderr=sink, env=env, cwd=ROOT) as run:
         try:
             expected = None
@@ -160,6 +198,7 @@ def test_notebook_runs(notebook, parameters, tmp_path):
         finally:
             if run.poll() is None:
                 run.kill()
+    end = datetime.now(UTC)
     assert run.returncode == 0, log.read_text()[-4000:]
     nb = json.loads(out.read_text())
     errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
@@ -167,4 +206,5 @@ def test_notebook_runs(notebook, parameters, tmp_path):
     if objective:
         summary = read_summary(out)
         assert summary, "summary cell printed an empty JSON object"
+        expected = check_wall_clock(summary, expected, WALL_CLOCK.get(notebook.stem, ()), start, end)
         assert_same(summary, expected)

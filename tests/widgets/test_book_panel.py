@@ -175,14 +175,36 @@ def test_unopened_panel_touches_no_book_until_open(tmp_path):
     assert str(path) in panel.title.value
 
 
+def _days_to_expiry(panel, position_id: int) -> int:
+    """Calendar days from the dashboard's valuation date (today, UTC) to the position's expiry, from its legs."""
+    day = panel.review.marks.valuation_date
+    today = dt.datetime.now(dt.UTC).date()
+    assert 0 <= (today - day).days <= 1, day  # marked now (a test started just before midnight: yesterday)
+    (expiry,) = {
+        r[0] for r in panel.book.conn.execute("SELECT expiry FROM legs WHERE position_id = ?", (position_id,))
+    }
+    return (dt.date.fromisoformat(expiry[:10]) - day).days
+
+
 def test_dashboard_shows_the_alerts(demo):
+    # the demo's dates are moved by whole weeks to end within the last week, so the days left
+    # to expiry depend on the weekday the test runs on (17 days on the demo's last day, so from 11 to 17)
     text = demo.dashboard.value
     row = re.search(r'<tr data-alert="exit:position:2:loss_limit" data-severity="critical">(.*?)</tr>', text)
     assert row is not None, text
-    assert "position 2: loss limit reached (P&amp;L at mid -1,780.00 USD, 15 days to expiry)" in row.group(1)
+    days = _days_to_expiry(demo, 2)
+    assert 11 <= days <= 17
+    assert (
+        f"position 2: loss limit reached (P&amp;L at mid -1,780.00 USD, {days} days to expiry)"
+        in row.group(1)
+    )
     row = re.search(r'<tr data-alert="exit:position:3:profit_target" data-severity="info">(.*?)</tr>', text)
     assert row is not None, text
-    assert "position 3: profit target reached (P&amp;L at mid +240.00 USD, 15 days to expiry)" in row.group(1)
+    days = _days_to_expiry(demo, 3)
+    assert (
+        f"position 3: profit target reached (P&amp;L at mid +240.00 USD, {days} days to expiry)"
+        in row.group(1)
+    )
     # the critical alert is listed before the informational one
     assert text.index("exit:position:2:loss_limit") < text.index("exit:position:3:profit_target")
     assert "data-open-alert" not in text
