@@ -552,6 +552,24 @@ def _table_python(n: int, mp: int, value: float) -> np.ndarray:
 _table = jit(_table_python, inline="always")
 
 
+def _pick_python(take: bool, a: float, b: float) -> float:
+    """``a if take else b`` as arithmetic, for a daily loop that stores it back where ``b`` came from.
+
+    Written as a select, ``x[i] = v if c else x[i]`` becomes a conditional store, which LLVM
+    vectorises on AVX2 as a masked store (``vmaskmovpd``); on AMD Zen 3 a masked store is
+    microcoded: the loops that kept a running extreme that way ran 2.3 times slower than with
+    this form (0.58 against 1.34 ns per value in isolation). ``a * 1 + b * 0`` is ``a`` and
+    ``a * 0 + b * 1`` is ``b`` exactly when ``a`` and ``b`` are finite and not ``-0.0`` (a sum of
+    nonzero terms never rounds to ``-0.0``); every value picked here is a NAV, a peak or a
+    reference NAV: finite, and floored at ``+0.0`` where it can reach 0.
+    """
+    w = 1.0 if take else 0.0
+    return a * w + b * (1.0 - w)
+
+
+_pick = jit(_pick_python, inline="always")
+
+
 def _mark_block_python(
     lo,
     hi,
@@ -750,7 +768,8 @@ def _mark_block_python(
             base_cash[g] = 1.0 - weight[g] if t == 0 else base_cash[g] * growth
             for i in range(m):
                 hedge[i] = 0.0
-                if t > 0:
+            if t > 0:  # outside the loop over paths: inside it, the store became a masked one
+                for i in range(m):
                     cash[g, i] *= growth
             for s in range(sleeve_start[g], sleeve_start[g + 1]):
                 if t == s_next[s]:
@@ -819,17 +838,17 @@ def _mark_block_python(
                 pk = v if v > pk else pk
                 peak[g, i] = pk
                 deeper = v * dd_p[g, i] < dd_v[g, i] * pk  # v / pk below the deepest ratio so far
-                dd_v[g, i] = v if deeper else dd_v[g, i]
-                dd_p[g, i] = pk if deeper else dd_p[g, i]
+                dd_v[g, i] = _pick(deeper, v, dd_v[g, i])
+                dd_p[g, i] = _pick(deeper, pk, dd_p[g, i])
             if base_rep[g] == g:
                 # the unhedged portfolio depends on the equity weight only: once per distinct weight
                 for i in range(m):
                     base = base_shares[g, i] * st[i] + base_cash[g]
-                    bp = base if base > base_peak[g, i] else base_peak[g, i]
+                    bp = _pick(base > base_peak[g, i], base, base_peak[g, i])
                     base_peak[g, i] = bp
                     deeper = base * bdd_p[g, i] < bdd_v[g, i] * bp
-                    bdd_v[g, i] = base if deeper else bdd_v[g, i]
-                    bdd_p[g, i] = bp if deeper else bdd_p[g, i]
+                    bdd_v[g, i] = _pick(deeper, base, bdd_v[g, i])
+                    bdd_p[g, i] = _pick(deeper, bp, bdd_p[g, i])
                     base_nav[g, i] = base
             if n_ruined > 0:
                 # insolvent (NAV <= 0, e.g. premiums borrowed beyond what the portfolio is worth):
@@ -849,9 +868,10 @@ def _mark_block_python(
             if back >= 0:
                 for i in range(m):
                     start = ring[g, back, i]
-                    worse = start > 0.0 and nav[i] * wm_s[g, i] < wm_v[g, i] * start
-                    wm_v[g, i] = nav[i] if worse else wm_v[g, i]
-                    wm_s[g, i] = start if worse else wm_s[g, i]
+                    # both tests evaluated (no short circuit): no masked load or store
+                    worse = (start > 0.0) & (nav[i] * wm_s[g, i] < wm_v[g, i] * start)
+                    wm_v[g, i] = _pick(worse, nav[i], wm_v[g, i])
+                    wm_s[g, i] = _pick(worse, start, wm_s[g, i])
             if t == year:
                 for i in range(m):
                     stats[g, lo + i, ST_RET_1Y] = nav[i] - 1.0

@@ -40,3 +40,17 @@ def test_effectiveness_of_a_hedge_returning_a_fixed_share_of_every_loss(unhedged
         return
     est = hedge_effectiveness(unhedged, hedged, tail=tail)
     assert abs(est.value - share) < 1e-12
+
+
+_finite = st.floats(allow_nan=False, allow_infinity=False).filter(lambda x: not (x == 0.0 and np.signbit(x)))
+
+
+@given(st.booleans(), _finite, _finite)
+def test_the_arithmetic_pick_of_the_daily_loop_is_the_select_bit_for_bit(take, a, b):
+    # _pick replaces ``a if take else b`` (which AVX2 builds compile to a masked store) on the
+    # values it is used for: finite, never -0.0
+    from tailkit.hedging._kernels import _pick, _pick_python
+
+    want = np.float64(a if take else b).view(np.int64)
+    assert np.float64(_pick_python(take, a, b)).view(np.int64) == want
+    assert np.float64(_pick(take, a, b)).view(np.int64) == want
