@@ -27,12 +27,21 @@ wide, so numba code compiled after importing tailkit gets it too.
 from __future__ import annotations
 
 import os
+import struct
 import types
 import warnings
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar, cast
 
-__all__ = ["HAS_NUMBA", "jit", "prange", "get_num_threads", "wide_vector_features"]
+__all__ = [
+    "HAS_NUMBA",
+    "jit",
+    "prange",
+    "get_num_threads",
+    "wide_vector_features",
+    "float_bits",
+    "bits_float",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -179,3 +188,50 @@ def get_num_threads() -> int:
     if not HAS_NUMBA:
         return 1
     return int(_numba.get_num_threads())
+
+
+def float_bits(x: float) -> int:
+    """The IEEE 754 bits of the double ``x`` as a signed 64-bit integer (a reinterpretation, no rounding).
+
+    In compiled code this is a bit cast (no instruction of its own, and it vectorises: AVX2 has
+    64-bit integer adds and shifts but no double-to-int64 conversion, which LLVM scalarises).
+    """
+    return int(struct.unpack("<q", struct.pack("<d", x))[0])
+
+
+def bits_float(b: int) -> float:
+    """The double whose IEEE 754 bits are the signed 64-bit integer ``b`` (inverse of :func:`float_bits`)."""
+    return float(struct.unpack("<d", struct.pack("<q", b))[0])
+
+
+if HAS_NUMBA:  # pragma: no branch - the compiled twins of the two bit casts
+    from numba.core import types as _nbtypes
+    from numba.extending import intrinsic as _intrinsic
+    from numba.extending import overload as _overload
+
+    @_intrinsic
+    def _bitcast_f64_i64(typingctx: Any, x: Any) -> Any:
+        def codegen(context: Any, builder: Any, sig: Any, args: Any) -> Any:
+            return builder.bitcast(args[0], context.get_value_type(_nbtypes.int64))
+
+        return _nbtypes.int64(_nbtypes.float64), codegen
+
+    @_intrinsic
+    def _bitcast_i64_f64(typingctx: Any, b: Any) -> Any:
+        def codegen(context: Any, builder: Any, sig: Any, args: Any) -> Any:
+            return builder.bitcast(args[0], context.get_value_type(_nbtypes.float64))
+
+        return _nbtypes.float64(_nbtypes.int64), codegen
+
+    # numba compares an overload's parameters with its implementation's, annotations included
+    @_overload(float_bits, inline="always")
+    def _float_bits_nb(x):  # type: ignore[no-untyped-def]
+        if x == _nbtypes.float64:
+            return lambda x: _bitcast_f64_i64(x)  # type: ignore[call-arg]
+        return None
+
+    @_overload(bits_float, inline="always")
+    def _bits_float_nb(b):  # type: ignore[no-untyped-def]
+        if b == _nbtypes.int64:
+            return lambda b: _bitcast_i64_f64(b)  # type: ignore[call-arg]
+        return None

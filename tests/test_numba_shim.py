@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tailkit._numba import HAS_NUMBA, jit, prange
+from tailkit._numba import HAS_NUMBA, bits_float, float_bits, jit, prange
 
 
 def _fill_python(out):
@@ -15,6 +17,18 @@ def _fill_python(out):
 
 fill = jit(_fill_python)
 fill_parallel = jit(_fill_python, parallel=True)
+
+
+def _to_bits_python(x):
+    return float_bits(x)
+
+
+def _to_float_python(b):
+    return bits_float(b)
+
+
+_to_bits = jit(_to_bits_python)
+_to_float = jit(_to_float_python)
 
 
 @pytest.mark.skipif(not HAS_NUMBA, reason="numba not installed")
@@ -131,3 +145,23 @@ def test_a_helper_compiled_without_reference_counting_computes_the_same_and_keep
     # without the runtime nothing can be allocated: numba refuses to compile it rather than leak
     with pytest.raises(Exception, match=r"No implementation of function .*empty"):
         jit(_allocating_python, nrt=False, cache=False)(3)
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True), st.integers(-(2**63), 2**63 - 1))
+@settings(max_examples=300, deadline=None)
+def test_bit_casts_are_exact_and_their_compiled_twins_agree(x, b):
+    # IEEE 754 reinterpretation: -0.0, subnormals, infinities and NaN payloads round-trip
+    bits = float_bits(x)
+    assert -(2**63) <= bits < 2**63
+    assert float_bits(bits_float(bits)) == bits
+    assert float_bits(bits_float(b)) == b
+    assert _to_bits(x) == bits
+    assert float_bits(_to_float(b)) == float_bits(bits_float(b))
+
+
+def test_bit_casts_of_known_values():
+    # IEEE 754 binary64 encodings: 1.0 = 0x3FF0000000000000, -2.0 = 0xC000000000000000
+    assert float_bits(1.0) == 0x3FF0000000000000
+    assert float_bits(-2.0) == 0xC000000000000000 - 2**64
+    assert float_bits(-0.0) == -(2**63) and float_bits(0.0) == 0
+    assert bits_float(1) == 5e-324 and bits_float(0x7FF0000000000000) == np.inf

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from tailkit._numba import jit
+from tailkit._numba import bits_float, float_bits, jit
 
 SQRT2 = math.sqrt(2.0)
 SQRT1_2 = math.sqrt(0.5)
@@ -34,20 +34,35 @@ _PHI_ZERO = 38.5  # |x| beyond which Phi(x) is 0 or 1 in double precision (Phi(-
 _INV_LN2 = 1.44269504088896338700e00
 _LN2_HI = 6.93147180369123816490e-01  # fdlibm: k * _LN2_HI is exact for |k| < 2^20
 _LN2_LO = 1.90821492927058770002e-10
-_POW2_LO = -540
-_POW2 = np.array([2.0**k for k in range(_POW2_LO, 513)])
+#: 1.5 * 2^52: for an integer k with |k| < 2^51, k + _MAGIC holds k in its low bits
+_MAGIC = 6755399441055744.0
+_MAGIC_BITS = float_bits(_MAGIC)
+
+
+def _pow2_python(kf: float) -> float:
+    """``2^kf`` exactly, for an integer-valued ``kf`` in [-1022, 1023]: ``kf + 1023`` written into the exponent field.
+
+    Integer arithmetic on the bits (:func:`tailkit._numba.float_bits`), not ``int(kf)`` and a table:
+    AVX2 has no double-to-int64 conversion, so a vectorised loop that converts to an integer
+    (``int()``, or numba's ``math.floor``, which returns one) is scalarised lane by lane, and a
+    table lookup becomes four scalar loads.
+    """
+    return bits_float((float_bits(kf + _MAGIC) - _MAGIC_BITS + 1023) << 52)
+
+
+_pow2 = jit(_pow2_python, inline="always")
 
 
 def vexp_python(a: float) -> float:
     """``exp(a)`` in plain arithmetic (within 1 ulp of libm's), so loops calling it vectorise.
 
     ``a = k ln 2 + r`` with |r| <= ln(2)/2 (Cody-Waite two-part ln 2), ``e^r`` from its Taylor
-    polynomial to degree 13 (truncation < 1e-17), and ``2^k`` applied as two table factors so
+    polynomial to degree 13 (truncation < 1e-17), and ``2^k`` applied as two exact factors (:func:`_pow2`) so
     that results down to the subnormal range round once. Saturates to 0 / inf; NaN stays NaN.
     """
     nan = a != a
     a = -746.0 if a < -746.0 else (709.8 if a > 709.8 else (0.0 if nan else a))
-    kf = math.floor(a * _INV_LN2 + 0.5)
+    kf = float(np.floor(a * _INV_LN2 + 0.5))  # a float (numba's math.floor returns an int64)
     r = (a - kf * _LN2_HI) - kf * _LN2_LO
     q = r * (
         1.0 / 5040.0
@@ -66,9 +81,8 @@ def vexp_python(a: float) -> float:
         )
     )
     q = r * (1.0 + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0 + q))))))
-    k = int(kf)
-    k1 = k >> 1
-    v = ((1.0 + q) * _POW2[k1 - _POW2_LO]) * _POW2[k - k1 - _POW2_LO]
+    k1 = float(np.floor(0.5 * kf))  # kf = k1 + (kf - k1), both halves in [-538, 512]
+    v = ((1.0 + q) * _pow2(k1)) * _pow2(kf - k1)
     return math.nan if nan else v
 
 
