@@ -118,6 +118,49 @@ def test_512_bit_vectors_give_the_same_bits_as_256_bit_vectors(tmp_path):
     assert outs[0][1:] == outs[1][1:]
 
 
+def test_interleave_option_follows_the_host_and_the_environment(monkeypatch):
+    import llvmlite.binding as llvm
+
+    from tailkit._numba import interleave_option
+
+    monkeypatch.delenv("TAILKIT_NUMBA_INTERLEAVE", raising=False)
+    host = llvm.get_host_cpu_features()
+    default = interleave_option()
+    if host.get("avx2", False) and not host.get("avx512f", False):
+        assert default == "-force-vector-interleave=2"
+    else:
+        assert default is None
+    monkeypatch.setenv("TAILKIT_NUMBA_INTERLEAVE", "0")
+    assert interleave_option() is None
+    monkeypatch.setenv("TAILKIT_NUMBA_INTERLEAVE", "4")
+    assert interleave_option() == "-force-vector-interleave=4"
+    monkeypatch.setenv("TAILKIT_NUMBA_INTERLEAVE", "two")
+    with pytest.raises(ValueError, match="TAILKIT_NUMBA_INTERLEAVE='two'"):
+        interleave_option()
+
+
+@pytest.mark.skipif(not HAS_NUMBA, reason="numba not installed")
+def test_interleaved_loops_give_the_same_bits(tmp_path):
+    """Interleaving changes speed, not numbers: the Black pass compiled with 1 and 4 vectors per iteration."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "TAILKIT_NUMBA_INTERLEAVE"}
+    outs = [
+        subprocess.run(
+            [sys.executable, "-c", _WIDTH_SCRIPT],
+            env={**env, "NUMBA_CACHE_DIR": str(tmp_path / count), "TAILKIT_NUMBA_INTERLEAVE": count},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=600,
+        ).stdout.split()[1:]
+        for count in ("0", "4")
+    ]
+    assert len(outs[0]) == 2 and outs[0] == outs[1]
+
+
 def _scaled_sum_python(a, out, k):
     s = 0.0
     for i in range(a.shape[0]):
