@@ -267,13 +267,13 @@ if HAS_NUMBA:  # pragma: no branch - the compiled twins of the two bit casts
 
     # numba compares an overload's parameters with its implementation's, annotations included
     @_overload(float_bits, inline="always")
-    def _float_bits_nb(x):  # type: ignore[no-untyped-def]
+    def _float_bits_nb(x):  # type: ignore[no-untyped-def]  # annotations would break numba's inline check
         if x == _nbtypes.float64:
-            return lambda x: _bitcast_f64_i64(x)  # type: ignore[call-arg]
+            return lambda x: _bitcast_f64_i64(x)  # type: ignore[call-arg]  # numba passes typingctx
         return None
 
     @_overload(bits_float, inline="always")
-    def _bits_float_nb(b):  # type: ignore[no-untyped-def]
+    def _bits_float_nb(b):  # type: ignore[no-untyped-def]  # annotations would break numba's inline check
         if b == _nbtypes.int64:
-            return lambda b: _bitcast_i64_f64(b)  # type: ignore[call-arg]
+            return lambda b: _bitcast_i64_f64(b)  # type: ignore[call-arg]  # numba passes typingctx
         return None
