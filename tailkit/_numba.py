@@ -38,6 +38,7 @@ interleaving they were compiled with until their source changes.
 
 from __future__ import annotations
 
+import functools
 import os
 import struct
 import types
@@ -66,6 +67,17 @@ _numba: Any = None
 prange: Any = range
 
 
+@functools.cache
+def _host_features() -> Any:
+    """The host CPU's features as llvmlite maps them (one query per process), or None when it cannot say."""
+    try:
+        import llvmlite.binding as llvm
+
+        return llvm.get_host_cpu_features()
+    except Exception:  # pragma: no cover - llvmlite without a host query
+        return None
+
+
 def wide_vector_features() -> str | None:
     """The host's LLVM feature string with ``-prefer-256-bit``, or None where it does not apply.
 
@@ -77,15 +89,10 @@ def wide_vector_features() -> str | None:
         return None
     if os.environ.get("TAILKIT_NUMBA_256_BIT", "") not in ("", "0"):
         return None
-    try:
-        import llvmlite.binding as llvm
-
-        host = llvm.get_host_cpu_features()
-    except Exception:  # pragma: no cover - llvmlite without a host query
+    host = _host_features()
+    if host is None or not host.get("avx512f", False):
         return None
-    if not host.get("avx512f", False):
-        return None
-    return host.flatten() + ",-prefer-256-bit"
+    return str(host.flatten()) + ",-prefer-256-bit"
 
 
 def interleave_option() -> str | None:
@@ -101,13 +108,8 @@ def interleave_option() -> str | None:
                 f"TAILKIT_NUMBA_INTERLEAVE={chosen!r}: expected a whole number of vectors (0: LLVM's choice)"
             )
         return None if int(chosen) == 0 else f"-force-vector-interleave={int(chosen)}"
-    try:
-        import llvmlite.binding as llvm
-
-        host = llvm.get_host_cpu_features()
-    except Exception:  # pragma: no cover - llvmlite without a host query
-        return None
-    if host.get("avx512f", False) or not host.get("avx2", False):
+    host = _host_features()
+    if host is None or host.get("avx512f", False) or not host.get("avx2", False):
         return None
     return "-force-vector-interleave=2"
 
