@@ -112,10 +112,10 @@ def check_wall_clock(
 ) -> dict[str, Any]:
     """Check each wall-clock key of ``summary`` lies in [start, end] (to the minute); return ``expected`` with the printed times."""
     out = dict(expected)
+    first = start.replace(second=0, microsecond=0)  # the printed time has minutes only
     for key in keys:
         assert key in summary and key in expected, f"summary.{key}: missing ({list(summary)})"
         shown = datetime.strptime(summary[key], "%Y-%m-%d %H:%M UTC").replace(tzinfo=UTC)
-        first = start.replace(second=0, microsecond=0)
         assert first <= shown <= end, (
             f"summary.{key}: {summary[key]!r} is not within the run ({start:%H:%M:%S}-{end:%H:%M:%S} UTC)"
         )
