@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tailkit._numba import HAS_NUMBA, bits_float, float_bits, jit, prange
+from tailkit._numba import HAS_NUMBA, bits_float, float_bits, fma, jit, prange
 
 
 def _fill_python(out):
@@ -29,6 +32,21 @@ def _to_float_python(b):
 
 _to_bits = jit(_to_bits_python)
 _to_float = jit(_to_float_python)
+
+
+def _fma_python(a, b, c):
+    return fma(a, b, c)
+
+
+_fma = jit(_fma_python)
+
+
+def _fma_loop_python(a, b, c, out):
+    for i in range(out.shape[0]):
+        out[i] = fma(a[i], b[i], c[i])
+
+
+_fma_loop = jit(_fma_loop_python)
 
 
 @pytest.mark.skipif(not HAS_NUMBA, reason="numba not installed")
@@ -208,3 +226,75 @@ def test_bit_casts_of_known_values():
     assert float_bits(-2.0) == 0xC000000000000000 - 2**64
     assert float_bits(-0.0) == -(2**63) and float_bits(0.0) == 0
     assert bits_float(1) == 5e-324 and bits_float(0x7FF0000000000000) == np.inf
+
+
+def _exact_fma(a: float, b: float, c: float) -> float:
+    """``a * b + c`` rounded once: exact rational arithmetic, then CPython's correctly rounded division."""
+    v = Fraction(a) * Fraction(b) + Fraction(c)
+    try:
+        return float(v)
+    except OverflowError:
+        return math.inf if v > 0 else -math.inf
+
+
+_finite = st.floats(allow_nan=False, allow_infinity=False)
+
+
+@given(_finite, _finite, _finite)
+@settings(max_examples=500, deadline=None)
+def test_fma_rounds_once_in_python_and_compiled(a, b, c):
+    # IEEE 754 fusedMultiplyAdd: the exact a * b + c rounded to nearest, ties to even; the plain
+    # function (the twins' path) and llvm.fma in compiled code give the same bits
+    want = _exact_fma(a, b, c)
+    got = fma(a, b, c)
+    assert float_bits(got) == float_bits(want) or (got == want == 0.0)
+    assert float_bits(_fma(a, b, c)) == float_bits(got)
+
+
+# magnitudes whose squares and products stay normal doubles (no underflow of the rounding error)
+_moderate = st.floats(-1e3, 1e3).filter(lambda x: x == 0.0 or abs(x) > 1e-100)
+
+
+@given(_moderate, _moderate, st.floats(-1e-3, 1e-3))
+@settings(max_examples=300, deadline=None)
+def test_fma_keeps_what_a_multiply_then_add_loses(a, b, e):
+    # c = -(a * b rounded) plus a little: a * b + c cancels, and the fused result keeps the
+    # product's rounding error that the two-step one loses (fma(x, x, -x*x) is that error, exactly)
+    c = -(a * b) + e
+    assert fma(a, b, c) == _exact_fma(a, b, c)
+    hi = a * a
+    assert Fraction(hi) + Fraction(fma(a, a, -hi)) == Fraction(a) * Fraction(a)
+
+
+def test_fma_special_values_follow_ieee():
+    inf, nan = math.inf, math.nan
+    cases = [
+        (2.0, 3.0, 1.0, 7.0),
+        (1e308, 10.0, -inf, -inf),  # the product overflows only before the sum
+        (1e300, 1e300, -1e308, inf),  # overflow after the single rounding
+        (1e-200, 1e-200, 1e-320, 1e-320),  # the product underflows below the subnormal addend
+        (2.0**-600, 2.0**-500, 0.0, 0.0),  # exact product below the smallest subnormal: rounds to 0
+        (3.0, -0.0, 0.0, 0.0),
+        (-0.0, 2.0, -0.0, -0.0),
+        (1.0, 1.0, -1.0, 0.0),  # exact cancellation: +0
+        (inf, 0.0, 1.0, nan),
+        (nan, 1.0, 1.0, nan),
+        (inf, 2.0, -inf, nan),
+    ]
+    for a, b, c, want in cases:
+        for f in (fma, _fma):
+            got = f(a, b, c)
+            if math.isnan(want):
+                assert math.isnan(got), (f, a, b, c, got)
+            else:
+                assert float_bits(got) == float_bits(want), (f, a, b, c, got, want)
+
+
+def test_fma_in_a_vectorised_loop_is_the_scalar_fma():
+    rng = np.random.default_rng(5)
+    a, b = rng.normal(size=1001), rng.normal(size=1001) * 1e3
+    c = -(a * b) * (1.0 + rng.normal(size=1001) * 1e-12)
+    out = np.empty(1001)
+    _fma_loop(a, b, c, out)
+    want = np.array([_exact_fma(float(x), float(y), float(z)) for x, y, z in zip(a, b, c)])
+    np.testing.assert_array_equal(out, want)
