@@ -100,7 +100,6 @@ from tailkit.pricing._kernels.normal import (  # noqa: F401
     _LN2_HI,
     _LN2_LO,
     _PHI_ZERO,
-    _SPLIT,
     INV_SQRT2PI,
     INV_SQRTPI,
     LOG_SQRT2PI,
