@@ -18,7 +18,10 @@ so the daily loop has no division; tables are passed to the helpers whole, with 
 day are compiled without numba's reference counting (``nrt=False``: a call to them takes and
 drops no reference to its array arguments, which had cost 11% of the time); a block's state
 starts on cache lines (:func:`_lines`: numba's 32-byte alignment split every other 512-bit
-access across two lines); blocks of paths run in parallel (``prange``).
+access across two lines); the days run in tiles of :data:`TILE_DAYS`: the distinct options are
+valued for every day of a tile, then each program is marked over the tile's days while its
+state (a dozen rows of the block's paths) stays in cache; blocks of paths run in parallel
+(``prange``).
 Plain-Python functions ``foo_python`` with jitted twins ``foo`` (``tailkit._numba.jit``,
 ``cache=True``); tests check the twins agree. No randomness is drawn here: the paths (equity,
 vol index, the index's target) come in as arrays, drawn once for every program.
@@ -64,6 +67,9 @@ ST_BASE_FINAL, ST_BASE_RET_1Y, ST_BASE_MAX_DD = 7, 8, 9
 N_STATS = 10
 #: paths per block, about (:func:`path_blocks`): valued together by the vectorised Black pass
 PATH_BLOCK = 128
+#: days per tile of the daily loop (:func:`_mark_block`): the distinct options are valued for a
+#: tile's days, then each program is marked over them while its state stays in cache
+TILE_DAYS = 8
 #: steps in a "month" (worst-month statistic) and in a year (1-year return)
 MONTH_STEPS = 21
 YEAR_STEPS = 252
@@ -276,8 +282,9 @@ def unique_leg_values_python(
     row: int,
     P: np.ndarray,
     out: np.ndarray,
+    orow: int,
 ) -> None:
-    """Mid values of distinct option ``u`` on ``m`` paths with ``d`` steps left, into ``out[u, :m]``.
+    """Mid values of distinct option ``u`` on ``m`` paths with ``d`` steps left, into ``out[orow, :m]``.
 
     Same formulas as :func:`leg_value`, arranged so the loop over paths has no libm call: the
     log-moneyness is ``ln S - ln K`` from logs taken once (spot once per day, strike
@@ -297,7 +304,7 @@ def unique_leg_values_python(
         for i in range(m):
             u_ = spot[i] if und == 0 else level[i]
             v = sign * (u_ - strike[u, i])
-            out[u, i] = v if v > 0.0 else 0.0
+            out[orow, i] = v if v > 0.0 else 0.0
         return
     sqt = tab[TAB_SQT, d]
     dfr = tab[TAB_DFR, d]
@@ -324,7 +331,7 @@ def unique_leg_values_python(
             P[1, i] = strike[u, i] * dfr
             P[2, i] = rows[row, 0, i] - log_strike[u, i]
             P[3, i] = sd
-    black_block(sign, P, m, out, u)
+    black_block(sign, P, m, out, orow)
 
 
 unique_leg_values = jit(unique_leg_values_python, nrt=False)
@@ -609,13 +616,19 @@ def _mark_block_python(
     leg_strike,
     leg_expiry,
     tab,
+    tile,
 ):
     """Mark every program on paths ``lo:hi`` (one block); write statistics and records.
 
-    Day by day: first every *distinct* option (``u_*``: one per underlying, type, moneyness and
-    schedule, shared by every program that holds it) is rolled and valued once on the block's
-    paths, then every program's cash, premium, hedge and NAV statistics are updated from those
-    values. Roll dates are the same on every path (a schedule depends on time only).
+    Tile by tile of ``tile`` days (:data:`TILE_DAYS`): first, day by day, every *distinct* option (``u_*``:
+    one per underlying, type, moneyness and schedule, shared by every program that holds it) is
+    rolled and valued once on the block's paths, its values kept for each day of the tile; then
+    each program's cash, premium, hedge and NAV statistics are updated over the tile's days from
+    those values. Roll dates are the same on every path (a schedule depends on time only), and a
+    sleeve rolls on the days its legs' options do (the same schedule). Each (program, path) sees
+    the same operations in the same order as day by day, so the numbers do not depend on the
+    tile. The unhedged portfolio of an equity weight is computed by the first program with that
+    weight (it comes first in a tile too); its 1-year value is kept for the others.
     """
     n_t = spot.shape[1]
     m = hi - lo
@@ -644,12 +657,16 @@ def _mark_block_python(
             TG_b[t, i] = target[lo + i, t]
     u_strike = _table(n_u, mp, 1.0)
     u_logk = _table(n_u, mp, 0.0)
-    u_val = _table(n_u, mp, 0.0)
-    u_close = _table(n_u, mp, 0.0)
-    u_fut = _table(n_u, mp, 1.0)
     u_exp = np.zeros(n_u, dtype=np.int64)
     u_next = np.zeros(n_u, dtype=np.int64)
     u_open = np.zeros(n_u, dtype=np.bool_)
+    # what the programs read of the distinct options, for each day of a tile (row dd * n_u + u
+    # on day t0 + dd): the mid value, the value at a close, the VIX future at a roll, the
+    # strike on path 0 (leg records)
+    u_val = _table(tile * n_u, mp, 0.0)
+    u_close = _table(tile * n_u, mp, 0.0)
+    fut_day = _table(tile * n_u, mp, 1.0)
+    strike0 = np.zeros(tile * n_u)
     # expiry rows (:func:`expiry_row`, found or filled by :func:`_shared_row`): row k holds what
     # the options on underlying u_und[k] with row_d[k] steps left on day row_day[k] share
     rows = _lines(n_u * 2 * mp, 0.0).reshape((n_u, 2, mp))
@@ -683,6 +700,8 @@ def _mark_block_python(
     hedge = _lines(m, 0.0)
     nav = _lines(m, 0.0)
     base_nav = _table(n_prog, mp, 0.0)
+    # the unhedged NAV on the 1-year day, kept for the programs that share its equity weight
+    base_year = _table(n_prog, mp, 0.0)
     s_exp = np.zeros(n_sl, dtype=np.int64)
     s_next = np.zeros(n_sl, dtype=np.int64)
     s_open = np.zeros(n_sl, dtype=np.bool_)
@@ -699,189 +718,204 @@ def _mark_block_python(
             shares[g, i] = weight[g] / spot[lo + i, 0]
             base_shares[g, i] = shares[g, i]
             cash[g, i] = 1.0 - weight[g]
-    for t in range(n_t):
-        st = S_b[t]
-        ls = LS_b[t]
-        li = LI_b[t]
-        vt = V_b[t]
-        tg = TG_b[t]
-        # ---- every distinct option: close, reopen, value (after the day's roll)
-        for u in range(n_u):
-            und = u_und[u]
-            if t == u_next[u]:
-                if u_open[u]:
-                    d = u_exp[u] - t
-                    row = _shared_row(
-                        u, und, d, t, u_und, row_day, row_d, rows, vt, li, tg, m, surf, vix, tab
-                    )
-                    unique_leg_values(
-                        und, u_sign[u], d, u, u_strike, u_logk, st, ls, vt, m,
-                        r, q, surf, vix, tab, rows, row, P, u_close,
-                    )  # fmt: skip
-                    u_open[u] = False
-                if t >= n_t - 1:
-                    continue
-                d = u_tenor[u]
-                if u_put_start[u + 1] > u_put_start[u]:
-                    # a zero-cost collar's call: the strike whose bid pays the puts' ask
-                    for i in range(m):
-                        put_cost[i] = 0.0
-                    for k in range(u_put_start[u], u_put_start[u + 1]):
-                        pu = u_put[k]
-                        h = half_spread[u_und[pu]]
-                        fill = 1.0 + h if u_put_ratio[k] > 0.0 else 1.0 - h
+    for t0 in range(0, n_t, tile):
+        t1 = min(t0 + tile, n_t)
+        # ---- every distinct option on every day of the tile: close, reopen, value (after the roll)
+        for t in range(t0, t1):
+            st = S_b[t]
+            ls = LS_b[t]
+            li = LI_b[t]
+            vt = V_b[t]
+            tg = TG_b[t]
+            base_row = (t - t0) * n_u
+            for u in range(n_u):
+                und = u_und[u]
+                if t == u_next[u]:
+                    if u_open[u]:
+                        d = u_exp[u] - t
+                        row = _shared_row(
+                            u, und, d, t, u_und, row_day, row_d, rows, vt, li, tg, m, surf, vix, tab
+                        )
+                        unique_leg_values(
+                            und, u_sign[u], d, u, u_strike, u_logk, st, ls, vt, m,
+                            r, q, surf, vix, tab, rows, row, P, u_close, base_row + u,
+                        )  # fmt: skip
+                        u_open[u] = False
+                    if t >= n_t - 1:
+                        continue
+                    d = u_tenor[u]
+                    if u_put_start[u + 1] > u_put_start[u]:
+                        # a zero-cost collar's call: the strike whose bid pays the puts' ask
                         for i in range(m):
-                            put_cost[i] += u_put_ratio[k] * u_val[pu, i] * fill
-                    collar_log_strikes(
-                        put_cost, u_call_ratio[u], half_spread[0], d, st, vt, m, r, q, surf, tab, P, R7, lk_c
-                    )
-                    for i in range(m):
-                        u_logk[u, i] = lk_c[i] + ls[i]
-                        u_strike[u, i] = st[i] * vexp(lk_c[i])
-                elif und == 1:
-                    # the VIX future of the new expiry (:func:`vix_future`, from the step table)
-                    lm = math.log(u_mny[u])
-                    for i in range(m):
-                        lf = _log_vix_future(vix, tab, d, li[i], tg[i])
-                        f = vexp(lf)
-                        u_fut[u, i] = f
-                        u_strike[u, i] = u_mny[u] * f
-                        u_logk[u, i] = lm + lf
-                else:
-                    lm = math.log(u_mny[u])
-                    for i in range(m):
-                        u_strike[u, i] = u_mny[u] * st[i]
-                        u_logk[u, i] = ls[i] + lm
-                u_exp[u] = t + d
-                u_next[u] = t + u_hold[u]
-                u_open[u] = True
-            elif not u_open[u]:
-                continue
-            d = u_exp[u] - t
-            row = _shared_row(u, und, d, t, u_und, row_day, row_d, rows, vt, li, tg, m, surf, vix, tab)
-            unique_leg_values(
-                und, u_sign[u], d, u, u_strike, u_logk, st, ls, vt, m,
-                r, q, surf, vix, tab, rows, row, P, u_val,
-            )  # fmt: skip
-        # ---- every program: rolls (cash flows at the fills), hedge at mid, NAV and its statistics
+                            put_cost[i] = 0.0
+                        for k in range(u_put_start[u], u_put_start[u + 1]):
+                            pu = u_put[k]
+                            h = half_spread[u_und[pu]]
+                            fill = 1.0 + h if u_put_ratio[k] > 0.0 else 1.0 - h
+                            for i in range(m):
+                                put_cost[i] += u_put_ratio[k] * u_val[base_row + pu, i] * fill
+                        collar_log_strikes(
+                            put_cost, u_call_ratio[u], half_spread[0], d, st, vt, m,
+                            r, q, surf, tab, P, R7, lk_c,
+                        )  # fmt: skip
+                        for i in range(m):
+                            u_logk[u, i] = lk_c[i] + ls[i]
+                            u_strike[u, i] = st[i] * vexp(lk_c[i])
+                    elif und == 1:
+                        # the VIX future of the new expiry (:func:`vix_future`, from the step table)
+                        lm = math.log(u_mny[u])
+                        for i in range(m):
+                            lf = _log_vix_future(vix, tab, d, li[i], tg[i])
+                            f = vexp(lf)
+                            fut_day[base_row + u, i] = f
+                            u_strike[u, i] = u_mny[u] * f
+                            u_logk[u, i] = lm + lf
+                    else:
+                        lm = math.log(u_mny[u])
+                        for i in range(m):
+                            u_strike[u, i] = u_mny[u] * st[i]
+                            u_logk[u, i] = ls[i] + lm
+                    u_exp[u] = t + d
+                    u_next[u] = t + u_hold[u]
+                    u_open[u] = True
+                elif not u_open[u]:
+                    continue
+                d = u_exp[u] - t
+                row = _shared_row(u, und, d, t, u_und, row_day, row_d, rows, vt, li, tg, m, surf, vix, tab)
+                unique_leg_values(
+                    und, u_sign[u], d, u, u_strike, u_logk, st, ls, vt, m,
+                    r, q, surf, vix, tab, rows, row, P, u_val, base_row + u,
+                )  # fmt: skip
+                strike0[base_row + u] = u_strike[u, 0]
+        # ---- every program over the tile's days: rolls (cash flows at the fills), hedge at mid,
+        # NAV and its statistics; a program's state stays in cache for the whole tile
         for g in range(n_prog):
-            base_cash[g] = 1.0 - weight[g] if t == 0 else base_cash[g] * growth
-            for i in range(m):
-                hedge[i] = 0.0
-            if t > 0:  # outside the loop over paths: inside it, the store became a masked one
+            for t in range(t0, t1):
+                st = S_b[t]
+                base_row = (t - t0) * n_u
+                base_cash[g] = 1.0 - weight[g] if t == 0 else base_cash[g] * growth
                 for i in range(m):
-                    cash[g, i] *= growth
-            for s in range(sleeve_start[g], sleeve_start[g + 1]):
-                if t == s_next[s]:
-                    if s_open[s]:
-                        d = s_exp[s] - t
-                        for j in range(leg_start[s], leg_start[s + 1]):
-                            h = half_spread[underlying[j]] if d > 0 else 0.0
-                            fill = 1.0 - h if ratio[j] > 0.0 else 1.0 + h
-                            c = ratio[j] * fill
-                            u = leg_u[j]
-                            for i in range(m):
-                                v = units[s, i] * c * u_close[u, i]
-                                cash[g, i] += v
-                                proceeds[g, i] += v
-                        s_open[s] = False
-                        for i in range(m):
-                            units[s, i] = 0.0
-                    if t < n_t - 1:
-                        for i in range(m):
-                            unit_cost[i] = 0.0
-                        for j in range(leg_start[s], leg_start[s + 1]):
-                            h = half_spread[underlying[j]]
-                            c = ratio[j] * (1.0 + h if ratio[j] > 0.0 else 1.0 - h)
-                            u = leg_u[j]
-                            for i in range(m):
-                                unit_cost[i] += c * u_val[u, i]
-                        u0 = leg_u[leg_start[s]]
-                        vix_sleeve = underlying[leg_start[s]] == 1
-                        sz = size[s]
-                        spend_f = sz * hold[s] * dt
-                        for i in range(m):
-                            ex = shares[g, i] * st[i] + cash[g, i]
-                            if sizing[s] == 0:
-                                n_units = sz * ex / u_fut[u0, i] if vix_sleeve else sz * shares[g, i]
-                            else:
-                                uc = unit_cost[i]
-                                n_units = spend_f * ex / uc if uc > 1e-12 * st[i] else 0.0
-                            units[s, i] = n_units
-                            cash[g, i] -= n_units * unit_cost[i]
-                            premium[g, i] += n_units * unit_cost[i]
-                        s_exp[s] = t + tenor[s]
-                        s_next[s] = t + hold[s]
-                        s_open[s] = True
-                if not s_open[s]:
-                    continue
-                for j in range(leg_start[s], leg_start[s + 1]):
-                    u = leg_u[j]
-                    rj = ratio[j]
+                    hedge[i] = 0.0
+                if t > 0:  # outside the loop over paths: inside it, the store became a masked one
                     for i in range(m):
-                        hedge[i] += units[s, i] * rj * u_val[u, i]
-                    if record_legs:
-                        leg_qty[j, t] = units[s, 0] * rj
-                        leg_strike[j, t] = u_strike[u, 0]
-                        leg_expiry[j, t] = s_exp[s]
-            # NAV, running peak, drawdown and time under water, branch-free so the loop vectorises
-            slot = t % ring_n
-            n_ruined = 0
-            for i in range(m):
-                v = shares[g, i] * st[i] + cash[g, i] + hedge[i]
-                n_ruined += 1 if v <= 0.0 else 0
-                v = v if v > 0.0 else 0.0  # limited liability: an insolvent portfolio is worth 0
-                nav[i] = v
-                ring[g, slot, i] = v
-                pk = peak[g, i] if t > 0 else v
-                below[g, i] += 1.0 if v < pk else 0.0
-                pk = v if v > pk else pk
-                peak[g, i] = pk
-                deeper = v * dd_p[g, i] < dd_v[g, i] * pk  # v / pk below the deepest ratio so far
-                dd_v[g, i] = _pick(deeper, v, dd_v[g, i])
-                dd_p[g, i] = _pick(deeper, pk, dd_p[g, i])
-            if base_rep[g] == g:
-                # the unhedged portfolio depends on the equity weight only: once per distinct weight
+                        cash[g, i] *= growth
+                for s in range(sleeve_start[g], sleeve_start[g + 1]):
+                    if t == s_next[s]:
+                        if s_open[s]:
+                            d = s_exp[s] - t
+                            for j in range(leg_start[s], leg_start[s + 1]):
+                                h = half_spread[underlying[j]] if d > 0 else 0.0
+                                fill = 1.0 - h if ratio[j] > 0.0 else 1.0 + h
+                                c = ratio[j] * fill
+                                uc_row = base_row + leg_u[j]
+                                for i in range(m):
+                                    v = units[s, i] * c * u_close[uc_row, i]
+                                    cash[g, i] += v
+                                    proceeds[g, i] += v
+                            s_open[s] = False
+                            for i in range(m):
+                                units[s, i] = 0.0
+                        if t < n_t - 1:
+                            for i in range(m):
+                                unit_cost[i] = 0.0
+                            for j in range(leg_start[s], leg_start[s + 1]):
+                                h = half_spread[underlying[j]]
+                                c = ratio[j] * (1.0 + h if ratio[j] > 0.0 else 1.0 - h)
+                                uv_row = base_row + leg_u[j]
+                                for i in range(m):
+                                    unit_cost[i] += c * u_val[uv_row, i]
+                            # a sleeve rolls with its legs' options (the same schedule): the VIX
+                            # future of its first leg was set this day
+                            f_row = base_row + leg_u[leg_start[s]]
+                            vix_sleeve = underlying[leg_start[s]] == 1
+                            sz = size[s]
+                            spend_f = sz * hold[s] * dt
+                            for i in range(m):
+                                ex = shares[g, i] * st[i] + cash[g, i]
+                                if sizing[s] == 0:
+                                    n_units = sz * ex / fut_day[f_row, i] if vix_sleeve else sz * shares[g, i]
+                                else:
+                                    uc = unit_cost[i]
+                                    n_units = spend_f * ex / uc if uc > 1e-12 * st[i] else 0.0
+                                units[s, i] = n_units
+                                cash[g, i] -= n_units * unit_cost[i]
+                                premium[g, i] += n_units * unit_cost[i]
+                            s_exp[s] = t + tenor[s]
+                            s_next[s] = t + hold[s]
+                            s_open[s] = True
+                    if not s_open[s]:
+                        continue
+                    for j in range(leg_start[s], leg_start[s + 1]):
+                        uv_row = base_row + leg_u[j]
+                        rj = ratio[j]
+                        for i in range(m):
+                            hedge[i] += units[s, i] * rj * u_val[uv_row, i]
+                        if record_legs:
+                            leg_qty[j, t] = units[s, 0] * rj
+                            leg_strike[j, t] = strike0[uv_row]
+                            leg_expiry[j, t] = s_exp[s]
+                # NAV, running peak, drawdown and time under water, branch-free so the loop vectorises
+                slot = t % ring_n
+                n_ruined = 0
                 for i in range(m):
-                    base = base_shares[g, i] * st[i] + base_cash[g]
-                    bp = _pick(base > base_peak[g, i], base, base_peak[g, i])
-                    base_peak[g, i] = bp
-                    deeper = base * bdd_p[g, i] < bdd_v[g, i] * bp
-                    bdd_v[g, i] = _pick(deeper, base, bdd_v[g, i])
-                    bdd_p[g, i] = _pick(deeper, bp, bdd_p[g, i])
-                    base_nav[g, i] = base
-            if n_ruined > 0:
-                # insolvent (NAV <= 0, e.g. premiums borrowed beyond what the portfolio is worth):
-                # everything it holds is gone and it buys nothing more; its NAV stays 0
-                for i in range(m):
-                    if nav[i] <= 0.0:
-                        shares[g, i] = 0.0
-                        cash[g, i] = 0.0
-                        for s in range(sleeve_start[g], sleeve_start[g + 1]):
-                            units[s, i] = 0.0
-            # worst 21-step return (the whole path when it is shorter than that; none after ruin)
-            back = -1
-            if t >= MONTH_STEPS:
-                back = (t - MONTH_STEPS) % ring_n
-            elif t == n_t - 1 and t > 0:
-                back = 0
-            if back >= 0:
-                for i in range(m):
-                    start = ring[g, back, i]
-                    # both tests evaluated (no short circuit): no masked load or store
-                    worse = (start > 0.0) & (nav[i] * wm_s[g, i] < wm_v[g, i] * start)
-                    wm_v[g, i] = _pick(worse, nav[i], wm_v[g, i])
-                    wm_s[g, i] = _pick(worse, start, wm_s[g, i])
-            if t == year:
-                for i in range(m):
-                    stats[g, lo + i, ST_RET_1Y] = nav[i] - 1.0
-                    stats[g, lo + i, ST_BASE_RET_1Y] = base_nav[base_rep[g], i] - 1.0
-            if t == n_t - 1:
-                for i in range(m):
-                    stats[g, lo + i, ST_FINAL] = nav[i]
-                    stats[g, lo + i, ST_BASE_FINAL] = base_nav[base_rep[g], i]
-            for i in range(min(m, n_rec - lo)):
-                nav_out[g, lo + i, t] = nav[i]
+                    v = shares[g, i] * st[i] + cash[g, i] + hedge[i]
+                    n_ruined += 1 if v <= 0.0 else 0
+                    v = v if v > 0.0 else 0.0  # limited liability: an insolvent portfolio is worth 0
+                    nav[i] = v
+                    ring[g, slot, i] = v
+                    pk = peak[g, i] if t > 0 else v
+                    below[g, i] += 1.0 if v < pk else 0.0
+                    pk = v if v > pk else pk
+                    peak[g, i] = pk
+                    deeper = v * dd_p[g, i] < dd_v[g, i] * pk  # v / pk below the deepest ratio so far
+                    dd_v[g, i] = _pick(deeper, v, dd_v[g, i])
+                    dd_p[g, i] = _pick(deeper, pk, dd_p[g, i])
+                if base_rep[g] == g:
+                    # the unhedged portfolio depends on the equity weight only: once per distinct
+                    # weight (its program comes first, so the tile's values are there for the others)
+                    for i in range(m):
+                        base = base_shares[g, i] * st[i] + base_cash[g]
+                        bp = _pick(base > base_peak[g, i], base, base_peak[g, i])
+                        base_peak[g, i] = bp
+                        deeper = base * bdd_p[g, i] < bdd_v[g, i] * bp
+                        bdd_v[g, i] = _pick(deeper, base, bdd_v[g, i])
+                        bdd_p[g, i] = _pick(deeper, bp, bdd_p[g, i])
+                        base_nav[g, i] = base
+                    if t == year:
+                        for i in range(m):
+                            base_year[g, i] = base_nav[g, i]
+                if n_ruined > 0:
+                    # insolvent (NAV <= 0, e.g. premiums borrowed beyond what the portfolio is worth):
+                    # everything it holds is gone and it buys nothing more; its NAV stays 0
+                    for i in range(m):
+                        if nav[i] <= 0.0:
+                            shares[g, i] = 0.0
+                            cash[g, i] = 0.0
+                            for s in range(sleeve_start[g], sleeve_start[g + 1]):
+                                units[s, i] = 0.0
+                # worst 21-step return (the whole path when it is shorter than that; none after ruin)
+                back = -1
+                if t >= MONTH_STEPS:
+                    back = (t - MONTH_STEPS) % ring_n
+                elif t == n_t - 1 and t > 0:
+                    back = 0
+                if back >= 0:
+                    for i in range(m):
+                        start = ring[g, back, i]
+                        # both tests evaluated (no short circuit): no masked load or store
+                        worse = (start > 0.0) & (nav[i] * wm_s[g, i] < wm_v[g, i] * start)
+                        wm_v[g, i] = _pick(worse, nav[i], wm_v[g, i])
+                        wm_s[g, i] = _pick(worse, start, wm_s[g, i])
+                if t == year:
+                    for i in range(m):
+                        stats[g, lo + i, ST_RET_1Y] = nav[i] - 1.0
+                        stats[g, lo + i, ST_BASE_RET_1Y] = base_year[base_rep[g], i] - 1.0
+                if t == n_t - 1:
+                    for i in range(m):
+                        stats[g, lo + i, ST_FINAL] = nav[i]
+                        stats[g, lo + i, ST_BASE_FINAL] = base_nav[base_rep[g], i]
+                for i in range(min(m, n_rec - lo)):
+                    nav_out[g, lo + i, t] = nav[i]
     for g in range(n_prog):
         for i in range(m):
             p = lo + i
@@ -949,6 +983,7 @@ def mark_programs_python(
     leg_strike,
     leg_expiry,
     n_blocks,
+    tile_days,
 ):
     """Mark every program on every path, every day.
 
@@ -987,6 +1022,9 @@ def mark_programs_python(
         Blocks of paths (the unit of parallel work), of whole 16-path vectors as equal as they
         can be (:func:`path_blocks`). The numbers do not depend on it: every path is marked on
         its own.
+    tile_days : int
+        Days per tile of the daily loop (:data:`TILE_DAYS`, at least 1). The numbers do not
+        depend on it either.
     """
     max_steps = 1
     for s in range(tenor.shape[0]):
@@ -1004,7 +1042,7 @@ def mark_programs_python(
             lo, hi, spot, log_spot, level, log_index, target, dt, r, q, surf, vix,
             sleeve_start, weight, leg_start, tenor, hold, sizing, size, underlying, ratio, half_spread,
             leg_u, u_und, u_sign, u_mny, u_tenor, u_hold, u_put_start, u_put, u_put_ratio, u_call_ratio,
-            stats, nav_out, leg_qty, leg_strike, leg_expiry, tab,
+            stats, nav_out, leg_qty, leg_strike, leg_expiry, tab, max(tile_days, 1),
         )  # fmt: skip
 
 

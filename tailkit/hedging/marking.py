@@ -237,6 +237,7 @@ def mark_programs(
         leg_strike,
         leg_expiry,
         K.path_blocks(market.n_paths, get_num_threads() if jit else 1),
+        K.TILE_DAYS,
     )
     return MarkedPrograms(
         table=table,

@@ -111,3 +111,28 @@ def test_blocks_of_paths_are_whole_vectors_shared_equally_and_do_not_change_a_nu
         np.testing.assert_array_equal(got.nav, want.nav)
         np.testing.assert_array_equal(got.leg_qty, want.leg_qty)
         np.testing.assert_array_equal(got.leg_strike, want.leg_strike)
+
+
+def test_tiles_of_days_do_not_change_a_number(monkeypatch):
+    # the daily loop values the distinct options for a tile of days, then marks each program over
+    # them: with 1 day a tile it is the day-by-day loop. Short rolls (a 1-month put rolled after
+    # 2 days, a VIX call with notional sizing) make options close and reopen inside one tile.
+    from tailkit.hedging import ProtectivePut, VixCall
+    from tailkit.hedging import _kernels as K
+
+    market = simulate_market("merton", n_paths=40, n_steps=70, seed=11)
+    progs = [
+        *programs()[::5],
+        ProtectivePut(moneyness=0.95, tenor_months=1.0, roll_months=0.9),
+        VixCall(moneyness=1.2, tenor_months=1.0, roll_months=0.9, sizing="notional", hedge_ratio=0.3),
+    ]
+    weights = np.where(np.arange(len(progs)) % 2 == 0, 1.0, 0.6)  # shared unhedged portfolios
+    monkeypatch.setattr(K, "TILE_DAYS", 1)
+    want = mark_programs(market, progs, weights=weights, record_paths=40, record_legs=True)
+    for tile in (2, 3, 8, 21, 71, 500):  # 71, 500: the whole path in one tile
+        monkeypatch.setattr(K, "TILE_DAYS", tile)
+        got = mark_programs(market, progs, weights=weights, record_paths=40, record_legs=True)
+        for name in ("stats", "nav", "leg_qty", "leg_strike", "leg_expiry"):
+            np.testing.assert_array_equal(
+                getattr(got, name), getattr(want, name), err_msg=f"{name}, tile {tile}"
+            )
