@@ -786,7 +786,8 @@ def _mark_block_python(
                     und, u_sign[u], d, u, u_strike, u_logk, st, ls, vt, m,
                     r, q, surf, vix, tab, rows, row, P, u_val, base_row + u,
                 )  # fmt: skip
-                strike0[base_row + u] = u_strike[u, 0]
+                if record_legs:
+                    strike0[base_row + u] = u_strike[u, 0]
         # ---- every program over the tile's days: rolls (cash flows at the fills), hedge at mid,
         # NAV and its statistics; a program's state stays in cache for the whole tile
         for g in range(n_prog):
